@@ -1,0 +1,94 @@
+import { Command } from 'commander';
+import { classCounts } from '../../src/data/preprocess.js';
+import { loadDataset, type LoadedDataset } from '../../node/data/load-dataset.js';
+import { renderSampleGrid, writeFileAtomic } from '../../node/reports/sample-grid.js';
+import { oneOf, positiveInt } from '../parse.js';
+
+interface DataFlags {
+  dataset: 'mnist' | 'fashion-mnist';
+  dataDir?: string;
+  verbose?: boolean;
+  samples?: number;
+  out?: string;
+  download: boolean;
+  verify: boolean;
+}
+
+export function dataCommand(): Command {
+  return new Command('data')
+    .description('Show a dataset: sizes, shapes, class histogram and where its files came from')
+    .option(
+      '--dataset <name>',
+      'mnist or fashion-mnist',
+      oneOf('--dataset', ['mnist', 'fashion-mnist'] as const),
+      'mnist',
+    )
+    .option('--data-dir <dir>', 'folder holding the IDX files (default: env MNIST_LAB_DATA_DIR)')
+    .option(
+      '--samples <n>',
+      'write a grid of the first N training images with their labels',
+      positiveInt('--samples'),
+    )
+    .option('--out <file.png>', 'where --samples writes its PNG', undefined)
+    .option('--no-download', 'never download; fail if no local copy exists')
+    .option('--no-verify', 'skip the SHA-256 check (for intentionally different data)')
+    .option('-v, --verbose', 'report each place looked in')
+    .action(async (flags: DataFlags) => {
+      if (flags.samples !== undefined && flags.out === undefined) {
+        throw new Error('--samples needs --out FILE.png to say where to write the grid.');
+      }
+      if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png')) {
+        throw new Error(`--out must name a .png file, got '${flags.out}'.`);
+      }
+      const ds = await loadDataset(flags.dataset, {
+        ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+        download: flags.download,
+        verify: flags.verify,
+        ...(flags.verbose ? { log: (l: string) => console.error(`  ${l}`) } : {}),
+      });
+      console.log(describeDataset(ds));
+      if (flags.out !== undefined) {
+        const n = flags.samples ?? 10;
+        const labels = ds.train.labels.data;
+        const captions = Array.from({ length: n }, (_, i) =>
+          i < labels.length ? (ds.spec.classNames[labels[i]!] ?? String(labels[i])) : '',
+        );
+        await writeFileAtomic(flags.out, renderSampleGrid(ds.train.images, n, captions));
+        console.log(
+          `\nWrote ${Math.min(n, ds.train.labels.data.length)} training images with their labels to ${flags.out}`,
+        );
+      }
+    });
+}
+
+export function describeDataset(ds: LoadedDataset): string {
+  const lines: string[] = [`${ds.spec.title} (${ds.spec.id})`, ''];
+  for (const [split, part] of [
+    ['train', ds.train],
+    ['test', ds.test],
+  ] as const) {
+    lines.push(
+      `${split.padEnd(5)}  images ${part.images.shape.join(' x ')} uint8   labels ${part.labels.shape[0]} uint8`,
+    );
+  }
+  lines.push(
+    '',
+    'Class counts:',
+    `  ${'class'.padEnd(14)}${'train'.padStart(7)}${'test'.padStart(7)}`,
+  );
+  const k = ds.spec.classNames.length;
+  const train = classCounts(ds.train.labels.data, k);
+  const test = classCounts(ds.test.labels.data, k);
+  const max = Math.max(...train);
+  for (let c = 0; c < k; c++) {
+    const name =
+      `${c} ${c.toString() === ds.spec.classNames[c] ? '' : ds.spec.classNames[c]}`.trim();
+    const bar = '#'.repeat(Math.round((30 * train[c]!) / max));
+    lines.push(
+      `  ${name.padEnd(14)}${String(train[c]).padStart(7)}${String(test[c]).padStart(7)}  ${bar}`,
+    );
+  }
+  lines.push('', 'Files:');
+  for (const s of ds.sources) lines.push(`  ${s.file.padEnd(26)} ${s.kind.padEnd(9)} ${s.path}`);
+  return lines.join('\n');
+}

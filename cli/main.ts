@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { dataCommand } from './commands/data.js';
+
+const program = new Command('mnist-lab')
+  .description('Train, compare and serve neural networks on MNIST and Fashion-MNIST')
+  .addCommand(dataCommand());
+
+for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // Usage errors are reported by commander itself; this is for failures while running.
+  console.error(`mnist-lab: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,354 @@
+/**
+ * The kernel contract every compute backend implements.
+ *
+ * Kernels are number crunching over typed arrays: they never see a Tensor, never allocate
+ * their outputs (the caller passes `out` arrays of the right length) and never keep
+ * references to their arguments after returning. All arrays are dense, row-major (C order).
+ *
+ * Float64 support: the `js` reference backend accepts Float32Array or Float64Array for every
+ * float argument (all float arrays of one call share the same type), which is what the float64
+ * finite-difference gradient checks run on. Faster backends may accept Float32Array only and
+ * report that through `supportsFloat64`; the tensor layer then routes float64 work to `js`.
+ */
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** Pointwise functions, used by `unary`, `unaryGrad` and the GEMM epilogue. */
+export type UnaryOp =
+  | 'linear' // y = x
+  | 'neg' // y = -x
+  | 'abs'
+  | 'sign' // -1, 0 or 1
+  | 'square'
+  | 'sqrt'
+  | 'rsqrt' // 1 / sqrt(x)
+  | 'reciprocal'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'relu' // max(x, 0)
+  | 'relu6' // min(max(x, 0), 6)
+  | 'leaky_relu' // x > 0 ? x : param * x   (param = negative slope; Keras default 0.3 for the layer, 0.2 for the activation fn)
+  | 'elu' // x > 0 ? x : param * (exp(x) - 1)   (param = alpha, Keras default 1)
+  | 'sigmoid' // 1 / (1 + exp(-x)), computed without overflow for large |x|
+  | 'tanh'
+  | 'softplus' // log(1 + exp(x)), computed without overflow
+  | 'scale' // y = param * x
+  | 'add_scalar' // y = x + param
+  | 'pow_scalar' // y = x ** param
+  | 'clip'; // y = min(max(x, param), param2)
+
+/**
+ * Elementwise binary functions with NumPy broadcasting. For `unaryGrad`-like derivatives of
+ * binary ops the tensor layer composes these (e.g. d(a/b)/db = -dy * a / b^2).
+ */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'squared_difference' // (a - b)^2
+  | 'greater' // 1 or 0
+  | 'greater_equal'
+  | 'less'
+  | 'equal';
+
+/** Reductions over the middle axis of a [outer, axis, inner] view. */
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'prod';
+
+/** Activations the GEMM epilogue can fuse (applied after bias). */
+export type EpilogueActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'leaky_relu';
+
+export interface GemmOptions {
+  /** Use A^T: A is stored [k, m] instead of [m, k]. */
+  transA?: boolean;
+  /** Use B^T: B is stored [n, k] instead of [k, n]. */
+  transB?: boolean;
+  /** Default 1. */
+  alpha?: number;
+  /** Default 0. When 0, C's previous contents are ignored (may be NaN). */
+  beta?: number;
+  /** Length-n vector added to every row after alpha * op(A) op(B) + beta * C. */
+  bias?: FloatArray;
+  /** Applied last, elementwise. Default 'linear'. */
+  activation?: EpilogueActivation;
+  /** Parameter of the activation (leaky_relu slope, elu alpha). */
+  activationParam?: number;
+}
+
+/**
+ * Geometry of a 2-D convolution in channels-last layout (Keras's default):
+ * input x [n, inH, inW, inC], filter w [kH, kW, inC, outC], output y [n, outH, outW, outC].
+ * Output pixel (oh, ow) reads input rows oh*strideH - padTop + i*dilationH (i < kH), likewise
+ * for columns; reads outside the input are zeros. The caller computes outH/outW and the pads
+ * ('valid' = 0 pads; 'same' = TensorFlow's split, extra pixel at the bottom/right).
+ */
+export interface ConvGeometry {
+  n: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * Geometry of 2-D pooling, channels-last: x [n, inH, inW, c] -> y [n, outH, outW, c].
+ * Window (oh, ow) covers input rows oh*strideH - padTop .. + poolH - 1 (likewise columns);
+ * positions outside the input are skipped: they never win a max and are not counted by the
+ * average (TensorFlow's 'same' semantics).
+ */
+export interface PoolGeometry {
+  n: number;
+  inH: number;
+  inW: number;
+  c: number;
+  outH: number;
+  outW: number;
+  poolH: number;
+  poolW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * Fused optimizer updates. Each call updates one parameter in place in a single pass.
+ * Formulas are Keras 3's (keras/src/optimizers/*.py); `slots` are the optimizer's per-parameter
+ * state arrays, same length as `param`, updated in place.
+ */
+export type OptimizerUpdate =
+  | {
+      /** v = momentum*v - lr*g; nesterov: p += momentum*v - lr*g, else p += v. momentum 0: p -= lr*g (no slot needed). */
+      kind: 'sgd';
+      lr: number;
+      momentum: number;
+      nesterov: boolean;
+      /** [velocity] when momentum != 0, else []. */
+    }
+  | {
+      /**
+       * ms = rho*ms + (1-rho)*g^2;
+       * centered: mg = rho*mg + (1-rho)*g; denom = ms - mg^2 + eps, else denom = ms + eps;
+       * inc = lr * g / sqrt(denom);
+       * momentum > 0: mom = momentum*mom + inc; p -= mom, else p -= inc.
+       * Slots: [ms, mg?, mom?] — mg only when centered, mom only when momentum > 0, in that order.
+       */
+      kind: 'rmsprop';
+      lr: number;
+      rho: number;
+      momentum: number;
+      epsilon: number;
+      centered: boolean;
+    }
+  | {
+      /**
+       * t = step (1-based); a = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
+       * m += (g - m)*(1-beta1); v += (g^2 - v)*(1-beta2);
+       * amsgrad: vhat = max(vhat, v), use vhat below;
+       * p -= a * m / (sqrt(v) + eps).  Slots: [m, v, vhat?].
+       */
+      kind: 'adam';
+      lr: number;
+      beta1: number;
+      beta2: number;
+      epsilon: number;
+      step: number;
+      amsgrad: boolean;
+    }
+  | {
+      /** acc += g^2; p -= lr * g / sqrt(acc + eps). Slots: [acc] (caller initialises it, Keras: 0.1). */
+      kind: 'adagrad';
+      lr: number;
+      epsilon: number;
+    }
+  | {
+      /**
+       * ag = rho*ag + (1-rho)*g^2;
+       * d = -sqrt(ad + eps) / sqrt(ag + eps) * g;
+       * ad = rho*ad + (1-rho)*d^2;
+       * p += lr * d.  Slots: [ag, ad].
+       */
+      kind: 'adadelta';
+      lr: number;
+      rho: number;
+      epsilon: number;
+    };
+
+export interface Backend {
+  /** 'js', 'native', ... */
+  readonly name: string;
+  /** Whether every kernel accepts Float64Array as well as Float32Array. */
+  readonly supportsFloat64: boolean;
+  /** Worker threads the backend uses (1 for single-threaded backends). */
+  getNumThreads(): number;
+  /** Sets the worker thread count (clamped to >= 1); a no-op for single-threaded backends. */
+  setNumThreads(n: number): void;
+
+  /**
+   * C[m, n] = act(alpha * op(A) op(B) + beta * C + bias), op(A) [m, k], op(B) [k, n].
+   * A is [m, k] (or [k, m] with transA), B is [k, n] (or [n, k] with transB), C is [m, n].
+   */
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: FloatArray,
+    b: FloatArray,
+    c: FloatArray,
+    opts?: GemmOptions,
+  ): void;
+
+  /** out[i] = f(x[i]). `out` may be `x` (in place). */
+  unary(op: UnaryOp, x: FloatArray, out: FloatArray, param?: number, param2?: number): void;
+
+  /**
+   * dx[i] = dy[i] * f'(x[i]). `y` is f(x) (some derivatives are cheaper from it: sigmoid, tanh,
+   * exp, elu, sqrt). For kinks (relu at 0, abs at 0, clip at its bounds) the derivative is the
+   * one TensorFlow uses: relu'(0) = 0, abs'(0) = 0, clip passes the gradient where
+   * min <= x <= max. 'sign' has derivative 0.
+   */
+  unaryGrad(
+    op: UnaryOp,
+    x: FloatArray,
+    y: FloatArray,
+    dy: FloatArray,
+    dx: FloatArray,
+    param?: number,
+    param2?: number,
+  ): void;
+
+  /**
+   * out = a op b with NumPy broadcasting: aShape and bShape are right-aligned against
+   * outShape; a size-1 (or missing) dimension broadcasts. `out` may alias `a` when
+   * aShape equals outShape.
+   */
+  binary(
+    op: BinaryOp,
+    a: FloatArray,
+    aShape: readonly number[],
+    b: FloatArray,
+    bShape: readonly number[],
+    out: FloatArray,
+    outShape: readonly number[],
+  ): void;
+
+  /** out[o, i] = reduce_j x[o, j, i] over a [outer, axis, inner] view; out has outer*inner items. */
+  reduce(
+    op: ReduceOp,
+    x: FloatArray,
+    outer: number,
+    axis: number,
+    inner: number,
+    out: FloatArray,
+  ): void;
+
+  /** out[o, i] = argmax_j x[o, j, i] (first index of the maximum; NaN counts as maximal). */
+  argmax(x: FloatArray, outer: number, axis: number, inner: number, out: Int32Array): void;
+
+  /** out = x permuted: out's dimension d is x's dimension perm[d]. */
+  transpose(
+    x: FloatArray,
+    shape: readonly number[],
+    perm: readonly number[],
+    out: FloatArray,
+  ): void;
+
+  /** Row-wise softmax of a [rows, cols] matrix, max-subtracted. */
+  softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  /** Row-wise log-softmax (x - max - log(sum(exp(x - max)))). */
+  logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  /** dx = y * (dy - sum_j(dy * y)) per row, y the softmax output. */
+  softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, dx: FloatArray): void;
+
+  /**
+   * Fused softmax + cross-entropy from logits, for a [rows, cols] matrix.
+   * `labels` is either a Float array [rows, cols] of (possibly soft) target distributions or an
+   * Int32Array [rows] of class indices (sparse). Writes loss[r] = -sum_j t[r,j] * logsoftmax(x)[r,j]
+   * and probs = softmax(x) (kept for the backward pass). Returns nothing; loss has `rows` items.
+   */
+  softmaxCrossEntropy(
+    logits: FloatArray,
+    labels: FloatArray | Int32Array,
+    rows: number,
+    cols: number,
+    loss: FloatArray,
+    probs: FloatArray,
+  ): void;
+  /**
+   * dlogits[r, j] = scale[r] * (probs[r, j] * sum_k t[r,k] - t[r, j]); `scale` is dloss[r] (a
+   * number applies to every row).
+   */
+  softmaxCrossEntropyGrad(
+    probs: FloatArray,
+    labels: FloatArray | Int32Array,
+    rows: number,
+    cols: number,
+    scale: FloatArray | number,
+    dlogits: FloatArray,
+  ): void;
+
+  /**
+   * Inverted-dropout mask: mask[i] = u_i >= rate ? 1 / (1 - rate) : 0, where u_i is the
+   * counter-based uniform `dropoutUniform(seed, i)` below, so every backend draws the same mask.
+   */
+  dropoutMask(rate: number, seed: number, mask: FloatArray): void;
+
+  /** y = conv2d(x, w) (no bias; see ConvGeometry). */
+  conv2d(x: FloatArray, w: FloatArray, g: ConvGeometry, y: FloatArray): void;
+  /** dx = gradient of conv2d w.r.t. x. dx is overwritten. */
+  conv2dBackwardInput(dy: FloatArray, w: FloatArray, g: ConvGeometry, dx: FloatArray): void;
+  /** dw = gradient of conv2d w.r.t. w. dw is overwritten. */
+  conv2dBackwardFilter(x: FloatArray, dy: FloatArray, g: ConvGeometry, dw: FloatArray): void;
+
+  /** Max pooling; `argmax[o]` receives the flat index into x of the winning input (first max). */
+  maxPool(x: FloatArray, g: PoolGeometry, y: FloatArray, argmax: Int32Array): void;
+  /** dx = 0, then dx[argmax[o]] += dy[o]. */
+  maxPoolBackward(dy: FloatArray, argmax: Int32Array, dx: FloatArray): void;
+  /** Average pooling over the in-bounds positions of each window. */
+  avgPool(x: FloatArray, g: PoolGeometry, y: FloatArray): void;
+  /** dx overwritten with the gradient of avgPool. */
+  avgPoolBackward(dy: FloatArray, g: PoolGeometry, dx: FloatArray): void;
+
+  /** Applies one optimizer step to `param` in place (see OptimizerUpdate). */
+  applyUpdate(
+    update: OptimizerUpdate,
+    param: FloatArray,
+    grad: FloatArray,
+    slots: FloatArray[],
+  ): void;
+}
+
+/**
+ * The counter-based uniform in [0, 1) behind dropout masks; every backend must reproduce it
+ * bit for bit. A 32-bit integer hash of (seed, index) (the "lowbias32" finaliser applied to
+ * seed*0x9E3779B9 + index, twice), top 24 bits scaled by 2^-24.
+ */
+export function dropoutUniform(seed: number, index: number): number {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b9) + (index >>> 0)) >>> 0;
+  h = lowbias32(h);
+  h = lowbias32((h ^ (seed >>> 0)) >>> 0);
+  return (h >>> 8) / 16777216;
+}
+
+function lowbias32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
