@@ -1,0 +1,95 @@
+import type { ConvGeometry } from '../kernels/backend.js';
+import { formatShape } from '../tensor/shape.js';
+import { record } from '../tensor/tape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { backendFor, empty, floats } from './engine.js';
+
+export type Padding = 'valid' | 'same';
+
+/**
+ * Output size and leading pad of one spatial dimension, as TensorFlow computes them:
+ * 'valid': ceil((in - effK + 1) / stride), no padding; 'same': ceil(in / stride), with the
+ * total padding split so the extra pixel goes at the end.
+ */
+export function convOutputSize(
+  inSize: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  padding: Padding,
+): { out: number; padBefore: number } {
+  const eff = (kernel - 1) * dilation + 1;
+  if (padding === 'valid') {
+    const out = Math.ceil((inSize - eff + 1) / stride);
+    return { out: Math.max(0, out), padBefore: 0 };
+  }
+  const out = Math.ceil(inSize / stride);
+  const total = Math.max(0, (out - 1) * stride + eff - inSize);
+  return { out, padBefore: Math.floor(total / 2) };
+}
+
+export interface Conv2dOptions {
+  strides?: [number, number];
+  padding?: Padding;
+  dilation?: [number, number];
+}
+
+/** 2-D convolution, channels-last: x [n, h, w, inC], kernel [kH, kW, inC, outC]. */
+export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+  if (x.rank !== 4 || kernel.rank !== 4 || x.shape[3] !== kernel.shape[2]) {
+    throw new Error(
+      `conv2d needs x [n, h, w, c] and kernel [kh, kw, c, filters] with matching c; got ${formatShape(x.shape)} and ${formatShape(kernel.shape)}.`,
+    );
+  }
+  const [sh, sw] = options.strides ?? [1, 1];
+  const [dh, dw] = options.dilation ?? [1, 1];
+  const padding = options.padding ?? 'valid';
+  const [n, inH, inW, inC] = x.shape as [number, number, number, number];
+  const [kH, kW, , outC] = kernel.shape as [number, number, number, number];
+  const hh = convOutputSize(inH, kH, sh, dh, padding);
+  const ww = convOutputSize(inW, kW, sw, dw, padding);
+  if (hh.out <= 0 || ww.out <= 0) {
+    throw new Error(
+      `conv2d: a ${kH}x${kW} kernel does not fit a ${inH}x${inW} input with '${padding}' padding.`,
+    );
+  }
+  const g: ConvGeometry = {
+    n,
+    inH,
+    inW,
+    inC,
+    outH: hh.out,
+    outW: ww.out,
+    outC,
+    kH,
+    kW,
+    strideH: sh,
+    strideW: sw,
+    dilationH: dh,
+    dilationW: dw,
+    padTop: hh.padBefore,
+    padLeft: ww.padBefore,
+  };
+  const dtype = x.dtype === 'float64' || kernel.dtype === 'float64' ? 'float64' : 'float32';
+  const k = backendFor(dtype);
+  const y = empty([n, g.outH, g.outW, outC], dtype);
+  k.conv2d(floats(x, 'conv2d'), floats(kernel, 'conv2d'), g, floats(y, 'conv2d'));
+  return record(y, 'conv2d', [x, kernel], (dy) => {
+    let dx: Tensor | null = null;
+    let dk: Tensor | null = null;
+    if (x.requiresGrad) {
+      dx = empty(x.shape, dtype);
+      k.conv2dBackwardInput(
+        floats(dy, 'conv2d'),
+        floats(kernel, 'conv2d'),
+        g,
+        floats(dx, 'conv2d'),
+      );
+    }
+    if (kernel.requiresGrad) {
+      dk = empty(kernel.shape, dtype);
+      k.conv2dBackwardFilter(floats(x, 'conv2d'), floats(dy, 'conv2d'), g, floats(dk, 'conv2d'));
+    }
+    return [dx, dk];
+  });
+}

@@ -1,0 +1,39 @@
+import type { Backend, FloatArray } from '../kernels/backend.js';
+import { findBackend, getBackend } from '../kernels/registry.js';
+import { allocate, isFloatArray, type DType } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+import { sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/**
+ * The backend that runs kernels for tensors of `dtype`: the active one, or the `js` reference
+ * when the active one cannot do float64 (gradient checks).
+ */
+export function backendFor(dtype: DType): Backend {
+  const b = getBackend();
+  if (dtype === 'float64' && !b.supportsFloat64) {
+    const js = findBackend('js');
+    if (!js) throw new Error('float64 tensors need the js backend, which is not registered.');
+    return js;
+  }
+  return b;
+}
+
+/** The float data of `t`, or a clear error for an int32 tensor where floats are needed. */
+export function floats(t: Tensor, op: string): FloatArray {
+  if (!isFloatArray(t.data)) {
+    throw new TypeError(`${op}: expected a float32 or float64 tensor, got ${t.dtype}.`);
+  }
+  return t.data;
+}
+
+/** A new uninitialised (zero) float tensor of the given shape and dtype. */
+export function empty(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/** The float dtype two inputs compute in (float64 wins, so gradient checks stay exact). */
+export function resultType(a: Tensor, b?: Tensor): DType {
+  if (a.dtype === 'float64' || b?.dtype === 'float64') return 'float64';
+  return 'float32';
+}
