@@ -1,0 +1,135 @@
+import type { ConvGeometry, FloatArray } from '../backend.js';
+import { checkCount, checkLength, checkPositive } from './check.js';
+
+/**
+ * 2-D convolution, channels-last, as direct loops. Each kernel visits every (output pixel,
+ * filter tap) pair whose input position is in bounds, with the channel loops innermost so
+ * they stream contiguous memory; sums are kept in double scratch buffers (one image, or one
+ * filter, at a time).
+ */
+
+function checkGeometry(kernel: string, g: ConvGeometry): void {
+  for (const key of ['n', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC'] as const)
+    checkCount(kernel, key, g[key]);
+  for (const key of ['kH', 'kW', 'strideH', 'strideW', 'dilationH', 'dilationW'] as const) {
+    checkPositive(kernel, key, g[key]);
+  }
+  if (!Number.isInteger(g.padTop) || !Number.isInteger(g.padLeft)) {
+    throw new RangeError(`${kernel}: pads must be integers, got ${g.padTop}, ${g.padLeft}`);
+  }
+}
+
+const xSize = (g: ConvGeometry): number => g.n * g.inH * g.inW * g.inC;
+const wSize = (g: ConvGeometry): number => g.kH * g.kW * g.inC * g.outC;
+const ySize = (g: ConvGeometry): number => g.n * g.outH * g.outW * g.outC;
+
+/**
+ * Calls visit(yPix, xPix, wOff) for every output pixel of one image and every filter tap whose
+ * input pixel is in bounds: yPix and xPix are offsets within the image's slice of y and x, wOff
+ * the tap's offset in w ([kH, kW, inC, outC], so the tap's [inC, outC] block starts there).
+ */
+function forEachTap(
+  g: ConvGeometry,
+  visit: (yPix: number, xPix: number, wOff: number) => void,
+): void {
+  const { inH, inW, inC, outH, outW, outC, kH, kW } = g;
+  for (let oh = 0; oh < outH; oh++) {
+    const h0 = oh * g.strideH - g.padTop;
+    for (let ow = 0; ow < outW; ow++) {
+      const w0 = ow * g.strideW - g.padLeft;
+      const yPix = (oh * outW + ow) * outC;
+      for (let i = 0; i < kH; i++) {
+        const ih = h0 + i * g.dilationH;
+        if (ih < 0 || ih >= inH) continue;
+        for (let j = 0; j < kW; j++) {
+          const iw = w0 + j * g.dilationW;
+          if (iw < 0 || iw >= inW) continue;
+          visit(yPix, (ih * inW + iw) * inC, (i * kW + j) * inC * outC);
+        }
+      }
+    }
+  }
+}
+
+/** y[b, oh, ow, co] = sum_{i, j, ci} x[b, ih, iw, ci] * w[i, j, ci, co]. */
+export function conv2d(x: FloatArray, w: FloatArray, g: ConvGeometry, y: FloatArray): void {
+  checkGeometry('conv2d', g);
+  checkLength('conv2d', 'x', x, xSize(g));
+  checkLength('conv2d', 'w', w, wSize(g));
+  checkLength('conv2d', 'y', y, ySize(g));
+  const { inC, outC } = g;
+  const xImage = g.inH * g.inW * inC;
+  const yImage = g.outH * g.outW * outC;
+  const acc = new Float64Array(yImage);
+  for (let b = 0; b < g.n; b++) {
+    const xBase = b * xImage;
+    acc.fill(0);
+    forEachTap(g, (yPix, xPix, wOff) => {
+      for (let ci = 0; ci < inC; ci++) {
+        const xv = x[xBase + xPix + ci];
+        const wRow = wOff + ci * outC;
+        for (let co = 0; co < outC; co++) acc[yPix + co] += xv * w[wRow + co];
+      }
+    });
+    y.set(acc, b * yImage);
+  }
+}
+
+/** dx[b, ih, iw, ci] = sum over the taps that read it of dy[b, oh, ow, co] * w[i, j, ci, co]. */
+export function conv2dBackwardInput(
+  dy: FloatArray,
+  w: FloatArray,
+  g: ConvGeometry,
+  dx: FloatArray,
+): void {
+  checkGeometry('conv2dBackwardInput', g);
+  checkLength('conv2dBackwardInput', 'dy', dy, ySize(g));
+  checkLength('conv2dBackwardInput', 'w', w, wSize(g));
+  checkLength('conv2dBackwardInput', 'dx', dx, xSize(g));
+  const { inC, outC } = g;
+  const xImage = g.inH * g.inW * inC;
+  const yImage = g.outH * g.outW * outC;
+  const acc = new Float64Array(xImage);
+  for (let b = 0; b < g.n; b++) {
+    const yBase = b * yImage;
+    acc.fill(0);
+    forEachTap(g, (yPix, xPix, wOff) => {
+      for (let ci = 0; ci < inC; ci++) {
+        const wRow = wOff + ci * outC;
+        let sum = 0;
+        for (let co = 0; co < outC; co++) sum += dy[yBase + yPix + co] * w[wRow + co];
+        acc[xPix + ci] += sum;
+      }
+    });
+    dx.set(acc, b * xImage);
+  }
+}
+
+/** dw[i, j, ci, co] = sum_{b, oh, ow} x[b, ih, iw, ci] * dy[b, oh, ow, co]. */
+export function conv2dBackwardFilter(
+  x: FloatArray,
+  dy: FloatArray,
+  g: ConvGeometry,
+  dw: FloatArray,
+): void {
+  checkGeometry('conv2dBackwardFilter', g);
+  checkLength('conv2dBackwardFilter', 'x', x, xSize(g));
+  checkLength('conv2dBackwardFilter', 'dy', dy, ySize(g));
+  checkLength('conv2dBackwardFilter', 'dw', dw, wSize(g));
+  const { inC, outC } = g;
+  const xImage = g.inH * g.inW * inC;
+  const yImage = g.outH * g.outW * outC;
+  const acc = new Float64Array(wSize(g));
+  for (let b = 0; b < g.n; b++) {
+    const xBase = b * xImage;
+    const yBase = b * yImage;
+    forEachTap(g, (yPix, xPix, wOff) => {
+      for (let ci = 0; ci < inC; ci++) {
+        const xv = x[xBase + xPix + ci];
+        const wRow = wOff + ci * outC;
+        for (let co = 0; co < outC; co++) acc[wRow + co] += xv * dy[yBase + yPix + co];
+      }
+    });
+  }
+  dw.set(acc);
+}
