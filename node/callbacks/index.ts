@@ -1,0 +1,4 @@
+// Node-only callbacks (they write files).
+export { CSVLogger, type CSVLoggerArgs } from './csv-logger.js';
+export { ModelCheckpoint, type ModelCheckpointArgs } from './model-checkpoint.js';
+export { formatTemplate, formatValue, pythonFloat } from './python-format.js';

@@ -1,0 +1,25 @@
+import { EarlyStopping, type EarlyStoppingArgs } from './early-stopping.js';
+import { History } from './history.js';
+import { LambdaCallback, type CallbackHooks } from './lambda-callback.js';
+import { ProgbarLogger, type ProgbarLoggerOptions } from './progbar-logger.js';
+
+export { Callback, type CallbackModel, type CallbackParams, type Logs } from './callback.js';
+export { History } from './history.js';
+export { MonitorCallback, type MonitorMode } from './monitor-callback.js';
+export { EarlyStopping, type EarlyStoppingArgs } from './early-stopping.js';
+export { ProgbarLogger, formatLogValue, type ProgbarLoggerOptions } from './progbar-logger.js';
+export {
+  CustomCallback,
+  LambdaCallback,
+  toCallback,
+  toCallbacks,
+  type CallbackHooks,
+} from './lambda-callback.js';
+
+/** Factories in the style of `tf.callbacks`: `callbacks.earlyStopping({ patience: 3 })`. */
+export const callbacks = {
+  earlyStopping: (args?: EarlyStoppingArgs): EarlyStopping => new EarlyStopping(args),
+  history: (): History => new History(),
+  progbarLogger: (options?: ProgbarLoggerOptions): ProgbarLogger => new ProgbarLogger(options),
+  lambda: (hooks: CallbackHooks): LambdaCallback => new LambdaCallback(hooks),
+};

@@ -1,0 +1,54 @@
+import type { OptimizerUpdate } from '../kernels/backend.js';
+import { readOptions } from './config.js';
+import { Optimizer, type OptimizerConfig } from './optimizer.js';
+
+export interface AdadeltaConfig {
+  /** Keras 3 default 0.001 (the original paper's method corresponds to 1.0). */
+  learningRate?: number;
+  /** Decay of both running averages (default 0.95). */
+  rho?: number;
+  /** Keras 3 default 1e-7. */
+  epsilon?: number;
+  learning_rate?: number;
+}
+
+interface AdadeltaOptions extends Record<string, number | boolean> {
+  learningRate: number;
+  rho: number;
+  epsilon: number;
+}
+
+/** Keras 3's Adadelta (see OptimizerUpdate 'adadelta'). */
+export class Adadelta extends Optimizer {
+  readonly className = 'Adadelta';
+  readonly rho: number;
+  readonly epsilon: number;
+
+  constructor(config: AdadeltaConfig = {}) {
+    const o = readOptions<AdadeltaOptions>('Adadelta', config as Record<string, unknown>, {
+      learningRate: { snake: 'learning_rate', default: 0.001 },
+      rho: { snake: 'rho', default: 0.95 },
+      epsilon: { snake: 'epsilon', default: 1e-7 },
+    });
+    super(o.learningRate);
+    this.rho = o.rho;
+    this.epsilon = o.epsilon;
+  }
+
+  static fromConfig(config: AdadeltaConfig): Adadelta {
+    return new Adadelta(config);
+  }
+
+  protected slotSpec(): { count: number; initialValue: number } {
+    // [accumulated squared gradients, accumulated squared updates]
+    return { count: 2, initialValue: 0 };
+  }
+
+  protected update(): OptimizerUpdate {
+    return { kind: 'adadelta', lr: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+  }
+
+  getConfig(): OptimizerConfig {
+    return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+  }
+}

@@ -1,0 +1,81 @@
+import type { OptimizerUpdate } from '../kernels/backend.js';
+import { readOptions } from './config.js';
+import { Optimizer, type OptimizerConfig } from './optimizer.js';
+
+export interface AdamConfig {
+  /** Keras 3 default 0.001. */
+  learningRate?: number;
+  /** Decay of the first-moment estimate (default 0.9). */
+  beta1?: number;
+  /** Decay of the second-moment estimate (default 0.999). */
+  beta2?: number;
+  /** Keras 3 default 1e-7 (PyTorch uses 1e-8). */
+  epsilon?: number;
+  /** Use the running maximum of the second moment (AMSGrad); default false. */
+  amsgrad?: boolean;
+  learning_rate?: number;
+  beta_1?: number;
+  beta_2?: number;
+}
+
+interface AdamOptions extends Record<string, number | boolean> {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  amsgrad: boolean;
+}
+
+/** Keras 3's Adam, bias correction folded into the step size (see OptimizerUpdate 'adam'). */
+export class Adam extends Optimizer {
+  readonly className = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+
+  constructor(config: AdamConfig = {}) {
+    const o = readOptions<AdamOptions>('Adam', config as Record<string, unknown>, {
+      learningRate: { snake: 'learning_rate', default: 0.001 },
+      beta1: { snake: 'beta_1', default: 0.9 },
+      beta2: { snake: 'beta_2', default: 0.999 },
+      epsilon: { snake: 'epsilon', default: 1e-7 },
+      amsgrad: { snake: 'amsgrad', default: false },
+    });
+    super(o.learningRate);
+    this.beta1 = o.beta1;
+    this.beta2 = o.beta2;
+    this.epsilon = o.epsilon;
+    this.amsgrad = o.amsgrad;
+  }
+
+  static fromConfig(config: AdamConfig): Adam {
+    return new Adam(config);
+  }
+
+  protected slotSpec(): { count: number; initialValue: number } {
+    return { count: this.amsgrad ? 3 : 2, initialValue: 0 };
+  }
+
+  protected update(): OptimizerUpdate {
+    return {
+      kind: 'adam',
+      lr: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      step: this.iterations + 1,
+      amsgrad: this.amsgrad,
+    };
+  }
+
+  getConfig(): OptimizerConfig {
+    return {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      amsgrad: this.amsgrad,
+    };
+  }
+}

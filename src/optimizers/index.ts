@@ -1,0 +1,73 @@
+import { Adadelta, type AdadeltaConfig } from './adadelta.js';
+import { Adagrad, type AdagradConfig } from './adagrad.js';
+import { Adam, type AdamConfig } from './adam.js';
+import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { RMSprop, type RMSpropConfig } from './rmsprop.js';
+import { SGD, type SGDConfig } from './sgd.js';
+
+export { Optimizer, type OptimizerConfig } from './optimizer.js';
+export { SGD, type SGDConfig } from './sgd.js';
+export { RMSprop, type RMSpropConfig } from './rmsprop.js';
+export { Adam, type AdamConfig } from './adam.js';
+export { Adagrad, type AdagradConfig } from './adagrad.js';
+export { Adadelta, type AdadeltaConfig } from './adadelta.js';
+
+/** An optimizer as Keras / TF.js serialise it: `{ className: 'Adam', config: {...} }`. */
+export interface SerializedOptimizer {
+  className: string;
+  config?: OptimizerConfig;
+}
+
+export type OptimizerIdentifier = string | SerializedOptimizer | Optimizer;
+
+const REGISTRY: Record<string, (config: OptimizerConfig) => Optimizer> = {
+  sgd: (c) => new SGD(c as SGDConfig),
+  rmsprop: (c) => new RMSprop(c as RMSpropConfig),
+  adam: (c) => new Adam(c as AdamConfig),
+  adagrad: (c) => new Adagrad(c as AdagradConfig),
+  adadelta: (c) => new Adadelta(c as AdadeltaConfig),
+};
+
+/** Registry names, in Keras's spelling of the class. */
+export const OPTIMIZER_NAMES = ['SGD', 'RMSprop', 'Adam', 'Adagrad', 'Adadelta'] as const;
+
+/**
+ * Keras's `optimizers.get`: a name ('adam', 'SGD', 'RMSprop'; case-insensitive) gives a new
+ * optimizer with default hyperparameters, `{className, config}` a configured one, and an
+ * Optimizer is returned as is.
+ */
+export function getOptimizer(identifier: OptimizerIdentifier): Optimizer {
+  if (identifier instanceof Optimizer) return identifier;
+  const [name, config] =
+    typeof identifier === 'string'
+      ? [identifier, {}]
+      : [identifier.className, identifier.config ?? {}];
+  const make = typeof name === 'string' ? REGISTRY[name.toLowerCase()] : undefined;
+  if (!make) {
+    throw new Error(
+      `Unknown optimizer '${String(name)}'. Valid names: ${OPTIMIZER_NAMES.map((n) => `'${n.toLowerCase()}'`).join(', ')} (case-insensitive).`,
+    );
+  }
+  return make(config);
+}
+
+/** `{className, config}` of an optimizer, which `getOptimizer` turns back into an equal one. */
+export function serializeOptimizer(optimizer: Optimizer): Required<SerializedOptimizer> {
+  return { className: optimizer.className, config: optimizer.getConfig() };
+}
+
+/** Config, or just the learning rate as in `tf.train.adam(0.01)`. */
+function configOf<C>(config: C | number | undefined): C {
+  return (typeof config === 'number' ? { learningRate: config } : (config ?? {})) as C;
+}
+
+/** Factories in the style of `tf.train`: `optimizers.adam({ learningRate: 0.01 })`. */
+export const optimizers = {
+  sgd: (config?: SGDConfig | number): SGD => new SGD(configOf(config)),
+  rmsprop: (config?: RMSpropConfig | number): RMSprop => new RMSprop(configOf(config)),
+  adam: (config?: AdamConfig | number): Adam => new Adam(configOf(config)),
+  adagrad: (config?: AdagradConfig | number): Adagrad => new Adagrad(configOf(config)),
+  adadelta: (config?: AdadeltaConfig | number): Adadelta => new Adadelta(configOf(config)),
+  get: getOptimizer,
+  serialize: serializeOptimizer,
+};

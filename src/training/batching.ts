@@ -1,0 +1,57 @@
+import { allocate } from '../tensor/dtype.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Samples in a dataset given as one tensor or a list of input tensors. */
+export function sampleCount(x: Tensor | readonly Tensor[]): number {
+  const list = Array.isArray(x) ? x : [x as Tensor];
+  if (list.length === 0) throw new Error('No input tensors given.');
+  const n = list[0]!.shape[0];
+  if (n === undefined) throw new Error('Inputs need a batch (first) dimension.');
+  for (const t of list) {
+    if (t.shape[0] !== n) {
+      throw new Error(
+        `All inputs must have the same number of samples; got shapes ${list.map((t) => formatShape(t.shape)).join(', ')}.`,
+      );
+    }
+  }
+  return n;
+}
+
+/** Rows `indices` (or start..end) of a tensor, copied into a new tensor. */
+export function gatherRows(t: Tensor, indices: Int32Array | null, start: number, end: number): Tensor {
+  const n = t.shape[0]!;
+  const row = n === 0 ? 0 : t.size / n;
+  const count = end - start;
+  if (!indices) {
+    return new Tensor(t.data.slice(start * row, end * row), [count, ...t.shape.slice(1)]);
+  }
+  const out = allocate(t.dtype, count * row);
+  const src = t.data;
+  for (let i = 0; i < count; i++) {
+    const r = indices[start + i]!;
+    out.set(src.subarray(r * row, (r + 1) * row), i * row);
+  }
+  return new Tensor(out, [count, ...t.shape.slice(1)]);
+}
+
+export function gatherInputs(
+  x: Tensor | readonly Tensor[],
+  indices: Int32Array | null,
+  start: number,
+  end: number,
+): Tensor | Tensor[] {
+  return Array.isArray(x)
+    ? x.map((t: Tensor) => gatherRows(t, indices, start, end))
+    : gatherRows(x as Tensor, indices, start, end);
+}
+
+/** The first `count` rows (a view, no copy) and the rest. */
+export function splitAt(t: Tensor, count: number): [Tensor, Tensor] {
+  const n = t.shape[0]!;
+  const row = n === 0 ? 0 : t.size / n;
+  return [
+    new Tensor(t.data.subarray(0, count * row), [count, ...t.shape.slice(1)]),
+    new Tensor(t.data.subarray(count * row), [n - count, ...t.shape.slice(1)]),
+  ];
+}

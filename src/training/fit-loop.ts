@@ -1,0 +1,213 @@
+import type { Callback, CallbackParams, Logs } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { ProgbarLogger } from '../callbacks/progbar-logger.js';
+import type { Metric } from '../metrics/metric.js';
+import { add } from '../ops/binary.js';
+import { Random } from '../tensor/random.js';
+import { nextSeed } from '../tensor/seed.js';
+import { formatShape } from '../tensor/shape.js';
+import { backward, noGrad } from '../tensor/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { allocate } from '../tensor/dtype.js';
+import { gatherInputs, gatherRows, sampleCount, splitAt } from './batching.js';
+import { NonFiniteLossError } from './non-finite-loss-error.js';
+import type { CompiledModel, FitArgs, TrainingTarget } from './types.js';
+
+function checkPositiveInt(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${v}.`);
+}
+
+/** Runs the callbacks' hook in order, awaiting async ones. */
+async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | Promise<void>): Promise<void> {
+  for (const c of callbacks) await fn(c);
+}
+
+/**
+ * Keras's fit: per-epoch seeded shuffling, mini-batches, one optimizer step per batch, running
+ * averages of loss and metrics weighted by batch size, validation at epoch end, callbacks.
+ */
+export async function fitLoop(
+  target: TrainingTarget,
+  compiled: CompiledModel,
+  x: Tensor | Tensor[],
+  y: Tensor,
+  args: FitArgs = {},
+): Promise<History> {
+  const epochs = args.epochs ?? 1;
+  const batchSize = args.batchSize ?? 32;
+  const initialEpoch = args.initialEpoch ?? 0;
+  const validationFreq = args.validationFreq ?? 1;
+  checkPositiveInt('epochs', epochs);
+  checkPositiveInt('batchSize', batchSize);
+  checkPositiveInt('validationFreq', validationFreq);
+  let n = sampleCount(x);
+  if (y.shape[0] !== n) {
+    throw new Error(`x has ${n} samples but y has ${y.shape[0]} (shape ${formatShape(y.shape)}).`);
+  }
+
+  let trainX = x;
+  let trainY = y;
+  let valData: [Tensor | Tensor[], Tensor] | undefined = args.validationData;
+  if (!valData && args.validationSplit !== undefined && args.validationSplit > 0) {
+    const f = args.validationSplit;
+    if (!(f < 1)) throw new RangeError(`validationSplit must be in [0, 1), got ${f}.`);
+    const keep = Math.floor(n * (1 - f));
+    if (keep === 0 || keep === n) {
+      throw new RangeError(`validationSplit ${f} of ${n} samples leaves an empty training or validation set.`);
+    }
+    const split = (t: Tensor): [Tensor, Tensor] => splitAt(t, keep);
+    const xs = Array.isArray(x) ? x.map(split) : [split(x as Tensor)];
+    const [ty, vy] = split(y);
+    trainX = Array.isArray(x) ? xs.map((p) => p[0]) : xs[0]![0];
+    trainY = ty;
+    valData = [Array.isArray(x) ? xs.map((p) => p[1]) : xs[0]![1], vy];
+    n = keep;
+  }
+  if (valData) {
+    const vn = sampleCount(valData[0]);
+    if (valData[1].shape[0] !== vn) throw new Error(`validationData: x has ${vn} samples but y has ${valData[1].shape[0]}.`);
+  }
+
+  const steps = Math.ceil(n / batchSize);
+  const verbose = args.verbose ?? 1;
+  const metrics = compiled.makeMetrics();
+  const history = new History();
+  const callbacks: Callback[] = [history, ...(args.callbacks ?? [])];
+  if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose: verbose as 1 | 2 }));
+  const params: CallbackParams = {
+    epochs,
+    steps,
+    samples: n,
+    batchSize,
+    verbose,
+    metrics: ['loss', ...metrics.map((m) => m.name)].flatMap((k) => (valData ? [k, `val_${k}`] : [k])),
+  };
+  for (const c of callbacks) {
+    c.setModel(target);
+    c.setParams(params);
+  }
+
+  const shuffle = args.shuffle ?? true;
+  const shuffler = new Random(nextSeed());
+  const weights = target.trainableWeights();
+  target.stopTraining = false;
+  await each(callbacks, (c) => c.onTrainBegin({}));
+  let epochLogs: Logs = {};
+  try {
+    for (let epoch = initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
+      await each(callbacks, (c) => c.onEpochBegin(epoch, {}));
+      for (const m of metrics) m.resetState();
+      const order = shuffle ? shuffler.permutation(n) : null;
+      let lossSum = 0;
+      let seen = 0;
+      for (let b = 0; b < steps && !target.stopTraining; b++) {
+        await each(callbacks, (c) => c.onBatchBegin(b, {}));
+        const start = b * batchSize;
+        const end = Math.min(n, start + batchSize);
+        const xb = gatherInputs(trainX, order, start, end);
+        const yb = gatherRows(trainY, order, start, end);
+        const { loss: value, yPred } = trainStep(target, compiled, xb, yb, weights);
+        if (!Number.isFinite(value)) throw new NonFiniteLossError(epoch, b, value);
+        const count = end - start;
+        lossSum += value * count;
+        seen += count;
+        noGrad(() => {
+          for (const m of metrics) m.updateState(yb, yPred);
+        });
+        const batchLogs = collect(lossSum / seen, metrics);
+        await each(callbacks, (c) => c.onBatchEnd(b, batchLogs));
+      }
+      epochLogs = collect(lossSum / Math.max(1, seen), metrics);
+      if (valData && (epoch + 1 - initialEpoch) % validationFreq === 0) {
+        const val = evaluateLoop(target, compiled, valData[0], valData[1], { batchSize });
+        for (const [k, v] of Object.entries(val)) epochLogs[`val_${k}`] = v;
+      }
+      await each(callbacks, (c) => c.onEpochEnd(epoch, epochLogs));
+    }
+  } finally {
+    for (const w of weights) w.grad = null;
+    await each(callbacks, (c) => c.onTrainEnd(epochLogs));
+  }
+  return history;
+}
+
+/**
+ * One optimizer step on one batch (Keras `train_on_batch`): forward in training mode, loss plus
+ * regularisation, backward, update. A non-finite loss is returned without applying the step.
+ */
+export function trainStep(
+  target: TrainingTarget,
+  compiled: CompiledModel,
+  xb: Tensor | Tensor[],
+  yb: Tensor,
+  weights = target.trainableWeights(),
+): { loss: number; yPred: Tensor } {
+  const yPred = target.forward(xb, true);
+  let loss = compiled.loss(yb, yPred);
+  const reg = target.regularizationLoss();
+  if (reg) loss = add(loss, reg);
+  const value = loss.item();
+  if (!Number.isFinite(value)) return { loss: value, yPred };
+  backward(loss);
+  compiled.optimizer.applyGradients(weights);
+  return { loss: value, yPred };
+}
+
+function collect(loss: number, metrics: readonly Metric[]): Logs {
+  const logs: Logs = { loss };
+  for (const m of metrics) logs[m.name] = m.result();
+  return logs;
+}
+
+/** Keras's evaluate: loss and metrics over all samples, in batches, without gradients. */
+export function evaluateLoop(
+  target: TrainingTarget,
+  compiled: CompiledModel,
+  x: Tensor | Tensor[],
+  y: Tensor,
+  args: { batchSize?: number } = {},
+): Logs {
+  const batchSize = args.batchSize ?? 32;
+  checkPositiveInt('batchSize', batchSize);
+  const n = sampleCount(x);
+  if (y.shape[0] !== n) throw new Error(`x has ${n} samples but y has ${y.shape[0]}.`);
+  const metrics = compiled.makeMetrics();
+  return noGrad(() => {
+    let lossSum = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const xb = gatherInputs(x, null, start, end);
+      const yb = gatherRows(y, null, start, end);
+      const yPred = target.forward(xb, false);
+      let loss = compiled.loss(yb, yPred);
+      const reg = target.regularizationLoss();
+      if (reg) loss = add(loss, reg);
+      lossSum += loss.item() * (end - start);
+      for (const m of metrics) m.updateState(yb, yPred);
+    }
+    return collect(lossSum / Math.max(1, n), metrics);
+  });
+}
+
+/** Keras's predict: the outputs for all samples, computed in batches, concatenated. */
+export function predictLoop(target: TrainingTarget, x: Tensor | Tensor[], args: { batchSize?: number } = {}): Tensor {
+  const batchSize = args.batchSize ?? 32;
+  checkPositiveInt('batchSize', batchSize);
+  const n = sampleCount(x);
+  return noGrad(() => {
+    const parts: Tensor[] = [];
+    for (let start = 0; start < n; start += batchSize) {
+      parts.push(target.forward(gatherInputs(x, null, start, Math.min(n, start + batchSize)), false));
+    }
+    if (parts.length === 1) return parts[0]!;
+    const first = parts[0]!;
+    const row = first.size / first.shape[0]!;
+    const out = allocate(first.dtype, n * row);
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p.data, offset);
+      offset += p.size;
+    }
+    return new Tensor(out, [n, ...first.shape.slice(1)]);
+  });
+}

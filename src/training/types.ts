@@ -1,0 +1,52 @@
+import type { Callback, CallbackModel, Logs } from '../callbacks/callback.js';
+import type { Loss } from '../losses/loss.js';
+import type { Metric } from '../metrics/metric.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+
+/** What the training loop needs from a model (Sequential, functional or subclassed). */
+export interface TrainingTarget extends CallbackModel {
+  /** The forward pass; `training` switches Dropout / BatchNormalization behaviour. */
+  forward(x: Tensor | Tensor[], training: boolean): Tensor;
+  /** Variables the optimizer updates. */
+  trainableWeights(): Variable[];
+  /** Sum of the layers' weight-regularisation penalties, recorded for autograd; null if none. */
+  regularizationLoss(): Tensor | null;
+}
+
+/** The result of `compile`. */
+export interface CompiledModel {
+  optimizer: Optimizer;
+  loss: Loss;
+  /** Makes fresh metric objects (one set for training, one for validation). */
+  makeMetrics(): Metric[];
+}
+
+export interface FitArgs {
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32 (Keras). */
+  batchSize?: number;
+  /** Fraction of the samples, taken from the END before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** [x, y] to evaluate at each epoch end (wins over validationSplit). */
+  validationData?: [Tensor | Tensor[], Tensor];
+  /** Shuffle the training samples at each epoch (default true), seeded from the global seed. */
+  shuffle?: boolean;
+  callbacks?: Callback[];
+  /** 0 silent, 1 progress bar (plain lines when not a TTY), 2 one line per epoch. Default 1. */
+  verbose?: 0 | 1 | 2;
+  /** Epoch to start from (for resuming). */
+  initialEpoch?: number;
+  /** Run validation every N epochs (default 1). */
+  validationFreq?: number;
+}
+
+/** Keras's History: per-epoch logs. */
+export interface HistoryLike {
+  epoch: number[];
+  history: Record<string, number[]>;
+}
+
+export type { Logs };
