@@ -21,3 +21,46 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
     return value as T;
   };
 }
+
+export function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+      throw new InvalidArgumentError(`${flag} takes a positive number, got '${value}'.`);
+    }
+    return n;
+  };
+}
+
+/** A number in [lo, hi) (hi exclusive), e.g. rates and fractions. */
+export function fraction(flag: string, lo = 0, hi = 1) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < lo || n >= hi) {
+      throw new InvalidArgumentError(`${flag} takes a number in [${lo}, ${hi}), got '${value}'.`);
+    }
+    return n;
+  };
+}
+
+export function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${flag} takes a whole number >= 0, got '${value}'.`);
+    }
+    return n;
+  };
+}
+
+/** Comma-separated positive integers, e.g. --hidden 512,256. */
+export function intList(flag: string) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((s) => s.trim());
+    const nums = parts.map(Number);
+    if (parts.some((p) => !/^\d+$/.test(p)) || nums.some((n) => n < 1)) {
+      throw new InvalidArgumentError(`${flag} takes comma-separated whole numbers >= 1 (e.g. 512,256), got '${value}'.`);
+    }
+    return nums;
+  };
+}

@@ -1,5 +1,11 @@
-// The Node entry (`mnist-lab`): the core plus files, downloads and the native backend.
+// The Node entry (`mnist-lab`): the core, plus the native backend, dataset files and downloads,
+// model files and the Node-only callbacks.
+import './backend-setup.js';
+
 export * from '../src/index.js';
+export * from './models/index.js';
+export * from './callbacks/index.js';
+export { nativeInfo, type NativeInfo } from './native/isa.js';
 export { datasets } from './data/datasets.js';
 export {
   loadDataset,

@@ -1,14 +1,32 @@
-// The public API of the browser-safe core (`mnist-lab/core`).
-export * from './kernels/backend.js';
-export * from './kernels/registry.js';
+// The public API of the browser-safe core (`mnist-lab/core`); `mnist-lab` adds the Node parts.
+export * from './kernels/index.js';
+
+// Tensors, autograd and ops (ops also as the `ops` namespace, like tf's top-level functions).
+export { Tensor, tensor, scalar, zeros, ones, full, type GradNode } from './tensor/tensor.js';
+export { Variable } from './tensor/variable.js';
+export { backward, noGrad } from './tensor/tape.js';
+export { setSeed, nextSeed } from './tensor/seed.js';
 export { Random } from './tensor/random.js';
-export {
-  parseIdx,
-  encodeIdx,
-  IDX_IMAGES_MAGIC,
-  IDX_LABELS_MAGIC,
-  type IdxArray,
-} from './data/idx.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export * as ops from './ops/index.js';
+
+// Keras-style building blocks.
+export * from './layers/index.js';
+export * from './models/index.js';
+export * from './optimizers/index.js';
+export * from './losses/index.js';
+export * from './metrics/index.js';
+export * from './callbacks/index.js';
+export * as activations from './activations/index.js';
+export { getActivation } from './activations/index.js';
+export { initializers, getInitializer } from './initializers/index.js';
+export { regularizers, getRegularizer } from './regularizers/index.js';
+export { fitLoop, evaluateLoop, predictLoop, trainStep } from './training/fit-loop.js';
+export { NonFiniteLossError } from './training/non-finite-loss-error.js';
+export type { FitArgs, TrainingTarget, CompiledModel } from './training/types.js';
+
+// Data: IDX files and Keras-style preprocessing.
+export { parseIdx, encodeIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray } from './data/idx.js';
 export { DataFormatError } from './data/data-format-error.js';
 export { gunzip, isGzip } from './data/gzip.js';
 export {

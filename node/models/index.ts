@@ -1,0 +1,17 @@
+// Node-only model persistence. Importing this module installs the file saver behind
+// model.save(dir) / saveWeights(dir) / loadWeights(dir).
+import { registerModelSaver } from '../../src/models/index.js';
+import { loadWeights } from './load-model.js';
+import { saveModel, saveWeights } from './save-model.js';
+
+export { loadModel, loadWeights, type LoadModelOptions } from './load-model.js';
+export { saveModel, saveWeights } from './save-model.js';
+export { ModelFormatError } from './model-format-error.js';
+export {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelJson,
+  type WeightEntry,
+} from './model-format.js';
+
+registerModelSaver({ save: saveModel, saveWeights, loadWeights });

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import '../../src/kernels/index.js';
+import { Dense, input, layers, type CallArgs } from '../../src/layers/index.js';
+import { Model, Sequential, model, sequential } from '../../src/models/index.js';
+import { Random } from '../../src/tensor/random.js';
+import { setSeed } from '../../src/tensor/seed.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { ModelFormatError, loadModel } from './index.js';
+
+const root = await mkdtemp(join(tmpdir(), 'mnist-lab-models-'));
+after(() => rm(root, { recursive: true, force: true }));
+let n = 0;
+const freshDir = (): string => join(root, `m${n++}`);
+
+function data(shape: number[], seed: number): Tensor {
+  const r = new Random(seed);
+  return new Tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.uniform(-1, 1)),
+    shape,
+  );
+}
+
+function bits(t: Tensor): number[] {
+  return Array.from(new Uint32Array(Float32Array.from(t.data).buffer));
+}
+
+function cnn(): Sequential {
+  return sequential({
+    layers: [
+      layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [8, 8, 1] }),
+      layers.batchNormalization(),
+      layers.maxPooling2d(),
+      layers.flatten(),
+      layers.dropout({ rate: 0.3 }),
+      layers.dense({ units: 5, activation: 'softmax', kernelRegularizer: 'l2' }),
+    ],
+  });
+}
+
+test('a saved and loaded Sequential CNN predicts bit for bit what the saved one did', async () => {
+  setSeed(1);
+  const m = cnn();
+  m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  const x = data([6, 8, 8, 1], 2);
+  const y = new Tensor(
+    Float32Array.from({ length: 30 }, (_, i) => (i % 5 === i % 3 ? 1 : 0)),
+    [6, 5],
+  );
+  await m.fit(x, y, { epochs: 2, batchSize: 3, verbose: 0 }); // moves the BN statistics too
+  const dir = freshDir();
+  await m.save(dir);
+  assert.deepEqual((await readdir(dir)).sort(), ['model.json', 'weights.bin']);
+  const loaded = await loadModel(dir);
+  assert.ok(loaded instanceof Sequential);
+  assert.equal(loaded.name, m.name);
+  assert.deepEqual(bits(loaded.predict(x)), bits(m.predict(x)));
+  assert.ok(loaded.compiled, 'compiled from the saved training config');
+  assert.equal(loaded.optimizer.className, 'Adam');
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  assert.equal(json.format, 'mnist-lab-model');
+  assert.equal(json.version, 1);
+  assert.deepEqual(json.trainingConfig.metrics, ['accuracy']);
+  assert.equal(json.weightsManifest[0].name, m.weights[0]!.name);
+  assert.deepEqual(json.weightsManifest[0].shape, [3, 3, 1, 4]);
+  assert.equal((await readFile(join(dir, 'weights.bin'))).byteLength, m.countParams() * 4);
+});
+
+test('a functional model with two inputs and a shared layer round-trips exactly', async () => {
+  const a = input({ shape: [4] });
+  const b = input({ shape: [4] });
+  const shared = layers.dense({ units: 3, activation: 'tanh' });
+  const out = layers
+    .dense({ units: 2 })
+    .apply(layers.concatenate().apply([shared.apply(a), shared.apply(b)]));
+  const m = model({ inputs: [a, b], outputs: out });
+  const dir = freshDir();
+  await m.save(dir);
+  const loaded = await loadModel(dir);
+  assert.equal(loaded.compiled, false);
+  const xs = [data([5, 4], 3), data([5, 4], 4)];
+  assert.deepEqual(bits(loaded.predict(xs)), bits(m.predict(xs)));
+  assert.equal(loaded.weights.length, 4);
+});
+
+test('saving again replaces the files atomically (no temporary files left behind)', async () => {
+  const m = cnn();
+  const dir = freshDir();
+  await m.save(dir);
+  m.setWeights(m.getWeights().map((w) => w.map((v) => v + 1)));
+  await m.save(dir);
+  assert.deepEqual((await readdir(dir)).sort(), ['model.json', 'weights.bin']);
+  const x = data([2, 8, 8, 1], 5);
+  assert.deepEqual(bits((await loadModel(dir)).predict(x)), bits(m.predict(x)));
+});
+
+test('truncated, corrupt or oversized weights.bin are clear errors naming the file', async () => {
+  const m = cnn();
+  const dir = freshDir();
+  await m.save(dir);
+  const bin = join(dir, 'weights.bin');
+  const original = await readFile(bin);
+  await truncate(bin, original.byteLength - 8);
+  await assert.rejects(loadModel(dir), (e: Error) => {
+    assert.ok(e instanceof ModelFormatError);
+    assert.match(
+      e.message,
+      /weights\.bin: truncated: model\.json describes \d+ bytes of weights, the file has \d+/,
+    );
+    return true;
+  });
+  const flipped = Buffer.from(original);
+  flipped[100] = flipped[100]! ^ 0x40;
+  await writeFile(bin, flipped);
+  await assert.rejects(
+    loadModel(dir),
+    /weights\.bin: corrupt: CRC-32 is [0-9a-f]{8}, model\.json expects [0-9a-f]{8}/,
+  );
+  await writeFile(bin, Buffer.concat([original, Buffer.alloc(4)]));
+  await assert.rejects(
+    loadModel(dir),
+    /weights\.bin: has \d+ bytes, more than the \d+ that model\.json describes/,
+  );
+  await rm(bin);
+  await assert.rejects(loadModel(dir), /weights\.bin: not found/);
+});
+
+test('bad model.json: unknown layer class, not JSON, wrong format, missing', async () => {
+  const m = cnn();
+  const dir = freshDir();
+  await m.save(dir);
+  const file = join(dir, 'model.json');
+  const json = JSON.parse(await readFile(file, 'utf8'));
+  json.modelTopology.config.layers[2].className = 'FancyLayer';
+  await writeFile(file, JSON.stringify(json));
+  await assert.rejects(
+    loadModel(dir),
+    /model\.json: Unknown layer class 'FancyLayer'. Known classes: .*registerLayer/,
+  );
+  await writeFile(file, '{ not json');
+  await assert.rejects(loadModel(dir), /model\.json: not valid JSON/);
+  await writeFile(file, JSON.stringify({ format: 'something-else' }));
+  await assert.rejects(loadModel(dir), /model\.json: not an mnist-lab model/);
+  await writeFile(file, JSON.stringify({ ...json, version: 2 }));
+  await assert.rejects(loadModel(dir), /format version 2 is not supported/);
+  await assert.rejects(
+    loadModel(join(root, 'missing')),
+    /model\.json: not found; is this a folder written by model\.save\(\)\?/,
+  );
+});
+
+class Net extends Model {
+  readonly a = new Dense({ units: 6, activation: 'relu' });
+  readonly b = new Dense({ units: 2 });
+  override call(x: Tensor | Tensor[], args: CallArgs): Tensor {
+    return this.b.apply(this.a.apply(x as Tensor, args), args);
+  }
+}
+
+test('subclassed models: save() explains; saveWeights / loadWeights round-trip into a rebuilt model', async () => {
+  const m = new Net();
+  const x = data([3, 5], 6);
+  const expected = m.predict(x);
+  const dir = freshDir();
+  await assert.rejects(
+    m.save(dir),
+    /Cannot save model 'net.*' to .*: .*subclassed model \(Net\).*saveWeights\(dir\)/,
+  );
+  await m.saveWeights(dir);
+  await assert.rejects(loadModel(dir), /holds weights only \(saved from a subclassed model\)/);
+  const rebuilt = new Net();
+  await assert.rejects(
+    rebuilt.loadWeights(dir),
+    /holds 4 weights, but model 'net.*' has 0 \(it is not built/,
+  );
+  rebuilt.build([null, 5]);
+  await rebuilt.loadWeights(dir);
+  assert.deepEqual(bits(rebuilt.predict(x)), bits(expected));
+  const other = sequential({
+    layers: [layers.dense({ units: 6, inputShape: [4] }), layers.dense({ units: 2 })],
+  });
+  await assert.rejects(
+    other.loadWeights(dir),
+    /weight 0 'dense.*\/kernel' has shape \[5, 6\], but the model's weight 0 '.*' has shape \[4, 6\]/,
+  );
+});
+
+test('saving an unbuilt model is a clear error', async () => {
+  const m = sequential({ layers: [layers.dense({ units: 2 })] });
+  await assert.rejects(m.save(freshDir()), /is not built yet/);
+});

@@ -1,0 +1,49 @@
+/**
+ * A plain-data description of the notebooks' models and training settings: what `mnist-lab
+ * train` flags and sweep grids set, what a run folder records in config.json.
+ */
+export interface ModelSpec {
+  /** 'mlp': Dense layers on flattened pixels; 'cnn': the seed notebook's convolutional net. */
+  model: 'mlp' | 'cnn';
+  /** Hidden Dense sizes, e.g. [512] or [512, 256] (for the CNN: the Dense layer after Flatten). */
+  hidden: number[];
+  activation: string;
+  /** Dropout rate after each hidden layer (0 = none). */
+  dropout: number;
+  /** BatchNormalization after each hidden Dense (before its activation's dropout). */
+  batchnorm: boolean;
+}
+
+export interface TrainSpec extends ModelSpec {
+  optimizer: string;
+  /** undefined: the optimizer's Keras default. */
+  lr?: number;
+  /** SGD / RMSprop momentum. */
+  momentum?: number;
+  loss: string;
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  /** EarlyStopping(monitor val_loss, patience) when set. */
+  earlyStopping?: number;
+  seed: number;
+  dataset: 'mnist' | 'fashion-mnist';
+}
+
+/** The seed notebooks' defaults: seed-001's MLP, and the seed CNN. */
+export function defaultSpec(model: 'mlp' | 'cnn' = 'mlp'): TrainSpec {
+  return {
+    model,
+    hidden: model === 'cnn' ? [64] : [512],
+    activation: 'relu',
+    dropout: 0,
+    batchnorm: false,
+    optimizer: 'adam',
+    loss: 'categorical_crossentropy',
+    epochs: 5,
+    batchSize: model === 'cnn' ? 64 : 128,
+    validationSplit: 0,
+    seed: 42,
+    dataset: 'mnist',
+  };
+}

@@ -1,0 +1,56 @@
+// The models API: Model (functional and subclassed), Sequential, their factories, and the hook
+// through which the Node entry provides save / load.
+import { registerLayer } from '../layers/layer-registry.js';
+import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
+import '../layers/index.js';
+import { Model } from './model.js';
+import { Sequential, type SequentialArgs } from './sequential.js';
+
+export { Model, type ModelArgs, type EvaluateArgs, type PredictArgs } from './model.js';
+export { Sequential, type SequentialArgs } from './sequential.js';
+export type { CompileArgs, TrainingConfig } from './compile-args.js';
+export {
+  FunctionalGraph,
+  type GraphConfig,
+  type SerializedGraphLayer,
+  type TensorRef,
+} from './functional-graph.js';
+export { registerModelSaver, type ModelSaver } from './model-saver.js';
+export { readableMemorySize, type PrintFn } from './summary.js';
+
+registerLayer('Functional', (c) => Model.fromConfig(c));
+registerLayer('Model', (c) => Model.fromConfig(c));
+registerLayer('Sequential', (c) => Sequential.fromConfig(c));
+
+/** A functional model from symbolic inputs and outputs (`tf.model` / `keras.Model`). */
+export function model(args: {
+  inputs: SymbolicTensor | readonly SymbolicTensor[];
+  outputs: SymbolicTensor | readonly SymbolicTensor[];
+  name?: string;
+}): Model {
+  return new Model(args);
+}
+
+/** A Sequential model (`tf.sequential`). */
+export function sequential(args: SequentialArgs = {}): Sequential {
+  return new Sequential(args);
+}
+
+/**
+ * Rebuilds a model (or layer) from `{ className, config }` as produced by `model.toJSON()`, or
+ * its JSON text. Weights are fresh; load saved ones separately.
+ */
+export function modelFromJSON(
+  json: string | { className: string; config: Record<string, unknown> },
+): Model {
+  const spec =
+    typeof json === 'string'
+      ? (JSON.parse(json) as { className: string; config: Record<string, unknown> })
+      : json;
+  if (spec.className === 'Sequential') return Sequential.fromConfig(spec.config);
+  if (spec.className === 'Functional' || spec.className === 'Model')
+    return Model.fromConfig(spec.config);
+  throw new Error(
+    `Cannot rebuild a model of class '${spec.className}' from JSON: only Sequential and functional models are serialisable.`,
+  );
+}
