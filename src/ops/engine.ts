@@ -1,4 +1,5 @@
 import type { Backend, FloatArray } from '../kernels/backend.js';
+import '../kernels/index.js'; // registers the js reference backend
 import { findBackend, getBackend } from '../kernels/registry.js';
 import { allocate, isFloatArray, type DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
