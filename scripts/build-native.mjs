@@ -14,9 +14,22 @@ if (process.env.MNIST_LAB_SKIP_NATIVE === '1') {
   process.exit(0);
 }
 
-const nodeGyp = process.env.npm_config_node_gyp;
-const [cmd, args] = nodeGyp ? [process.execPath, [nodeGyp, 'rebuild']] : ['node-gyp', ['rebuild']];
-const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+// npm passes its bundled node-gyp in npm_config_node_gyp. Run directly (`node scripts/...`),
+// look for npm's copy beside this node, then fall back to a node-gyp on PATH.
+const prefix = join(dirname(process.execPath), '..');
+const bundled = join('node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+const nodeGyp = [
+  process.env.npm_config_node_gyp,
+  join(prefix, 'lib', bundled), // Unix layout: <prefix>/bin/node, <prefix>/lib/node_modules
+  join(dirname(process.execPath), bundled), // Windows layout: node.exe beside node_modules
+].find((p) => p && existsSync(p));
+const args = ['rebuild'];
+// Use the running node's own headers when they are installed: no download, works offline.
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
+  args.push(`--nodedir=${prefix}`);
+}
+const [cmd, cmdArgs] = nodeGyp ? [process.execPath, [nodeGyp, ...args]] : ['node-gyp', args];
+const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: process.env });
 
 if (result.status !== 0) {
   // Leave no half-built addon behind for the loader to trip over.

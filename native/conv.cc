@@ -1,0 +1,269 @@
+// conv2d (NHWC input, [kH, kW, inC, outC] filter) as im2col + the packed GEMM, in chunks of
+// output pixels so the column buffer stays cache-sized. Chunks run on separate threads (each
+// with a single-threaded GEMM); a single chunk uses the threaded GEMM instead. 1x1 convs are a
+// GEMM on x itself; convs with few taps (first layers, inC = 1 or 3) use direct kernels.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "gemm.h"
+#include "ops.h"
+#include "thread-pool.h"
+
+namespace mln {
+namespace {
+
+struct Buffer {
+  float* p = nullptr;
+  size_t cap = 0;
+  float* get(size_t n) {
+    if (n > cap) {
+      std::free(p);
+      cap = n;
+      p = static_cast<float*>(std::malloc(cap * sizeof(float)));
+      if (!p) std::abort();  // out of memory: nothing sensible to compute into
+    }
+    return p;
+  }
+};
+thread_local Buffer t_col;
+
+// Column buffer budget per chunk, in floats (1 MB).
+constexpr size_t kColFloats = 256 * 1024;
+
+inline void copy_floats(float* dst, const float* src, long n) {
+  if (n < 8)
+    for (long i = 0; i < n; i++) dst[i] = src[i];
+  else
+    std::memcpy(dst, src, n * sizeof(float));
+}
+
+bool pointwise(const ConvGeom& g) {
+  return g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0 &&
+         g.outH == g.inH && g.outW == g.inW;
+}
+
+// Output pixel r as (n, oh, ow), advanced by one without dividing.
+struct Pixel {
+  long n, oh, ow;
+  Pixel(const ConvGeom& g, size_t r) {
+    ow = (long)(r % g.outW);
+    const size_t t = r / g.outW;
+    oh = (long)(t % g.outH);
+    n = (long)(t / g.outH);
+  }
+  void next(const ConvGeom& g) {
+    if (++ow == g.outW) {
+      ow = 0;
+      if (++oh == g.outH) oh = 0, n++;
+    }
+  }
+};
+
+// Rows [r0, r1) of the [n * outH * outW, kH * kW * inC] patch matrix.
+void im2col(const float* x, const ConvGeom& g, size_t r0, size_t r1, float* col) {
+  const long C = g.inC, rowlen = g.kW * C;
+  float* dst = col;
+  Pixel px(g, r0);
+  for (size_t r = r0; r < r1; r++, px.next(g)) {
+    const long iw0 = px.ow * g.strideW - g.padLeft;
+    const bool row_inside = iw0 >= 0 && iw0 + (g.kW - 1) * g.dilationW < g.inW;
+    for (long i = 0; i < g.kH; i++) {
+      const long ih = px.oh * g.strideH - g.padTop + i * g.dilationH;
+      if (ih < 0 || ih >= g.inH) {
+        std::memset(dst, 0, rowlen * sizeof(float));
+        dst += rowlen;
+        continue;
+      }
+      const float* xrow = x + ((size_t)px.n * g.inH + ih) * g.inW * C;
+      if (row_inside && g.dilationW == 1) {
+        copy_floats(dst, xrow + iw0 * C, rowlen);
+        dst += rowlen;
+        continue;
+      }
+      for (long j = 0; j < g.kW; j++, dst += C) {
+        const long iw = iw0 + j * g.dilationW;
+        if (iw < 0 || iw >= g.inW) std::memset(dst, 0, C * sizeof(float));
+        else copy_floats(dst, xrow + iw * C, C);
+      }
+    }
+  }
+}
+
+// dx += the patch rows [r0, r1) scattered back to their pixels.
+void col2im_add(const float* col, const ConvGeom& g, size_t r0, size_t r1, float* dx) {
+  const KernelTable& T = kt();
+  const long C = g.inC;
+  const float* src = col;
+  Pixel px(g, r0);
+  for (size_t r = r0; r < r1; r++, px.next(g)) {
+    const long iw0 = px.ow * g.strideW - g.padLeft;
+    for (long i = 0; i < g.kH; i++) {
+      const long ih = px.oh * g.strideH - g.padTop + i * g.dilationH;
+      if (ih < 0 || ih >= g.inH) {
+        src += g.kW * C;
+        continue;
+      }
+      float* drow = dx + ((size_t)px.n * g.inH + ih) * g.inW * C;
+      for (long j = 0; j < g.kW; j++, src += C) {
+        const long iw = iw0 + j * g.dilationW;
+        if (iw < 0 || iw >= g.inW) continue;
+        float* d = drow + iw * C;
+        if (C < 8)
+          for (long c = 0; c < C; c++) d[c] += src[c];
+        else
+          T.add_inplace(d, src, (size_t)C);
+      }
+    }
+  }
+}
+
+GemmArgs plain(long m, long n, long k, const float* a, bool ta, const float* b, bool tb, float* c, float beta) {
+  GemmArgs a_{};
+  a_.m = m, a_.n = n, a_.k = k, a_.a = a, a_.ta = ta, a_.b = b, a_.tb = tb, a_.c = c;
+  a_.alpha = 1.0f, a_.beta = beta, a_.bias = nullptr, a_.act = U_LINEAR, a_.act_param = 0;
+  return a_;
+}
+
+// Output pixels per chunk: enough for an efficient GEMM, few enough for the column budget,
+// and at least one chunk per thread when there is enough work.
+size_t chunk_rows(size_t pixels, long K) {
+  const size_t budget = std::max<size_t>(64, kColFloats / (size_t)std::max<long>(K, 1));
+  const size_t per_thread = (pixels + num_threads() - 1) / num_threads();
+  return std::max<size_t>(1, std::min(budget, std::max<size_t>(per_thread, 64)));
+}
+
+// Few taps per output (first layers: inC = 1 or 3): the direct kernels beat im2col, which
+// would copy a handful of floats per pixel. outC is bounded so a padded dy row fits the stack.
+bool direct(const ConvGeom& g) { return g.kH * g.kW * g.inC <= 32 && g.outC <= 512; }
+
+// Columns of w (or dw) padded to a whole number of vectors (16 covers every ISA's width).
+long padded_cols(long outC) { return (outC + 15) / 16 * 16; }
+
+thread_local Buffer t_wpad;
+
+}  // namespace
+
+void conv2d(const float* x, const float* w, const ConvGeom& g, float* y) {
+  const size_t P = (size_t)g.n * g.outH * g.outW;
+  const long K = g.kH * g.kW * g.inC;
+  if (P == 0 || g.outC == 0) return;
+  if (pointwise(g)) {
+    gemm(plain((long)P, g.outC, g.inC, x, false, w, false, y, 0.0f));
+    return;
+  }
+  const KernelTable& T = kt();
+  if (direct(g)) {
+    const long ldw = padded_cols(g.outC);
+    float* wp = t_wpad.get((size_t)K * ldw);
+    for (long t = 0; t < K; t++) {
+      std::memcpy(wp + t * ldw, w + t * g.outC, g.outC * sizeof(float));
+      std::memset(wp + t * ldw + g.outC, 0, (ldw - g.outC) * sizeof(float));
+    }
+    const size_t grain = std::max<size_t>(64, 32768 / (size_t)std::max<long>(1, K * g.outC / 16));
+    const int parts = (int)std::min<size_t>(num_threads(), std::max<size_t>(1, P / grain));
+    parallel_for(parts, [&](int t, int) {
+      T.conv_direct(x, wp, ldw, g, split_point(P, parts, t), split_point(P, parts, t + 1), y);
+    });
+    return;
+  }
+  const size_t rows = chunk_rows(P, K);
+  const int tasks = (int)((P + rows - 1) / rows);
+  parallel_for(tasks, [&](int t, int) {
+    const size_t r0 = (size_t)t * rows, r1 = std::min(P, r0 + rows);
+    float* col = t_col.get((r1 - r0) * (size_t)K);
+    im2col(x, g, r0, r1, col);
+    gemm(plain((long)(r1 - r0), g.outC, K, col, false, w, false, y + r0 * g.outC, 0.0f));
+  });
+}
+
+void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw) {
+  const size_t P = (size_t)g.n * g.outH * g.outW;
+  const long K = g.kH * g.kW * g.inC;
+  const size_t wsize = (size_t)K * g.outC;
+  if (wsize == 0) return;
+  if (P == 0) {
+    std::memset(dw, 0, wsize * sizeof(float));
+    return;
+  }
+  if (pointwise(g)) {
+    gemm(plain(g.inC, g.outC, (long)P, x, true, dy, false, dw, 0.0f));
+    return;
+  }
+  if (direct(g)) {
+    // Per-thread padded partials of dw, summed at the end.
+    const KernelTable& T = kt();
+    const long ldw = padded_cols(g.outC);
+    const size_t psize = (size_t)K * ldw;
+    const int parts = (int)std::min<size_t>(num_threads(), std::max<size_t>(1, P / 256));
+    std::vector<float> partial((size_t)parts * psize, 0.0f);
+    parallel_for(parts, [&](int t, int) {
+      T.conv_direct_filter(x, dy, g, split_point(P, parts, t), split_point(P, parts, t + 1),
+                           partial.data() + (size_t)t * psize, ldw);
+    });
+    for (int t = 1; t < parts; t++) T.add_inplace(partial.data(), partial.data() + (size_t)t * psize, psize);
+    for (long r = 0; r < K; r++) std::memcpy(dw + r * g.outC, partial.data() + r * ldw, g.outC * sizeof(float));
+    return;
+  }
+  const size_t rows = chunk_rows(P, K);
+  const int tasks = (int)((P + rows - 1) / rows);
+  // Each thread sums its chunks into its own copy of dw (thread 0 into dw itself).
+  const int nt = num_threads();
+  std::vector<float> partial(tasks > 1 ? (size_t)(nt - 1) * wsize : 0);
+  std::vector<char> used(nt, 0);
+  parallel_for(tasks, [&](int t, int th) {
+    const size_t r0 = (size_t)t * rows, r1 = std::min(P, r0 + rows);
+    float* col = t_col.get((r1 - r0) * (size_t)K);
+    im2col(x, g, r0, r1, col);
+    float* out = th == 0 ? dw : partial.data() + (size_t)(th - 1) * wsize;
+    gemm(plain(K, g.outC, (long)(r1 - r0), col, true, dy + r0 * g.outC, false, out, used[th] ? 1.0f : 0.0f));
+    used[th] = 1;
+  });
+  if (!used[0]) std::memset(dw, 0, wsize * sizeof(float));
+  const KernelTable& T = kt();
+  for (int th = 1; th < nt; th++)
+    if (used[th]) T.add_inplace(dw, partial.data() + (size_t)(th - 1) * wsize, wsize);
+}
+
+void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, float* dx) {
+  const size_t per_sample = (size_t)g.outH * g.outW;
+  const size_t in_sample = (size_t)g.inH * g.inW * g.inC;
+  const long K = g.kH * g.kW * g.inC;
+  if (in_sample == 0 || g.n == 0) return;
+  if (per_sample == 0 || g.outC == 0) {
+    std::memset(dx, 0, (size_t)g.n * in_sample * sizeof(float));
+    return;
+  }
+  if (pointwise(g)) {
+    gemm(plain((long)(g.n * per_sample), g.inC, g.outC, dy, false, w, true, dx, 0.0f));
+    return;
+  }
+  // Chunks hold whole samples so no two threads scatter into the same pixels.
+  const size_t budget = std::max<size_t>(64, kColFloats / (size_t)std::max<long>(K, 1));
+  size_t spc = budget / per_sample;  // samples per chunk
+  if (spc == 0) {
+    // One sample exceeds the budget: walk its pixel chunks in order, GEMM threaded.
+    std::memset(dx, 0, (size_t)g.n * in_sample * sizeof(float));
+    const size_t P = (size_t)g.n * per_sample;
+    float* col = t_col.get(budget * (size_t)K);
+    for (size_t r0 = 0; r0 < P; r0 += budget) {
+      const size_t r1 = std::min(P, r0 + budget);
+      gemm(plain((long)(r1 - r0), K, g.outC, dy + r0 * g.outC, false, w, true, col, 0.0f));
+      col2im_add(col, g, r0, r1, dx);
+    }
+    return;
+  }
+  spc = std::min(spc, std::max<size_t>(1, ((size_t)g.n + num_threads() - 1) / num_threads()));
+  const int tasks = (int)(((size_t)g.n + spc - 1) / spc);
+  parallel_for(tasks, [&](int t, int) {
+    const size_t n0 = (size_t)t * spc, n1 = std::min((size_t)g.n, n0 + spc);
+    const size_t r0 = n0 * per_sample, r1 = n1 * per_sample;
+    std::memset(dx + n0 * in_sample, 0, (n1 - n0) * in_sample * sizeof(float));
+    float* col = t_col.get((r1 - r0) * (size_t)K);
+    gemm(plain((long)(r1 - r0), K, g.outC, dy + r0 * g.outC, false, w, true, col, 0.0f));
+    col2im_add(col, g, r0, r1, dx);
+  });
+}
+
+}  // namespace mln

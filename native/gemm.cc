@@ -1,0 +1,187 @@
+// GEMM driver: BLIS-style blocking around the per-ISA packed micro-kernels (see run_packed),
+// plus dot-product / axpy paths for skinny shapes where packing would be mostly padding. The
+// first k slice applies beta, the last adds the bias and the activation while the tile is
+// still in cache.
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels.h"
+#include "thread-pool.h"
+
+namespace mln {
+namespace {
+
+long g_kc = 384;  // k-slice depth: an A panel (kc x 12 floats = 18 KB) stays in L1
+long g_nc = 512;  // B slab width: a task's share of a kc x nc slice stays in L2
+
+struct Scratch {
+  float* p = nullptr;
+  size_t cap = 0;
+  float* get(size_t n) {
+    if (n > cap) {
+      free_floats(p);
+      cap = n + 64;
+      p = alloc_floats(cap);
+      if (!p) std::abort();  // out of memory: nothing sensible to compute into
+    }
+    return p;
+  }
+};
+
+thread_local Scratch t_apack, t_bpack, t_ctrans;
+
+// Runs f(task, thread) for task < ntasks: on the pool when threads > 1, else inline.
+template <class F>
+void for_tasks(int ntasks, int threads, F&& f) {
+  if (threads <= 1 || ntasks <= 1) {
+    for (int t = 0; t < ntasks; t++) f(t, 0);
+    return;
+  }
+  parallel_for(ntasks, f);
+}
+
+// The packed path. For each NC-wide slab of columns: pack the slab of B for all of k (NR-wide
+// panels, KC-deep slices; shared by all threads, packed in parallel), then run tasks of one
+// MR-row panel of A by a group of B panels, each looping over the k slices itself (pack its A
+// slice into L1, sweep its B panels). Two synchronisations per slab; tasks are claimed
+// dynamically, so a thread that gets descheduled (the machine may be shared) takes fewer.
+void run_packed(const KernelTable& T, const GemmArgs& g, int threads) {
+  const long m = g.m, n = g.n, k = g.k;
+  const int MR = T.mr, NR = T.nr;
+  const long nkb = (k + g_kc - 1) / g_kc;
+  const long kcb = (k + nkb - 1) / nkb;  // even slices: no thin last one
+  const long nc_max = std::min(g_nc, (n + NR - 1) / NR * NR);
+  float* bp = t_bpack.get((size_t)k * nc_max);
+  const long mt = (m + MR - 1) / MR;
+  const bool fused_relu = g.act == U_RELU;
+  const bool post_act = g.act != U_LINEAR && !fused_relu;
+
+  for (long jc = 0; jc < n; jc += g_nc) {
+    const long nc = std::min(g_nc, n - jc);
+    const int npan = (int)((nc + NR - 1) / NR);
+    // Slice kb of panel jp starts at bp + pc * nc_pad + jp * NR * kc (panels of one slice are
+    // contiguous, so a task's sweep over its panels streams).
+    const long nc_pad = (long)npan * NR;
+    const int pack_tasks = (int)std::min<long>((long)npan * nkb, 2L * threads);
+    for_tasks(pack_tasks, threads, [&](int t, int) {
+      const long total = (long)npan * nkb;
+      for (long u = (long)split_point(total, pack_tasks, t); u < (long)split_point(total, pack_tasks, t + 1); u++) {
+        const long kb = u / npan, jp = u % npan;
+        const long pc = kb * kcb, kc = std::min(kcb, k - pc);
+        const long j = jc + jp * NR;
+        const int valid = (int)std::min<long>(NR, jc + nc - j);
+        float* dst = bp + pc * nc_pad + jp * NR * kc;
+        if (g.tb) T.pack_b_trans(g.b + j * k + pc, k, valid, kc, dst);
+        else T.pack_b_copy(g.b + pc * n + j, n, valid, kc, dst);
+      }
+    });
+
+    // Column groups per A panel: enough tasks to balance, few enough to keep A repacking cheap.
+    const int ns = threads <= 1 ? 1 : (int)std::min<long>(npan, std::max<long>(1, (8 * threads + mt - 1) / mt));
+    for_tasks((int)(mt * ns), threads, [&](int t, int) {
+      const long i = (t / ns) * (long)MR;
+      const int js = t % ns;
+      const int rows = (int)std::min<long>(MR, m - i);
+      const int jp0 = (int)split_point(npan, ns, js), jp1 = (int)split_point(npan, ns, js + 1);
+      float* ap = t_apack.get((size_t)kcb * MR);
+      alignas(64) float tile[kMaxMR * 64];
+      const MicroKernel uk = T.ukernel[rows];
+      for (long kb = 0; kb < nkb; kb++) {
+        const long pc = kb * kcb;
+        const long kc = std::min(kcb, k - pc);
+        const bool last = kb == nkb - 1;
+        const float beta = kb == 0 ? g.beta : 1.0f;
+        if (g.ta) T.pack_a_copy(g.a + pc * m + i, m, rows, kc, ap);
+        else T.pack_a_trans(g.a + i * k + pc, k, rows, kc, ap);
+        for (int jp = jp0; jp < jp1; jp++) {
+          const long j = jc + (long)jp * NR;
+          const int cols = (int)std::min<long>(NR, jc + nc - j);
+          float* cp = g.c + i * n + j;
+          const float* bpan = bp + pc * nc_pad + (size_t)jp * NR * kc;
+          const float* bias = last && g.bias ? g.bias + j : nullptr;
+          if (cols == NR) {
+            uk(kc, ap, bpan, cp, n, g.alpha, beta, bias, last && fused_relu);
+            if (last && post_act)
+              for (int r = 0; r < rows; r++) T.unary(g.act, cp + r * n, cp + r * n, NR, g.act_param, 0);
+          } else {
+            // Edge tile: compute into a scratch tile, then merge the valid columns.
+            uk(kc, ap, bpan, tile, NR, 1.0f, 0.0f, nullptr, 0);
+            for (int r = 0; r < rows; r++)
+              T.epilogue_row(cp + r * n, tile + r * NR, cols, g.alpha, beta, bias, last ? g.act : U_LINEAR,
+                             g.act_param);
+          }
+        }
+      }
+    });
+  }
+}
+
+bool use_small_path(const GemmArgs& g) {
+  if (g.k == 0 || g.m == 1 || g.n == 1) return true;  // nothing to block, or a matrix-vector product
+  return (double)g.m * g.n * g.k < 4096.0;
+}
+
+// Cap on threads so each gets at least ~1 MFLOP: below that, waking a worker costs more.
+int useful_threads(const GemmArgs& g) {
+  const double flops = 2.0 * g.m * g.n * g.k;
+  return (int)std::max(1.0, std::min((double)num_threads(), flops / 1e6));
+}
+
+}  // namespace
+
+void gemm_set_blocking(long kc, long nc) {
+  if (kc >= 8) g_kc = kc;
+  if (nc >= 8) g_nc = nc;
+}
+
+void gemm(const GemmArgs& g) {
+  if (g.m <= 0 || g.n <= 0) return;
+  const KernelTable& T = kt();
+  const int threads = useful_threads(g);
+
+  // Narrow C with rows of A at hand (the 10-class output layer): dot products of A's rows
+  // with op(B)'s columns beat packing panels that would be mostly padding.
+  const bool narrow_dots = g.n <= T.nr / 2 && !g.ta;
+  if (use_small_path(g) || narrow_dots) {
+    const float* bt = nullptr;  // null: axpy form over B's rows
+    if (g.tb || g.n == 1) {
+      bt = g.b;  // [n, k] rows, or a [k, 1] column that is already contiguous
+    } else if (g.n <= 16) {
+      float* t = t_ctrans.get((size_t)g.n * g.k);
+      for (long p = 0; p < g.k; p++)
+        for (long j = 0; j < g.n; j++) t[j * g.k + p] = g.b[p * g.n + j];
+      bt = t;
+    }
+    const int parts = (int)std::min<long>(threads, g.m);
+    for_tasks(parts, parts, [&](int t, int) {
+      const long i0 = (long)split_point(g.m, parts, t), i1 = (long)split_point(g.m, parts, t + 1);
+      T.gemm_small(i0, i1, g.m, g.n, g.k, g.a, g.ta, g.b, bt, g.c, g.alpha, g.beta, g.bias, g.act, g.act_param);
+    });
+    return;
+  }
+
+  if (g.n <= T.nr / 2 && g.m > g.n) {
+    // Narrow C (e.g. the 10-class output layer): a B panel would be mostly padding, so compute
+    // C^T = op(B)^T op(A)^T, whose wide side is m, then merge it back through the epilogue.
+    float* ct = t_ctrans.get((size_t)g.m * g.n);
+    GemmArgs s = g;
+    s.m = g.n, s.n = g.m;
+    s.a = g.b, s.ta = !g.tb;
+    s.b = g.a, s.tb = !g.ta;
+    s.c = ct, s.alpha = 1.0f, s.beta = 0.0f, s.bias = nullptr, s.act = U_LINEAR;
+    run_packed(T, s, threads);
+    alignas(64) float acc[64];  // n <= NR / 2 <= 16
+    for (long i = 0; i < g.m; i++) {
+      for (long j = 0; j < g.n; j++) acc[j] = ct[(size_t)j * g.m + i];
+      T.epilogue_row(g.c + i * g.n, acc, g.n, g.alpha, g.beta, g.bias, g.act, g.act_param);
+    }
+    return;
+  }
+
+  run_packed(T, g, threads);
+}
+
+}  // namespace mln

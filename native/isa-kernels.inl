@@ -1,0 +1,1320 @@
+// Kernels written once against simd.h and compiled per instruction set. The including file
+// defines MLN_ISA_NS (the namespace), one MLN_SIMD_* macro, and MLN_MR / MLN_NV (the GEMM
+// micro-tile: MR rows by NV vectors).
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+#include "kernels.h"
+#include "simd.h"
+
+namespace mln {
+namespace MLN_ISA_NS {
+namespace {
+
+using namespace simd;
+
+constexpr int MR = MLN_MR;
+constexpr int NV = MLN_NV;
+constexpr int NR = NV * W;
+static_assert(MR <= kMaxMR, "MR too large");
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+// ---------------------------------------------------------------------------------------------
+// Vector math. Each is within a few float ulps of the correctly rounded result; NaN propagates.
+
+// exp: x = n ln2 + r, |r| <= ln2/2, e^r by its degree-7 Taylor polynomial (truncation < 1e-8),
+// 2^n applied as two factors so n down to -150 (denormal results) and up to 128 work.
+MLN_INLINE V v_exp(V x) {
+  x = min(set1(89.0f), max(set1(-104.0f), x));  // operand order keeps NaN
+  VI n = cvt_round(mul(x, set1(1.44269504088896341f)));
+  V nf = cvt_float(n);
+  V r = fnmadd(nf, set1(0.693359375f), x);
+  r = fnmadd(nf, set1(-2.12194440e-4f), r);
+  V p = set1(1.0f / 5040);
+  p = fmadd(p, r, set1(1.0f / 720));
+  p = fmadd(p, r, set1(1.0f / 120));
+  p = fmadd(p, r, set1(1.0f / 24));
+  p = fmadd(p, r, set1(1.0f / 6));
+  p = fmadd(p, r, set1(0.5f));
+  p = fmadd(p, r, set1(1.0f));
+  p = fmadd(p, r, set1(1.0f));
+  VI n1 = isra<1>(n);
+  VI n2 = isub(n, n1);
+  V s1 = from_bits(isll<23>(iadd(n1, iset1(127))));
+  V s2 = from_bits(isll<23>(iadd(n2, iset1(127))));
+  return mul(mul(p, s1), s2);
+}
+
+// expm1 for the elu branch: Taylor to degree 8 near 0 (no cancellation), exp(x) - 1 elsewhere.
+MLN_INLINE V v_expm1(V x) {
+  V t = set1(1.0f / 40320);
+  t = fmadd(t, x, set1(1.0f / 5040));
+  t = fmadd(t, x, set1(1.0f / 720));
+  t = fmadd(t, x, set1(1.0f / 120));
+  t = fmadd(t, x, set1(1.0f / 24));
+  t = fmadd(t, x, set1(1.0f / 6));
+  t = fmadd(t, x, set1(0.5f));
+  t = fmadd(t, x, set1(1.0f));
+  V small = mul(x, t);
+  V big = sub(v_exp(x), set1(1.0f));
+  return select(lt(abs(x), set1(0.3465f)), small, big);
+}
+
+// log: x = 2^e m, m in [sqrt(1/2), sqrt(2)), log(m) = f - (hfsq - s (hfsq + R)) with f = m - 1,
+// s = f / (2 + f) and R a series in s^2 (the classic fdlibm decomposition).
+MLN_INLINE V v_log(V x) {
+  M den = lt(x, set1(1.17549435e-38f));
+  V xs = select(den, mul(x, set1(8388608.0f)), x);
+  VI xi = bits(xs);
+  VI e = isub(isrl<23>(xi), iselect(den, iset1(127 + 23), iset1(127)));
+  V m = from_bits(ior(iand(xi, iset1(0x007fffff)), iset1(0x3f800000)));
+  M big = gt(m, set1(1.41421356f));
+  m = select(big, mul(m, set1(0.5f)), m);
+  e = iadd(e, iselect(big, iset1(1), iset1(0)));
+  V f = sub(m, set1(1.0f));
+  V s = div(f, add(f, set1(2.0f)));
+  V z = mul(s, s);
+  V R = set1(2.0f / 9);
+  R = fmadd(R, z, set1(2.0f / 7));
+  R = fmadd(R, z, set1(2.0f / 5));
+  R = fmadd(R, z, set1(2.0f / 3));
+  R = mul(R, z);
+  V hfsq = mul(set1(0.5f), mul(f, f));
+  V lm = sub(f, sub(hfsq, mul(s, add(hfsq, R))));
+  V ef = cvt_float(e);
+  V r = fmadd(ef, set1(0.693359375f), fmadd(ef, set1(-2.12194440e-4f), lm));
+  r = select(eq(x, zero()), set1(-kInf), r);
+  r = select(lt(x, zero()), set1(kNaN), r);
+  r = select(eq(x, set1(kInf)), set1(kInf), r);
+  return select(isnan(x), x, r);
+}
+
+// log1p via log(1 + x) * (x / ((1 + x) - 1)), which cancels the rounding of 1 + x.
+MLN_INLINE V v_log1p(V x) {
+  V w = add(set1(1.0f), x);
+  V r = mul(v_log(w), div(x, sub(w, set1(1.0f))));
+  r = select(eq(w, set1(1.0f)), x, r);
+  return select(eq(x, set1(kInf)), x, r);
+}
+
+// tanh: odd Taylor series for |x| < 1/4, (1 - e) / (1 + e) with e = exp(-2|x|) beyond.
+MLN_INLINE V v_tanh(V x) {
+  V z = mul(x, x);
+  V p = set1(62.0f / 2835);
+  p = fmadd(p, z, set1(-17.0f / 315));
+  p = fmadd(p, z, set1(2.0f / 15));
+  p = fmadd(p, z, set1(-1.0f / 3));
+  V small = fmadd(mul(x, z), p, x);
+  V e = v_exp(mul(set1(-2.0f), abs(x)));
+  V big = copysign(div(sub(set1(1.0f), e), add(set1(1.0f), e)), x);
+  return select(lt(abs(x), set1(0.25f)), small, big);
+}
+
+// sigmoid without overflow: exp only sees -|x|; one rounding for the final quotient.
+MLN_INLINE V v_sigmoid(V x) {
+  V e = v_exp(neg(abs(x)));
+  return div(select(ge(x, zero()), set1(1.0f), e), add(set1(1.0f), e));
+}
+
+MLN_INLINE V v_softplus(V x) {
+  V l = v_log1p(v_exp(neg(abs(x))));
+  return select(gt(x, zero()), add(x, l), l);
+}
+
+MLN_INLINE V v_relu(V x) { return select(lt(x, zero()), zero(), x); }
+
+// Applies f to n floats, a vector at a time; the tail goes through a padded stack copy so
+// every element sees the same code.
+template <class F>
+MLN_INLINE void map1(const float* x, float* y, size_t n, F f) {
+  size_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    V a = f(load(x + i)), b = f(load(x + i + W));
+    store(y + i, a);
+    store(y + i + W, b);
+  }
+  for (; i + W <= n; i += W) store(y + i, f(load(x + i)));
+  if (i < n) {
+    alignas(64) float t[W] = {};
+    std::memcpy(t, x + i, (n - i) * sizeof(float));
+    store(t, f(load(t)));
+    std::memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
+template <class F>
+MLN_INLINE void map2(const float* x, const float* z, float* y, size_t n, F f) {
+  size_t i = 0;
+  for (; i + W <= n; i += W) store(y + i, f(load(x + i), load(z + i)));
+  if (i < n) {
+    alignas(64) float t[W] = {}, u[W] = {};
+    std::memcpy(t, x + i, (n - i) * sizeof(float));
+    std::memcpy(u, z + i, (n - i) * sizeof(float));
+    store(t, f(load(t), load(u)));
+    std::memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
+template <class F>
+MLN_INLINE void map3(const float* x, const float* z, const float* w, float* y, size_t n, F f) {
+  size_t i = 0;
+  for (; i + W <= n; i += W) store(y + i, f(load(x + i), load(z + i), load(w + i)));
+  if (i < n) {
+    alignas(64) float t[W] = {}, u[W] = {}, v[W] = {};
+    std::memcpy(t, x + i, (n - i) * sizeof(float));
+    std::memcpy(u, z + i, (n - i) * sizeof(float));
+    std::memcpy(v, w + i, (n - i) * sizeof(float));
+    store(t, f(load(t), load(u), load(v)));
+    std::memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unary and unaryGrad.
+
+void unary(int op, const float* x, float* y, size_t n, double p1, double p2) {
+  const V P = set1((float)p1), Q = set1((float)p2), one = set1(1.0f), z = zero();
+  switch (op) {
+    case U_LINEAR:
+      if (x != y) std::memmove(y, x, n * sizeof(float));
+      return;
+    case U_NEG: return map1(x, y, n, [](V v) { return neg(v); });
+    case U_ABS: return map1(x, y, n, [](V v) { return abs(v); });
+    case U_SIGN:
+      return map1(x, y, n, [&](V v) { return select(gt(v, z), one, select(lt(v, z), set1(-1.0f), v)); });
+    case U_SQUARE: return map1(x, y, n, [](V v) { return mul(v, v); });
+    case U_SQRT: return map1(x, y, n, [](V v) { return simd::sqrt(v); });
+    case U_RSQRT: return map1(x, y, n, [&](V v) { return div(one, simd::sqrt(v)); });
+    case U_RECIPROCAL: return map1(x, y, n, [&](V v) { return div(one, v); });
+    case U_EXP: return map1(x, y, n, [](V v) { return v_exp(v); });
+    case U_LOG: return map1(x, y, n, [](V v) { return v_log(v); });
+    case U_LOG1P: return map1(x, y, n, [](V v) { return v_log1p(v); });
+    case U_RELU: return map1(x, y, n, [](V v) { return v_relu(v); });
+    case U_RELU6:
+      return map1(x, y, n, [&](V v) { return select(lt(v, z), z, select(gt(v, set1(6.0f)), set1(6.0f), v)); });
+    case U_LEAKY_RELU: return map1(x, y, n, [&](V v) { return select(gt(v, z), v, mul(P, v)); });
+    case U_ELU: return map1(x, y, n, [&](V v) { return select(gt(v, z), v, mul(P, v_expm1(v))); });
+    case U_SIGMOID: return map1(x, y, n, [](V v) { return v_sigmoid(v); });
+    case U_TANH: return map1(x, y, n, [](V v) { return v_tanh(v); });
+    case U_SOFTPLUS: return map1(x, y, n, [](V v) { return v_softplus(v); });
+    case U_SCALE: return map1(x, y, n, [&](V v) { return mul(P, v); });
+    case U_ADD_SCALAR: return map1(x, y, n, [&](V v) { return add(v, P); });
+    case U_POW_SCALAR:
+      if (p1 == 2.0f) return map1(x, y, n, [](V v) { return mul(v, v); });
+      if (p1 == 1.0f) {
+        if (x != y) std::memmove(y, x, n * sizeof(float));
+        return;
+      }
+      for (size_t i = 0; i < n; i++) y[i] = (float)js_pow(x[i], p1);
+      return;
+    case U_CLIP: return map1(x, y, n, [&](V v) { return select(lt(v, P), P, select(gt(v, Q), Q, v)); });
+    default: return;
+  }
+}
+
+void unary_grad(int op, const float* x, const float* y, const float* dy, float* dx, size_t n, double p1, double p2) {
+  const V P = set1((float)p1), Q = set1((float)p2), one = set1(1.0f), z = zero();
+  switch (op) {
+    case U_LINEAR:
+    case U_ADD_SCALAR:
+      if (dy != dx) std::memmove(dx, dy, n * sizeof(float));
+      return;
+    case U_NEG: return map1(dy, dx, n, [](V g) { return neg(g); });
+    case U_ABS:
+      return map2(x, dy, dx, n, [&](V v, V g) { return select(gt(v, z), g, select(lt(v, z), neg(g), z)); });
+    case U_SIGN: std::memset(dx, 0, n * sizeof(float)); return;
+    case U_SQUARE: return map2(x, dy, dx, n, [](V v, V g) { return mul(mul(set1(2.0f), v), g); });
+    case U_SQRT: return map2(y, dy, dx, n, [](V v, V g) { return div(mul(set1(0.5f), g), v); });
+    case U_RSQRT:
+      return map2(y, dy, dx, n, [](V v, V g) { return mul(mul(mul(mul(set1(-0.5f), g), v), v), v); });
+    case U_RECIPROCAL: return map2(y, dy, dx, n, [](V v, V g) { return mul(mul(neg(g), v), v); });
+    case U_EXP: return map2(y, dy, dx, n, [](V v, V g) { return mul(g, v); });
+    case U_LOG: return map2(x, dy, dx, n, [](V v, V g) { return div(g, v); });
+    case U_LOG1P: return map2(x, dy, dx, n, [&](V v, V g) { return div(g, add(one, v)); });
+    case U_RELU: return map2(x, dy, dx, n, [&](V v, V g) { return select(gt(v, z), g, z); });
+    case U_RELU6:
+      return map2(x, dy, dx, n, [&](V v, V g) { return select(mand(gt(v, z), lt(v, set1(6.0f))), g, z); });
+    case U_LEAKY_RELU: return map2(x, dy, dx, n, [&](V v, V g) { return select(gt(v, z), g, mul(P, g)); });
+    case U_ELU:
+      return map3(x, y, dy, dx, n, [&](V v, V w, V g) { return select(gt(v, z), g, mul(g, add(w, P))); });
+    case U_SIGMOID: return map2(y, dy, dx, n, [&](V v, V g) { return mul(mul(g, v), sub(one, v)); });
+    case U_TANH: return map2(y, dy, dx, n, [&](V v, V g) { return mul(g, fnmadd(v, v, one)); });
+    case U_SOFTPLUS: return map2(x, dy, dx, n, [](V v, V g) { return mul(g, v_sigmoid(v)); });
+    case U_SCALE: return map1(dy, dx, n, [&](V g) { return mul(P, g); });
+    case U_POW_SCALAR:
+      if (p1 == 0.0f) {
+        std::memset(dx, 0, n * sizeof(float));
+      } else if (p1 == 1.0f) {
+        if (dy != dx) std::memmove(dx, dy, n * sizeof(float));
+      } else if (p1 == 2.0f) {
+        map2(x, dy, dx, n, [](V v, V g) { return mul(mul(g, set1(2.0f)), v); });
+      } else {
+        for (size_t i = 0; i < n; i++) dx[i] = (float)((double)dy[i] * p1 * js_pow(x[i], p1 - 1));
+      }
+      return;
+    case U_CLIP:
+      return map2(x, dy, dx, n, [&](V v, V g) { return select(mand(ge(v, P), le(v, Q)), g, z); });
+    default: return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary with stride-0/1 operands.
+
+template <class F>
+MLN_INLINE void bin_loop(const float* a, int sa, const float* b, int sb, float* out, size_t n, F f) {
+  if (sa && sb) return map2(a, b, out, n, f);
+  if (sa) {
+    const V bv = set1(b[0]);
+    return map1(a, out, n, [&](V v) { return f(v, bv); });
+  }
+  if (sb) {
+    const V av = set1(a[0]);
+    return map1(b, out, n, [&](V v) { return f(av, v); });
+  }
+  alignas(64) float t[W];
+  store(t, f(set1(a[0]), set1(b[0])));
+  std::fill(out, out + n, t[0]);
+}
+
+void binary(int op, const float* a, int sa, const float* b, int sb, float* out, size_t n) {
+  const V one = set1(1.0f), z = zero();
+  switch (op) {
+    case B_ADD: return bin_loop(a, sa, b, sb, out, n, [](V x, V y) { return add(x, y); });
+    case B_SUB: return bin_loop(a, sa, b, sb, out, n, [](V x, V y) { return sub(x, y); });
+    case B_MUL: return bin_loop(a, sa, b, sb, out, n, [](V x, V y) { return mul(x, y); });
+    case B_DIV: return bin_loop(a, sa, b, sb, out, n, [](V x, V y) { return div(x, y); });
+    case B_MAXIMUM: return bin_loop(a, sa, b, sb, out, n, [](V x, V y) { return max_nan(x, y); });
+    case B_MINIMUM: return bin_loop(a, sa, b, sb, out, n, [](V x, V y) { return min_nan(x, y); });
+    case B_SQUARED_DIFFERENCE:
+      return bin_loop(a, sa, b, sb, out, n, [](V x, V y) {
+        V d = sub(x, y);
+        return mul(d, d);
+      });
+    case B_GREATER: return bin_loop(a, sa, b, sb, out, n, [&](V x, V y) { return select(gt(x, y), one, z); });
+    case B_GREATER_EQUAL:
+      return bin_loop(a, sa, b, sb, out, n, [&](V x, V y) { return select(ge(x, y), one, z); });
+    case B_LESS: return bin_loop(a, sa, b, sb, out, n, [&](V x, V y) { return select(lt(x, y), one, z); });
+    case B_EQUAL: return bin_loop(a, sa, b, sb, out, n, [&](V x, V y) { return select(eq(x, y), one, z); });
+    case B_POW:
+      for (size_t i = 0; i < n; i++) out[i] = (float)js_pow(a[i * sa], b[i * sb]);
+      return;
+    default: return;
+  }
+}
+
+void add_inplace(float* dst, const float* src, size_t n) {
+  map2(dst, src, dst, n, [](V x, V y) { return add(x, y); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reductions. Sums and products run in double (as the js backend's do), in 16 independent
+// lanes so the compiler can vectorise them.
+
+double sum_contig(const float* x, size_t n) {
+  double acc[16] = {};
+  size_t j = 0;
+  for (; j + 16 <= n; j += 16)
+    for (int l = 0; l < 16; l++) acc[l] += (double)x[j + l];
+  double s = 0;
+  for (; j < n; j++) s += (double)x[j];
+  for (int l = 0; l < 16; l++) s += acc[l];
+  return s;
+}
+
+double prod_contig(const float* x, size_t n) {
+  double acc[16];
+  for (int l = 0; l < 16; l++) acc[l] = 1.0;
+  size_t j = 0;
+  for (; j + 16 <= n; j += 16)
+    for (int l = 0; l < 16; l++) acc[l] *= (double)x[j + l];
+  double s = 1;
+  for (; j < n; j++) s *= (double)x[j];
+  for (int l = 0; l < 16; l++) s *= acc[l];
+  return s;
+}
+
+template <bool IsMax>
+float maxmin_contig(const float* x, size_t n) {
+  float r = IsMax ? -kInf : kInf;
+  size_t j = 0;
+  if (n >= (size_t)W) {
+    V acc = set1(r);
+    for (; j + W <= n; j += W) acc = IsMax ? max_nan(load(x + j), acc) : min_nan(load(x + j), acc);
+    alignas(64) float t[W];
+    store(t, acc);
+    for (int l = 0; l < W; l++) {
+      if (t[l] != t[l]) return t[l];
+      r = IsMax ? (t[l] > r ? t[l] : r) : (t[l] < r ? t[l] : r);
+    }
+  }
+  for (; j < n; j++) {
+    float v = x[j];
+    if (v != v) return v;
+    r = IsMax ? (v > r ? v : r) : (v < r ? v : r);
+  }
+  return r;
+}
+
+double reduce_partial(int op, const float* x, size_t n) {
+  switch (op) {
+    case R_SUM:
+    case R_MEAN: return sum_contig(x, n);
+    case R_PROD: return prod_contig(x, n);
+    case R_MAX: return maxmin_contig<true>(x, n);
+    case R_MIN: return maxmin_contig<false>(x, n);
+    default: return 0;
+  }
+}
+
+// Scratch rows for the strided reductions; per thread, grown on demand.
+double* scratch_doubles(size_t n) {
+  thread_local double* buf = nullptr;
+  thread_local size_t cap = 0;
+  if (n > cap) {
+    std::free(buf);
+    cap = std::max(n, (size_t)1024);
+    buf = static_cast<double*>(std::malloc(cap * sizeof(double)));
+    if (!buf) std::abort();  // out of memory: nothing sensible to compute into
+  }
+  return buf;
+}
+
+void reduce(int op, const float* x, long o0, long o1, long axis, long inner, float* out) {
+  if (inner == 1) {
+    for (long o = o0; o < o1; o++) {
+      double r = reduce_partial(op, x + (size_t)o * axis, (size_t)axis);
+      out[o] = (float)(op == R_MEAN ? r / (double)axis : r);
+    }
+    return;
+  }
+  for (long o = o0; o < o1; o++) {
+    const float* xo = x + (size_t)o * axis * inner;
+    float* oo = out + (size_t)o * inner;
+    if (op == R_MAX || op == R_MIN) {
+      const bool mx = op == R_MAX;
+      std::fill(oo, oo + inner, mx ? -kInf : kInf);
+      for (long j = 0; j < axis; j++) {
+        const float* row = xo + (size_t)j * inner;
+        if (mx) map2(row, oo, oo, (size_t)inner, [](V v, V acc) { return max_nan(v, acc); });
+        else map2(row, oo, oo, (size_t)inner, [](V v, V acc) { return min_nan(v, acc); });
+      }
+      continue;
+    }
+    double* acc = scratch_doubles((size_t)inner);
+    const bool prod = op == R_PROD;
+    std::fill(acc, acc + inner, prod ? 1.0 : 0.0);
+    for (long j = 0; j < axis; j++) {
+      const float* row = xo + (size_t)j * inner;
+      if (prod)
+        for (long i = 0; i < inner; i++) acc[i] *= (double)row[i];
+      else
+        for (long i = 0; i < inner; i++) acc[i] += (double)row[i];
+    }
+    const double div = op == R_MEAN ? (double)axis : 1.0;
+    for (long i = 0; i < inner; i++) oo[i] = (float)(acc[i] / div);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Softmax family, one row at a time.
+
+float row_max(const float* x, long n) {
+  float m = -kInf;
+  long j = 0;
+  if (n >= W) {
+    V acc = set1(-kInf);
+    for (; j + W <= n; j += W) acc = max(acc, load(x + j));
+    m = hmax(acc);
+  }
+  for (; j < n; j++) m = x[j] > m ? x[j] : m;
+  return m;
+}
+
+// out[j] = exp(x[j] - m); returns the sum.
+float exp_shift_store(const float* x, float m, float* out, long n) {
+  const V mv = set1(m);
+  V acc = zero();
+  long j = 0;
+  for (; j + W <= n; j += W) {
+    V e = v_exp(sub(load(x + j), mv));
+    store(out + j, e);
+    acc = add(acc, e);
+  }
+  if (j < n) {
+    alignas(64) float t[W];
+    for (int l = 0; l < W; l++) t[l] = -kInf;
+    std::memcpy(t, x + j, (n - j) * sizeof(float));
+    V e = v_exp(sub(load(t), mv));
+    store(t, e);
+    std::memcpy(out + j, t, (n - j) * sizeof(float));
+    acc = add(acc, e);
+  }
+  return hsum(acc);
+}
+
+void div_row(float* out, float s, long n) {
+  const V sv = set1(s);
+  map1(out, out, (size_t)n, [&](V v) { return div(v, sv); });
+}
+
+void softmax_rows(int kind, const float* x, long r0, long r1, long cols, float* out) {
+  for (long r = r0; r < r1; r++) {
+    const float* xr = x + (size_t)r * cols;
+    float* orow = out + (size_t)r * cols;
+    float m = row_max(xr, cols);
+    if (kind == 0) {
+      float s = exp_shift_store(xr, m, orow, cols);
+      div_row(orow, s, cols);
+    } else {
+      // The exponentials go to `out` first and are overwritten: no scratch row needed.
+      float s = exp_shift_store(xr, m, orow, cols);
+      const V mv = set1(m), ls = set1((float)std::log((double)s));
+      map1(xr, orow, (size_t)cols, [&](V v) { return sub(sub(v, mv), ls); });
+    }
+  }
+}
+
+float dot_row(const float* a, const float* b, long n) {
+  V acc = zero();
+  long j = 0;
+  for (; j + W <= n; j += W) acc = fmadd(load(a + j), load(b + j), acc);
+  float s = hsum(acc);
+  for (; j < n; j++) s += a[j] * b[j];
+  return s;
+}
+
+void softmax_grad_rows(const float* y, const float* dy, long r0, long r1, long cols, float* dx) {
+  for (long r = r0; r < r1; r++) {
+    const size_t off = (size_t)r * cols;
+    const V d = set1(dot_row(dy + off, y + off, cols));
+    map2(y + off, dy + off, dx + off, (size_t)cols, [&](V yv, V g) { return mul(yv, sub(g, d)); });
+  }
+}
+
+void softmax_xent_rows(const float* logits, const float* dense, const int32_t* sparse, long r0, long r1, long cols,
+                       float* loss, float* probs) {
+  for (long r = r0; r < r1; r++) {
+    const size_t off = (size_t)r * cols;
+    const float* xr = logits + off;
+    float* pr = probs + off;
+    float m = row_max(xr, cols);
+    float s = exp_shift_store(xr, m, pr, cols);
+    div_row(pr, s, cols);
+    const double lse = (double)m + std::log((double)s);
+    if (sparse) {
+      const int32_t label = sparse[r];
+      loss[r] = (label >= 0 && label < cols) ? (float)(lse - (double)xr[label]) : kNaN;
+    } else {
+      const float* t = dense + off;
+      double acc = 0;
+      // Zero targets are skipped: a -inf logit with no weight costs 0, not 0 * inf.
+      for (long j = 0; j < cols; j++)
+        if (t[j] != 0.0f) acc += (double)t[j] * (lse - (double)xr[j]);
+      loss[r] = (float)acc;
+    }
+  }
+}
+
+void softmax_xent_grad_rows(const float* probs, const float* dense, const int32_t* sparse, long r0, long r1,
+                            long cols, const float* scale, float scale_num, float* dlogits) {
+  for (long r = r0; r < r1; r++) {
+    const size_t off = (size_t)r * cols;
+    const float s = scale ? scale[r] : scale_num;
+    const V sv = set1(s);
+    if (sparse) {
+      map1(probs + off, dlogits + off, (size_t)cols, [&](V p) { return mul(sv, p); });
+      const int32_t label = sparse[r];
+      if (label >= 0 && label < cols) dlogits[off + label] = s * (probs[off + label] - 1.0f);
+    } else {
+      const float* t = dense + off;
+      double st = 0;
+      for (long j = 0; j < cols; j++) st += t[j];
+      const V stv = set1((float)st);
+      map2(probs + off, t, dlogits + off, (size_t)cols, [&](V p, V tv) { return mul(sv, sub(mul(p, stv), tv)); });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dropout: the counter hash of backend.ts's dropoutUniform, vectorised where 32-bit multiplies are.
+
+MLN_INLINE uint32_t lowbias32(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7feb352du;
+  x ^= x >> 15;
+  x *= 0x846ca68bu;
+  x ^= x >> 16;
+  return x;
+}
+
+MLN_INLINE VI v_lowbias32(VI x) {
+  x = ixor(x, isrl<16>(x));
+  x = imul(x, iset1((int32_t)0x7feb352du));
+  x = ixor(x, isrl<15>(x));
+  x = imul(x, iset1((int32_t)0x846ca68bu));
+  x = ixor(x, isrl<16>(x));
+  return x;
+}
+
+void dropout(uint32_t seed, uint32_t threshold, float scale, float* mask, size_t i0, size_t i1) {
+  const uint32_t base = seed * 0x9e3779b9u;
+  size_t i = i0;
+  if (kIntMul) {
+    const VI vseed = iset1((int32_t)seed), tm1 = iset1((int32_t)threshold - 1);
+    const V sv = set1(scale), z = zero();
+    for (; i + W <= i1; i += W) {
+      VI h = iadd(iset1((int32_t)(base + (uint32_t)i)), iota());
+      h = v_lowbias32(h);
+      h = v_lowbias32(ixor(h, vseed));
+      store(mask + i, select(igt(isrl<8>(h), tm1), sv, z));
+    }
+  }
+  for (; i < i1; i++) {
+    uint32_t h = lowbias32(base + (uint32_t)i);
+    h = lowbias32(h ^ seed);
+    mask[i] = (h >> 8) >= threshold ? scale : 0.0f;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct convolution for few taps (the first layer of an image model: inC = 1 or 3), where
+// im2col would copy a handful of floats per pixel. Vectorised over output channels.
+
+template <int NB>
+MLN_INLINE void conv_pixel(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
+                           long cb, float* out, long valid) {
+  V acc[NB];
+  for (int v = 0; v < NB; v++) acc[v] = zero();
+  const long C = g.inC;
+  for (long i = 0; i < g.kH; i++) {
+    const long ih = oh * g.strideH - g.padTop + i * g.dilationH;
+    if (ih < 0 || ih >= g.inH) continue;
+    for (long j = 0; j < g.kW; j++) {
+      const long iw = ow * g.strideW - g.padLeft + j * g.dilationW;
+      if (iw < 0 || iw >= g.inW) continue;
+      const float* xp = x + (((size_t)n * g.inH + ih) * g.inW + iw) * C;
+      const float* wt = wp + (size_t)(i * g.kW + j) * C * ldw + cb;
+      for (long c = 0; c < C; c++) {
+        const V xv = set1(xp[c]);
+        for (int v = 0; v < NB; v++) acc[v] = fmadd(xv, load(wt + c * ldw + v * W), acc[v]);
+      }
+    }
+  }
+  if (valid == NB * W) {
+    for (int v = 0; v < NB; v++) store(out + v * W, acc[v]);
+  } else {
+    alignas(64) float t[NB * W];
+    for (int v = 0; v < NB; v++) store(t + v * W, acc[v]);
+    std::memcpy(out, t, valid * sizeof(float));
+  }
+}
+
+// PX horizontally adjacent output pixels whose taps all fall inside the input columns: the
+// filter vectors are loaded once for all of them, and PX * NB accumulators hide FMA latency.
+template <int NB, int PX>
+MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
+                            long cb, float* out, long valid) {
+  V acc[PX][NB];
+  for (int q = 0; q < PX; q++)
+    for (int v = 0; v < NB; v++) acc[q][v] = zero();
+  const long C = g.inC, step = g.strideW * C;
+  for (long i = 0; i < g.kH; i++) {
+    const long ih = oh * g.strideH - g.padTop + i * g.dilationH;
+    if (ih < 0 || ih >= g.inH) continue;
+    const float* xrow = x + (((size_t)n * g.inH + ih) * g.inW + (ow * g.strideW - g.padLeft)) * C;
+    for (long j = 0; j < g.kW; j++) {
+      const float* xp = xrow + j * g.dilationW * C;
+      const float* wt = wp + (size_t)(i * g.kW + j) * C * ldw + cb;
+      for (long c = 0; c < C; c++) {
+        V wv[NB];
+        for (int v = 0; v < NB; v++) wv[v] = load(wt + c * ldw + v * W);
+        for (int q = 0; q < PX; q++) {
+          const V xv = set1(xp[q * step + c]);
+          for (int v = 0; v < NB; v++) acc[q][v] = fmadd(xv, wv[v], acc[q][v]);
+        }
+      }
+    }
+  }
+  for (int q = 0; q < PX; q++) {
+    float* o = out + q * g.outC;
+    if (valid == NB * W) {
+      for (int v = 0; v < NB; v++) store(o + v * W, acc[q][v]);
+    } else {
+      alignas(64) float t[NB * W];
+      for (int v = 0; v < NB; v++) store(t + v * W, acc[q][v]);
+      std::memcpy(o, t, valid * sizeof(float));
+    }
+  }
+}
+
+constexpr int kConvPX = 4;
+constexpr int kConvMaxV = W >= 16 ? 4 : 2;  // accumulators: kConvPX * kConvMaxV vectors
+
+template <int PX>
+MLN_INLINE void conv_block(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
+                           float* yr) {
+  for (long cb = 0; cb < g.outC; cb += kConvMaxV * W) {
+    const long valid = std::min<long>(kConvMaxV * W, g.outC - cb);
+    switch ((valid + W - 1) / W) {
+      case 1: conv_pixels<1, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+      case 2: conv_pixels<2, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+      case 3: conv_pixels<(kConvMaxV >= 3 ? 3 : 1), PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+      default: conv_pixels<kConvMaxV, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+    }
+  }
+}
+
+void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y) {
+  long ow = (long)(r0 % g.outW), oh = (long)(r0 / g.outW % g.outH), n = (long)(r0 / g.outW / g.outH);
+  // Output columns whose taps all lie inside the input: [ow_lo, ow_hi).
+  const long span = (g.kW - 1) * g.dilationW;
+  const long ow_lo = std::min(g.outW, (g.padLeft + g.strideW - 1) / g.strideW);
+  long ow_hi = g.inW - span + g.padLeft > 0 ? (g.inW - span + g.padLeft - 1) / g.strideW + 1 : 0;
+  ow_hi = std::min(ow_hi, g.outW);
+  size_t r = r0;
+  while (r < r1) {
+    float* yr = y + r * g.outC;
+    if (ow >= ow_lo && ow + kConvPX <= ow_hi && r + kConvPX <= r1) {
+      conv_block<kConvPX>(x, wp, ldw, g, n, oh, ow, yr);
+      r += kConvPX;
+      ow += kConvPX;
+    } else {
+      // Edge pixel: per-tap bounds checks.
+      for (long cb = 0; cb < g.outC; cb += kConvMaxV * W) {
+        const long valid = std::min<long>(kConvMaxV * W, g.outC - cb);
+        switch ((valid + W - 1) / W) {
+          case 1: conv_pixel<1>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+          case 2: conv_pixel<2>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+          case 3: conv_pixel<(kConvMaxV >= 3 ? 3 : 1)>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+          default: conv_pixel<kConvMaxV>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+        }
+      }
+      r++;
+      ow++;
+    }
+    if (ow >= g.outW) {
+      ow = 0;
+      if (++oh == g.outH) oh = 0, n++;
+    }
+  }
+}
+
+void conv_direct_filter(const float* x, const float* dy, const ConvGeom& g, size_t r0, size_t r1, float* dwp,
+                        long ldw) {
+  const long C = g.inC;
+  long ow = (long)(r0 % g.outW), oh = (long)(r0 / g.outW % g.outH), n = (long)(r0 / g.outW / g.outH);
+  alignas(64) float grow[1024];  // dy row padded to ldw with zeros
+  const bool pad = ldw != g.outC;
+  if (pad) std::memset(grow, 0, ldw * sizeof(float));
+  for (size_t r = r0; r < r1; r++) {
+    const float* gr = dy + r * g.outC;
+    if (pad) {
+      std::memcpy(grow, gr, g.outC * sizeof(float));
+      gr = grow;
+    }
+    for (long i = 0; i < g.kH; i++) {
+      const long ih = oh * g.strideH - g.padTop + i * g.dilationH;
+      if (ih < 0 || ih >= g.inH) continue;
+      for (long j = 0; j < g.kW; j++) {
+        const long iw = ow * g.strideW - g.padLeft + j * g.dilationW;
+        if (iw < 0 || iw >= g.inW) continue;
+        const float* xp = x + (((size_t)n * g.inH + ih) * g.inW + iw) * C;
+        float* wt = dwp + (size_t)(i * g.kW + j) * C * ldw;
+        for (long c = 0; c < C; c++) {
+          const V xv = set1(xp[c]);
+          float* d = wt + c * ldw;
+          for (long q = 0; q < ldw; q += W) store(d + q, fmadd(xv, load(gr + q), load(d + q)));
+        }
+      }
+    }
+    if (++ow == g.outW) {
+      ow = 0;
+      if (++oh == g.outH) oh = 0, n++;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pooling (NHWC), vectorised over channels; a call covers samples [n0, n1).
+
+void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1) {
+  const long C = g.c;
+  for (long n = n0; n < n1; n++) {
+    for (long oh = 0; oh < g.outH; oh++) {
+      const long hs = oh * g.strideH - g.padTop;
+      const long h0 = std::max(hs, 0L), h1 = std::min(hs + g.poolH, g.inH);
+      for (long ow = 0; ow < g.outW; ow++) {
+        const long ws = ow * g.strideW - g.padLeft;
+        const long w0 = std::max(ws, 0L), w1 = std::min(ws + g.poolW, g.inW);
+        const size_t o = (((size_t)n * g.outH + oh) * g.outW + ow) * C;
+        if (h0 >= h1 || w0 >= w1) {
+          std::fill(y + o, y + o + C, -kInf);
+          std::fill(argmax + o, argmax + o + C, -1);
+          continue;
+        }
+        const size_t first = (((size_t)n * g.inH + h0) * g.inW + w0) * C;
+#if defined(__GNUC__)
+        // The next window's rows: the loads here are latency-bound on large inputs.
+        for (long ih = h0; ih < h1; ih++) {
+          const char* nx = reinterpret_cast<const char*>(x + (((size_t)n * g.inH + ih) * g.inW + w1) * C);
+          for (long b = 0; b < g.strideW * C * 4; b += 64) __builtin_prefetch(nx + b);
+        }
+#endif
+        long c = 0;
+        for (; c + W <= C; c += W) {
+          V best = load(x + first + c);
+          VI bi = iadd(iset1((int32_t)(first + c)), iota());
+          for (long ih = h0; ih < h1; ih++) {
+            for (long iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
+              const size_t idx = (((size_t)n * g.inH + ih) * g.inW + iw) * C + c;
+              V v = load(x + idx);
+              // As js: strictly greater keeps the first max; a NaN wins and is then kept.
+              M better = mand(eq(best, best), mor(gt(v, best), isnan(v)));
+              best = select(better, v, best);
+              bi = iselect(better, iadd(iset1((int32_t)idx), iota()), bi);
+            }
+          }
+          store(y + o + c, best);
+          istore(argmax + o + c, bi);
+        }
+        for (; c < C; c++) {
+          float best = x[first + c];
+          int32_t bi = (int32_t)(first + c);
+          for (long ih = h0; ih < h1; ih++) {
+            for (long iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
+              const size_t idx = (((size_t)n * g.inH + ih) * g.inW + iw) * C + c;
+              const float v = x[idx];
+              if (best == best && (v > best || v != v)) {
+                best = v;
+                bi = (int32_t)idx;
+              }
+            }
+          }
+          y[o + c] = best;
+          argmax[o + c] = bi;
+        }
+      }
+    }
+  }
+}
+
+// Scattered read-modify-writes into a large dx: prefetch the targets a little ahead so the
+// misses overlap.
+size_t max_pool_scatter(const float* dy, const int32_t* argmax, size_t n, float* dx, size_t dx_len) {
+  constexpr size_t kAhead = 32;
+  for (size_t o = 0; o < n; o++) {
+#if defined(__GNUC__)
+    if (o + kAhead < n) {
+      const uint32_t ahead = (uint32_t)argmax[o + kAhead];
+      if (ahead < dx_len) __builtin_prefetch(dx + ahead, 1);
+    }
+#endif
+    const int32_t i = argmax[o];
+    if (i < 0 || (size_t)i >= dx_len) return o;
+    dx[i] += dy[o];
+  }
+  return n;
+}
+
+void avg_pool(const float* x, const PoolGeom& g, float* y, long n0, long n1) {
+  const long C = g.c;
+  for (long n = n0; n < n1; n++) {
+    for (long oh = 0; oh < g.outH; oh++) {
+      const long hs = oh * g.strideH - g.padTop;
+      const long h0 = std::max(hs, 0L), h1 = std::min(hs + g.poolH, g.inH);
+      for (long ow = 0; ow < g.outW; ow++) {
+        const long ws = ow * g.strideW - g.padLeft;
+        const long w0 = std::max(ws, 0L), w1 = std::min(ws + g.poolW, g.inW);
+        float* yo = y + (((size_t)n * g.outH + oh) * g.outW + ow) * C;
+        const float count = (float)(std::max(h1 - h0, 0L) * std::max(w1 - w0, 0L));
+#if defined(__GNUC__)
+        for (long ih = h0; ih < h1; ih++) {
+          const char* nx = reinterpret_cast<const char*>(x + (((size_t)n * g.inH + ih) * g.inW + w1) * C);
+          for (long b = 0; b < g.strideW * C * 4; b += 64) __builtin_prefetch(nx + b);
+        }
+#endif
+        long c = 0;
+        for (; c + W <= C; c += W) {
+          V acc = zero();
+          for (long ih = h0; ih < h1; ih++)
+            for (long iw = w0; iw < w1; iw++) acc = add(acc, load(x + (((size_t)n * g.inH + ih) * g.inW + iw) * C + c));
+          store(yo + c, div(acc, set1(count)));
+        }
+        for (; c < C; c++) {
+          float acc = 0;
+          for (long ih = h0; ih < h1; ih++)
+            for (long iw = w0; iw < w1; iw++) acc += x[(((size_t)n * g.inH + ih) * g.inW + iw) * C + c];
+          yo[c] = acc / count;
+        }
+      }
+    }
+  }
+}
+
+void avg_pool_backward(const float* dy, const PoolGeom& g, float* dx, long n0, long n1) {
+  const long C = g.c;
+  std::fill(dx + (size_t)n0 * g.inH * g.inW * C, dx + (size_t)n1 * g.inH * g.inW * C, 0.0f);
+  for (long n = n0; n < n1; n++) {
+    for (long oh = 0; oh < g.outH; oh++) {
+      const long hs = oh * g.strideH - g.padTop;
+      const long h0 = std::max(hs, 0L), h1 = std::min(hs + g.poolH, g.inH);
+      for (long ow = 0; ow < g.outW; ow++) {
+        const long ws = ow * g.strideW - g.padLeft;
+        const long w0 = std::max(ws, 0L), w1 = std::min(ws + g.poolW, g.inW);
+        const long count = std::max(h1 - h0, 0L) * std::max(w1 - w0, 0L);
+        if (count == 0) continue;
+        const float* go = dy + (((size_t)n * g.outH + oh) * g.outW + ow) * C;
+        const V cv = set1((float)count);
+        for (long ih = h0; ih < h1; ih++)
+          for (long iw = w0; iw < w1; iw++) {
+            float* d = dx + (((size_t)n * g.inH + ih) * g.inW + iw) * C;
+            map2(go, d, d, (size_t)C, [&](V gv, V dv) { return add(dv, div(gv, cv)); });
+          }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimizers: one fused pass over [i0, i1). Formulas from backend.ts (Keras 3).
+
+void sgd(float* p, const float* g, float* v, size_t i0, size_t i1, float lr, float momentum, int nesterov) {
+  const V LR = set1(lr), MO = set1(momentum);
+  const size_t n = i1 - i0;
+  p += i0, g += i0;
+  if (!v) {
+    map2(p, g, p, n, [&](V pv, V gv) { return fnmadd(LR, gv, pv); });
+    return;
+  }
+  v += i0;
+  size_t i = 0;
+  auto step = [&](V pv, V gv, V vv, V* pout, V* vout) {
+    V nv = fnmadd(LR, gv, mul(MO, vv));
+    *vout = nv;
+    *pout = nesterov ? add(pv, fnmadd(LR, gv, mul(MO, nv))) : add(pv, nv);
+  };
+  for (; i + W <= n; i += W) {
+    V pn, vn;
+    step(load(p + i), load(g + i), load(v + i), &pn, &vn);
+    store(p + i, pn);
+    store(v + i, vn);
+  }
+  for (; i < n; i++) {
+    float nv = momentum * v[i] - lr * g[i];
+    v[i] = nv;
+    p[i] = nesterov ? p[i] + (momentum * nv - lr * g[i]) : p[i] + nv;
+  }
+}
+
+void rmsprop(float* p, const float* g, float* ms, float* mg, float* mom, size_t i0, size_t i1, float lr, float rho,
+             float orho, float momentum, float eps) {
+  auto scalar = [&](size_t i) {
+    const float gi = g[i];
+    ms[i] = rho * ms[i] + orho * gi * gi;
+    float denom;
+    if (mg) {
+      mg[i] = rho * mg[i] + orho * gi;
+      denom = ms[i] - mg[i] * mg[i] + eps;
+    } else {
+      denom = ms[i] + eps;
+    }
+    const float inc = lr * gi / std::sqrt(denom);
+    if (mom) {
+      mom[i] = momentum * mom[i] + inc;
+      p[i] -= mom[i];
+    } else {
+      p[i] -= inc;
+    }
+  };
+  const V RHO = set1(rho), ORHO = set1(orho), LR = set1(lr), MO = set1(momentum), EPS = set1(eps);
+  size_t i = i0;
+  for (; i + W <= i1; i += W) {
+    V gv = load(g + i);
+    V msv = fmadd(RHO, load(ms + i), mul(mul(ORHO, gv), gv));
+    store(ms + i, msv);
+    V denom;
+    if (mg) {
+      V mgv = fmadd(RHO, load(mg + i), mul(ORHO, gv));
+      store(mg + i, mgv);
+      denom = add(fnmadd(mgv, mgv, msv), EPS);
+    } else {
+      denom = add(msv, EPS);
+    }
+    V inc = div(mul(LR, gv), simd::sqrt(denom));
+    if (mom) {
+      V mv = fmadd(MO, load(mom + i), inc);
+      store(mom + i, mv);
+      store(p + i, sub(load(p + i), mv));
+    } else {
+      store(p + i, sub(load(p + i), inc));
+    }
+  }
+  for (; i < i1; i++) scalar(i);
+}
+
+void adam(float* p, const float* g, float* m, float* v, float* vhat, size_t i0, size_t i1, float a, float ob1,
+          float ob2, float eps) {
+  const V A = set1(a), OB1 = set1(ob1), OB2 = set1(ob2), EPS = set1(eps);
+  size_t i = i0;
+  for (; i + W <= i1; i += W) {
+    V gv = load(g + i);
+    V mv = load(m + i), vv = load(v + i);
+    mv = fmadd(sub(gv, mv), OB1, mv);
+    vv = fmadd(fmadd(gv, gv, neg(vv)), OB2, vv);  // v + (g*g - v) * (1 - b2)
+    store(m + i, mv);
+    store(v + i, vv);
+    if (vhat) {
+      V h = max(load(vhat + i), vv);
+      store(vhat + i, h);
+      vv = h;
+    }
+    store(p + i, sub(load(p + i), div(mul(A, mv), add(simd::sqrt(vv), EPS))));
+  }
+  for (; i < i1; i++) {
+    const float gi = g[i];
+    m[i] += (gi - m[i]) * ob1;
+    v[i] += (gi * gi - v[i]) * ob2;
+    float vv = v[i];
+    if (vhat) {
+      vhat[i] = std::max(vhat[i], vv);
+      vv = vhat[i];
+    }
+    p[i] -= a * m[i] / (std::sqrt(vv) + eps);
+  }
+}
+
+void adagrad(float* p, const float* g, float* acc, size_t i0, size_t i1, float lr, float eps) {
+  const V LR = set1(lr), EPS = set1(eps);
+  size_t i = i0;
+  for (; i + W <= i1; i += W) {
+    V gv = load(g + i);
+    V av = fmadd(gv, gv, load(acc + i));
+    store(acc + i, av);
+    store(p + i, sub(load(p + i), div(mul(LR, gv), simd::sqrt(add(av, EPS)))));
+  }
+  for (; i < i1; i++) {
+    acc[i] += g[i] * g[i];
+    p[i] -= lr * g[i] / std::sqrt(acc[i] + eps);
+  }
+}
+
+void adadelta(float* p, const float* g, float* ag, float* ad, size_t i0, size_t i1, float lr, float rho, float orho,
+              float eps) {
+  const V LR = set1(lr), RHO = set1(rho), ORHO = set1(orho), EPS = set1(eps);
+  size_t i = i0;
+  for (; i + W <= i1; i += W) {
+    V gv = load(g + i);
+    V agv = fmadd(RHO, load(ag + i), mul(mul(ORHO, gv), gv));
+    store(ag + i, agv);
+    V adv = load(ad + i);
+    V d = mul(neg(div(simd::sqrt(add(adv, EPS)), simd::sqrt(add(agv, EPS)))), gv);
+    store(ad + i, fmadd(RHO, adv, mul(mul(ORHO, d), d)));
+    store(p + i, fmadd(LR, d, load(p + i)));
+  }
+  for (; i < i1; i++) {
+    const float gi = g[i];
+    ag[i] = rho * ag[i] + orho * gi * gi;
+    const float d = -std::sqrt(ad[i] + eps) / std::sqrt(ag[i] + eps) * gi;
+    ad[i] = rho * ad[i] + orho * d * d;
+    p[i] += lr * d;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GEMM: epilogue, packing, micro-kernels, and the unpacked path for skinny shapes.
+
+void epilogue_row(float* c, const float* acc, long n, float alpha, float beta, const float* bias, int act,
+                  float act_param) {
+  if (n < W) {
+    // Short rows (narrow outputs, edge tiles): a padded vector pass would cost more.
+    for (long j = 0; j < n; j++) {
+      float v = alpha * acc[j];
+      if (beta != 0.0f) v += beta * c[j];
+      if (bias) v += bias[j];
+      c[j] = v;
+    }
+    if (act != U_LINEAR) unary(act, c, c, (size_t)n, act_param, 0.0f);
+    return;
+  }
+  const V A = set1(alpha), B = set1(beta);
+  if (beta == 0.0f) {
+    if (bias) map2(acc, bias, c, (size_t)n, [&](V x, V b) { return fmadd(A, x, b); });
+    else map1(acc, c, (size_t)n, [&](V x) { return mul(A, x); });
+  } else {
+    map2(acc, c, c, (size_t)n, [&](V x, V cv) { return fmadd(A, x, mul(B, cv)); });
+    if (bias) map2(c, bias, c, (size_t)n, [](V x, V b) { return add(x, b); });
+  }
+  if (act != U_LINEAR) unary(act, c, c, (size_t)n, act_param, 0.0f);
+}
+
+template <int Wd>
+void pack_copy(const float* src, long ld, int valid, long kc, float* dst) {
+  if (valid == Wd) {
+    for (long p = 0; p < kc; p++) std::memcpy(dst + p * Wd, src + p * ld, Wd * sizeof(float));
+  } else {
+    for (long p = 0; p < kc; p++) {
+      std::memcpy(dst + p * Wd, src + p * ld, valid * sizeof(float));
+      std::memset(dst + p * Wd + valid, 0, (Wd - valid) * sizeof(float));
+    }
+  }
+}
+
+#if defined(MLN_SIMD_AVX512) || defined(MLN_SIMD_AVX2)
+MLN_INLINE void transpose8(__m256 r[8]) {
+  __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+  r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+  r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+  r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+  r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+  r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+  r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+  r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+MLN_INLINE void store_n(float* p, __m256 v, int n) {
+  if (n == 8) {
+    _mm256_storeu_ps(p, v);
+    return;
+  }
+  alignas(32) float t[8];
+  _mm256_store_ps(t, v);
+  std::memcpy(p, t, n * sizeof(float));
+}
+
+// 8x8 register transposes; lanes beyond `valid` read as zeros.
+template <int Wd>
+void pack_trans(const float* src, long ld, int valid, long kc, float* dst) {
+  long p = 0;
+  for (; p + 8 <= kc; p += 8) {
+    for (int j0 = 0; j0 < Wd; j0 += 8) {
+      __m256 r[8];
+      for (int i = 0; i < 8; i++)
+        r[i] = j0 + i < valid ? _mm256_loadu_ps(src + (long)(j0 + i) * ld + p) : _mm256_setzero_ps();
+      transpose8(r);
+      const int cnt = std::min(8, Wd - j0);
+      for (int q = 0; q < 8; q++) store_n(dst + (p + q) * Wd + j0, r[q], cnt);
+    }
+  }
+  for (; p < kc; p++)
+    for (int j = 0; j < Wd; j++) dst[p * Wd + j] = j < valid ? src[(long)j * ld + p] : 0.0f;
+}
+#else
+template <int Wd>
+void pack_trans(const float* src, long ld, int valid, long kc, float* dst) {
+  constexpr int PB = 16;  // columns per pass: each source row's cache line is read once
+  for (long p0 = 0; p0 < kc; p0 += PB) {
+    const long pe = std::min(kc, p0 + PB);
+    for (int j = 0; j < Wd; j++) {
+      if (j < valid) {
+        const float* s = src + (long)j * ld;
+        for (long p = p0; p < pe; p++) dst[p * Wd + j] = s[p];
+      } else {
+        for (long p = p0; p < pe; p++) dst[p * Wd + j] = 0.0f;
+      }
+    }
+  }
+}
+#endif
+
+// The register-blocked core: R rows x NV vectors of accumulators, one broadcast of A and NV
+// loads of B per k step.
+template <int R>
+void ukernel(long kc, const float* __restrict a, const float* __restrict b, float* c, long ldc, float alpha,
+             float beta, const float* bias, int relu) {
+  V acc[R][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) acc[r][v] = zero();
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+  for (int r = 0; r < R; r++) __builtin_prefetch(c + r * ldc, 1, 3);
+#endif
+#pragma GCC unroll 4
+  for (long p = 0; p < kc; p++) {
+    V bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) bv[v] = load(b + v * W);
+#pragma GCC unroll 16
+    for (int r = 0; r < R; r++) {
+      const V av = set1(a[r]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
+    }
+    a += MR;
+    b += NR;
+  }
+  const V A = set1(alpha), B = set1(beta);
+  V bs[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; v++) bs[v] = bias ? load(bias + v * W) : zero();
+#pragma GCC unroll 16
+  for (int r = 0; r < R; r++) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) {
+      float* cp = c + r * ldc + v * W;
+      V x = fmadd(A, acc[r][v], bs[v]);
+      if (beta != 0.0f) x = fmadd(B, load(cp), x);
+      if (relu) x = v_relu(x);
+      store(cp, x);
+    }
+  }
+}
+
+template <int... Rs>
+struct UkernelList {
+  static void fill(MicroKernel* out) {
+    int i = 1;
+    ((out[i++] = &ukernel<Rs>), ...);
+  }
+};
+
+template <int N, int... Rs>
+struct MakeList : MakeList<N - 1, N, Rs...> {};
+template <int... Rs>
+struct MakeList<0, Rs...> {
+  using type = UkernelList<Rs...>;
+};
+
+// out[j] = dot(a, bt + j * k) for j < NB: one load of `a` feeds NB accumulators.
+template <int NB>
+void dots(const float* a, const float* bt, long k, float* out) {
+  V acc[NB];
+  for (int j = 0; j < NB; j++) acc[j] = zero();
+  long p = 0;
+  for (; p + W <= k; p += W) {
+    const V av = load(a + p);
+    for (int j = 0; j < NB; j++) acc[j] = fmadd(av, load(bt + j * k + p), acc[j]);
+  }
+  for (int j = 0; j < NB; j++) {
+    float s = hsum(acc[j]);
+    for (long q = p; q < k; q++) s += a[q] * bt[j * k + q];
+    out[j] = s;
+  }
+}
+
+// Accumulators per pass: all 32 zmm registers allow 16, the 16 of AVX2 / SSE 8.
+constexpr int kDotGroup = W >= 16 ? 16 : 8;
+
+void dots_n(const float* a, const float* bt, long k, long n, float* out) {
+  long j = 0;
+  for (; j + kDotGroup <= n; j += kDotGroup) dots<kDotGroup>(a, bt + j * k, k, out + j);
+  if (kDotGroup == 16 && n - j > 8) {
+    switch (n - j) {
+      case 9: dots<9>(a, bt + j * k, k, out + j); break;
+      case 10: dots<10>(a, bt + j * k, k, out + j); break;
+      case 11: dots<11>(a, bt + j * k, k, out + j); break;
+      case 12: dots<12>(a, bt + j * k, k, out + j); break;
+      case 13: dots<13>(a, bt + j * k, k, out + j); break;
+      case 14: dots<14>(a, bt + j * k, k, out + j); break;
+      case 15: dots<15>(a, bt + j * k, k, out + j); break;
+      default: break;
+    }
+    return;
+  }
+  if (n - j == 8) {
+    dots<8>(a, bt + j * k, k, out + j);
+    return;
+  }
+  switch (n - j) {
+    case 1: dots<1>(a, bt + j * k, k, out + j); break;
+    case 2: dots<2>(a, bt + j * k, k, out + j); break;
+    case 3: dots<3>(a, bt + j * k, k, out + j); break;
+    case 4: dots<4>(a, bt + j * k, k, out + j); break;
+    case 5: dots<5>(a, bt + j * k, k, out + j); break;
+    case 6: dots<6>(a, bt + j * k, k, out + j); break;
+    case 7: dots<7>(a, bt + j * k, k, out + j); break;
+    default: break;
+  }
+}
+
+// Unpacked GEMM for rows [i0, i1): for skinny and tiny shapes. With `bt` (op(B)^T as [n, k]
+// rows) each output is a dot product; without it, rows of B ([k, n], no transB) are
+// accumulated into a row of C (axpy form).
+void gemm_small(long i0, long i1, long m, long n, long k, const float* a, bool ta, const float* b, const float* bt,
+                float* c, float alpha, float beta, const float* bias, int act, float act_param) {
+  float* acc = reinterpret_cast<float*>(scratch_doubles((size_t)(n + k) / 2 + 2));
+  float* acol = acc + n;  // a column of A (transA) gathered into a row
+  for (long i = i0; i < i1; i++) {
+    const float* arow = a + i * k;
+    if (ta) {
+      for (long p = 0; p < k; p++) acol[p] = a[p * m + i];
+      arow = acol;
+    }
+    if (bt) {
+      dots_n(arow, bt, k, n, acc);
+    } else {
+      std::fill(acc, acc + n, 0.0f);
+      for (long p = 0; p < k; p++) {
+        const V av = set1(arow[p]);
+        map2(b + p * n, acc, acc, (size_t)n, [&](V bv, V cv) { return fmadd(av, bv, cv); });
+      }
+    }
+    epilogue_row(c + i * n, acc, n, alpha, beta, bias, act, act_param);
+  }
+}
+
+}  // namespace
+
+const KernelTable* table() {
+  static KernelTable t = [] {
+    KernelTable k{};
+#if defined(MLN_SIMD_AVX512)
+    k.name = "avx512";
+#elif defined(MLN_SIMD_AVX2)
+    k.name = "avx2";
+#else
+    k.name = "generic";
+#endif
+    k.mr = MR;
+    k.nr = NR;
+    MakeList<MR>::type::fill(k.ukernel);
+    k.pack_a_copy = &pack_copy<MR>;
+    k.pack_a_trans = &pack_trans<MR>;
+    k.pack_b_copy = &pack_copy<NR>;
+    k.pack_b_trans = &pack_trans<NR>;
+    k.epilogue_row = &epilogue_row;
+    k.gemm_small = &gemm_small;
+    k.unary = &unary;
+    k.unary_grad = &unary_grad;
+    k.binary = &binary;
+    k.add_inplace = &add_inplace;
+    k.reduce = &reduce;
+    k.reduce_partial = &reduce_partial;
+    k.softmax_rows = &softmax_rows;
+    k.softmax_grad_rows = &softmax_grad_rows;
+    k.softmax_xent_rows = &softmax_xent_rows;
+    k.softmax_xent_grad_rows = &softmax_xent_grad_rows;
+    k.dropout = &dropout;
+    k.conv_direct = &conv_direct;
+    k.conv_direct_filter = &conv_direct_filter;
+    k.max_pool = &max_pool;
+    k.max_pool_scatter = &max_pool_scatter;
+    k.avg_pool = &avg_pool;
+    k.avg_pool_backward = &avg_pool_backward;
+    k.sgd = &sgd;
+    k.rmsprop = &rmsprop;
+    k.adam = &adam;
+    k.adagrad = &adagrad;
+    k.adadelta = &adadelta;
+    return k;
+  }();
+  return &t;
+}
+
+}  // namespace MLN_ISA_NS
+}  // namespace mln

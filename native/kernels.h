@@ -1,0 +1,136 @@
+// Shared declarations: operation codes (kept in step with node/native/native-backend.ts) and the
+// per-ISA kernel table the drivers dispatch through.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mln {
+
+// Order must match UNARY_OPS in node/native/native-backend.ts.
+enum UnaryOp : int {
+  U_LINEAR, U_NEG, U_ABS, U_SIGN, U_SQUARE, U_SQRT, U_RSQRT, U_RECIPROCAL, U_EXP, U_LOG, U_LOG1P,
+  U_RELU, U_RELU6, U_LEAKY_RELU, U_ELU, U_SIGMOID, U_TANH, U_SOFTPLUS, U_SCALE, U_ADD_SCALAR,
+  U_POW_SCALAR, U_CLIP, U_COUNT
+};
+
+// Order must match BINARY_OPS in node/native/native-backend.ts.
+enum BinaryOp : int {
+  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_SQUARED_DIFFERENCE, B_GREATER,
+  B_GREATER_EQUAL, B_LESS, B_EQUAL, B_COUNT
+};
+
+enum ReduceOp : int { R_SUM, R_MEAN, R_MAX, R_MIN, R_PROD, R_COUNT };
+
+struct ConvGeom {
+  long n, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft;
+};
+
+struct PoolGeom {
+  long n, inH, inW, c, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft;
+};
+
+// Micro-kernel over one packed A panel (kc x MR) and one packed B panel (kc x NR):
+// C[r, 0..NR) = alpha * (A B)[r] + beta * C[r] + bias  for r < rows (rows is fixed per entry);
+// beta == 0 never reads C; relu applies max(., 0) the way the js backend does (NaN kept).
+using MicroKernel = void (*)(long kc, const float* a, const float* b, float* c, long ldc, float alpha,
+                             float beta, const float* bias, int relu);
+// Packs a kc-deep panel of `width` (MR or NR) lanes, zero-padding lanes >= valid.
+// copy: lane j of step p is src[p * ld + j];  trans: lane j of step p is src[j * ld + p].
+using PackFn = void (*)(const float* src, long ld, int valid, long kc, float* dst);
+
+constexpr int kMaxMR = 16;
+
+struct KernelTable {
+  const char* name;
+  int mr, nr;
+  MicroKernel ukernel[kMaxMR + 1];  // indexed by the number of rows, 1..mr
+  PackFn pack_a_copy, pack_a_trans, pack_b_copy, pack_b_trans;
+
+  // c[0..n) = act(alpha * acc + beta * c + bias) (beta == 0 ignores c; bias may be null).
+  void (*epilogue_row)(float* c, const float* acc, long n, float alpha, float beta, const float* bias, int act,
+                       float act_param);
+  // Unpacked GEMM for rows [i0, i1), for skinny and tiny shapes. bt: op(B)^T as [n, k] rows
+  // (dot products); null: axpy over the rows of b ([k, n], no transB).
+  void (*gemm_small)(long i0, long i1, long m, long n, long k, const float* a, bool ta, const float* b,
+                     const float* bt, float* c, float alpha, float beta, const float* bias, int act,
+                     float act_param);
+
+  // p1, p2 stay double so pow_scalar's exponent is exact; vector paths round them to float.
+  void (*unary)(int op, const float* x, float* y, size_t n, double p1, double p2);
+  void (*unary_grad)(int op, const float* x, const float* y, const float* dy, float* dx, size_t n, double p1,
+                     double p2);
+  // out[i] = a[i * sa] op b[i * sb], sa and sb in {0, 1}.
+  void (*binary)(int op, const float* a, int sa, const float* b, int sb, float* out, size_t n);
+  void (*add_inplace)(float* dst, const float* src, size_t n);
+
+  void (*reduce)(int op, const float* x, long o0, long o1, long axis, long inner, float* out);
+  // Partial of a contiguous run (sum/mean: sum, prod: product, max/min: NaN-propagating).
+  double (*reduce_partial)(int op, const float* x, size_t n);
+
+  // kind 0 softmax, 1 log-softmax.
+  void (*softmax_rows)(int kind, const float* x, long r0, long r1, long cols, float* out);
+  void (*softmax_grad_rows)(const float* y, const float* dy, long r0, long r1, long cols, float* dx);
+  // labels: dense (float, rows x cols) or sparse (int32, rows).
+  void (*softmax_xent_rows)(const float* logits, const float* dense, const int32_t* sparse, long r0, long r1,
+                            long cols, float* loss, float* probs);
+  void (*softmax_xent_grad_rows)(const float* probs, const float* dense, const int32_t* sparse, long r0, long r1,
+                                 long cols, const float* scale, float scale_num, float* dlogits);
+
+  // threshold: mask[i] = (hash >> 8) >= threshold ? scale : 0.
+  void (*dropout)(uint32_t seed, uint32_t threshold, float scale, float* mask, size_t i0, size_t i1);
+
+  // Direct conv for few taps (kH * kW * inC small), over output pixels [r0, r1). wp is w with
+  // its outC columns padded to ldw (a multiple of the vector width) with zeros.
+  void (*conv_direct)(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y);
+  // dwp[tap, c, 0..ldw) += sum over output pixels [r0, r1) of x[pixel at tap, c] * dy[pixel, :].
+  void (*conv_direct_filter)(const float* x, const float* dy, const ConvGeom& g, size_t r0, size_t r1, float* dwp,
+                             long ldw);
+
+  void (*max_pool)(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1);
+  // dx[argmax[o]] += dy[o] in order of o; stops at the first index outside [0, dx_len) and
+  // returns its position (n when all are inside).
+  size_t (*max_pool_scatter)(const float* dy, const int32_t* argmax, size_t n, float* dx, size_t dx_len);
+  void (*avg_pool)(const float* x, const PoolGeom& g, float* y, long n0, long n1);
+  void (*avg_pool_backward)(const float* dy, const PoolGeom& g, float* dx, long n0, long n1);
+
+  // Optimizer steps over [i0, i1). `orho`, `ob1`, `ob2` are 1 - rho etc., formed in double by
+  // the caller (1 - 0.999f in float would be off by 1e-5 relative).
+  void (*sgd)(float* p, const float* g, float* v, size_t i0, size_t i1, float lr, float momentum, int nesterov);
+  void (*rmsprop)(float* p, const float* g, float* ms, float* mg, float* mom, size_t i0, size_t i1, float lr,
+                  float rho, float orho, float momentum, float eps);
+  void (*adam)(float* p, const float* g, float* m, float* v, float* vhat, size_t i0, size_t i1, float a, float ob1,
+               float ob2, float eps);
+  void (*adagrad)(float* p, const float* g, float* acc, size_t i0, size_t i1, float lr, float eps);
+  void (*adadelta)(float* p, const float* g, float* ag, float* ad, size_t i0, size_t i1, float lr, float rho,
+                   float orho, float eps);
+};
+
+namespace generic {
+const KernelTable* table();
+}
+#if defined(MLN_HAVE_X86_ISAS)
+namespace avx2 {
+const KernelTable* table();
+}
+namespace avx512 {
+const KernelTable* table();
+}
+#endif
+
+// The active table (chosen at load, see dispatch.cc).
+const KernelTable& kt();
+// Names: "avx512", "avx2", "generic". Returns false if the level is unknown or unsupported here.
+bool set_isa(const char* name);
+const char* isa_name();
+// Comma-separated levels this CPU and build support, best first.
+const char* supported_isas();
+
+// 64-byte aligned buffers (posix_memalign / _aligned_malloc); null on failure.
+float* alloc_floats(size_t n);
+void free_floats(float* p);
+
+// JS's `**`: like C pow, except NaN exponents and (+-1) ** (+-Infinity) give NaN.
+double js_pow(double a, double b);
+
+}  // namespace mln

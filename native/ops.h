@@ -1,0 +1,44 @@
+// Drivers behind the Node-API surface: argument-free of N-API, threaded over ranges, calling
+// the active kernel table. Inputs are validated by addon.cc before they get here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels.h"
+
+namespace mln {
+
+void unary(int op, const float* x, float* y, size_t n, double p1, double p2);
+void unary_grad(int op, const float* x, const float* y, const float* dy, float* dx, size_t n, double p1,
+                double p2);
+// Shapes are already checked to broadcast (see broadcast_check).
+void binary(int op, const float* a, const long* ashape, int arank, const float* b, const long* bshape, int brank,
+            float* out, const long* oshape, int orank);
+// Returns null when a and b broadcast to out, else a message.
+const char* broadcast_check(const long* ashape, int arank, const long* bshape, int brank, const long* oshape,
+                            int orank);
+void reduce(int op, const float* x, long outer, long axis, long inner, float* out);
+void argmax(const float* x, long outer, long axis, long inner, int32_t* out);
+void transpose(const float* x, const long* shape, const long* perm, int rank, float* out);
+void softmax(int kind, const float* x, long rows, long cols, float* out);
+void softmax_grad(const float* y, const float* dy, long rows, long cols, float* dx);
+void softmax_xent(const float* logits, const float* dense, const int32_t* sparse, long rows, long cols, float* loss,
+                  float* probs);
+void softmax_xent_grad(const float* probs, const float* dense, const int32_t* sparse, long rows, long cols,
+                       const float* scale, float scale_num, float* dlogits);
+void dropout(double rate, uint32_t seed, float* mask, size_t n);
+void conv2d(const float* x, const float* w, const ConvGeom& g, float* y);
+void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, float* dx);
+void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw);
+void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax);
+// Returns the position of the first argmax outside dx (n when all are inside).
+size_t max_pool_backward(const float* dy, const int32_t* argmax, size_t n, float* dx, size_t dx_len);
+void avg_pool(const float* x, const PoolGeom& g, float* y);
+void avg_pool_backward(const float* dy, const PoolGeom& g, float* dx);
+
+enum OptimizerKind : int { O_SGD, O_RMSPROP, O_ADAM, O_ADAGRAD, O_ADADELTA };
+// s0..s2: slot arrays (null when absent); h: hyper-parameters (see native-backend.ts).
+void apply_update(int kind, float* p, const float* g, size_t n, float* s0, float* s1, float* s2, const double* h);
+
+}  // namespace mln
