@@ -62,10 +62,8 @@ function linear(
     if (activation === 'relu') {
       // relu'(pre) = [out > 0]: the output stands in for the pre-activation.
       dy = empty(out.shape, dtype);
-      const o = out.data;
-      const g = dyIn.data;
-      const d = dy.data;
-      for (let i = 0; i < d.length; i++) d[i] = o[i]! > 0 ? g[i]! : 0;
+      const o = floats(out, 'dense');
+      kern.unaryGrad('relu', o, o, floats(dyIn, 'dense'), floats(dy, 'dense'));
     }
     const dyd = floats(dy, 'matMul');
     let da: Tensor | null = null;
