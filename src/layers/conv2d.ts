@@ -124,13 +124,16 @@ export class Conv2D extends Layer {
 
   call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor {
     const x = singleInput(inputs, this);
-    let y = ops.conv2d(x, this.kernel!, {
+    // Bias and relu run fused on the conv output; other activations follow as ops.
+    const fused = this.activation === 'relu' ? 'relu' : 'linear';
+    const y = ops.conv2d(x, this.kernel!, {
       strides: this.strides,
       padding: this.padding,
       dilation: this.dilationRate,
+      bias: this.bias ?? null,
+      activation: fused,
     });
-    if (this.bias) y = ops.add(y, this.bias);
-    return this.activationFn(y);
+    return fused === 'relu' ? y : this.activationFn(y);
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

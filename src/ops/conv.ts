@@ -2,6 +2,7 @@ import type { ConvGeometry } from '../kernels/backend.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
+
 import { backendFor, empty, floats } from './engine.js';
 
 export type Padding = 'valid' | 'same';
@@ -32,6 +33,10 @@ export interface Conv2dOptions {
   strides?: [number, number];
   padding?: Padding;
   dilation?: [number, number];
+  /** Per-filter bias [outC], added in place on the output (no extra tensor). */
+  bias?: Tensor | null;
+  /** Applied in place after the bias: 'relu' fuses, like Dense's GEMM epilogue. */
+  activation?: 'linear' | 'relu';
 }
 
 /** 2-D convolution, channels-last: x [n, h, w, inC], kernel [kH, kW, inC, outC]. */
@@ -73,10 +78,32 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
   const dtype = x.dtype === 'float64' || kernel.dtype === 'float64' ? 'float64' : 'float32';
   const k = backendFor(dtype);
   const y = empty([n, g.outH, g.outW, outC], dtype);
-  k.conv2d(floats(x, 'conv2d'), floats(kernel, 'conv2d'), g, floats(y, 'conv2d'));
-  return record(y, 'conv2d', [x, kernel], (dy) => {
+  const yd = floats(y, 'conv2d');
+  k.conv2d(floats(x, 'conv2d'), floats(kernel, 'conv2d'), g, yd);
+  const bias = options.bias ?? null;
+  if (bias) {
+    if (bias.rank !== 1 || bias.shape[0] !== outC) {
+      throw new Error(`conv2d: bias of shape ${formatShape(bias.shape)} does not match ${outC} filters.`);
+    }
+    k.binary('add', yd, y.shape, floats(bias, 'conv2d'), bias.shape, yd, y.shape);
+  }
+  const relu = options.activation === 'relu';
+  if (relu) k.unary('relu', yd, yd);
+  const inputs = bias ? [x, kernel, bias] : [x, kernel];
+  return record(y, 'conv2d', inputs, (dyIn) => {
+    let dy = dyIn;
+    if (relu) {
+      // relu'(pre) = [y > 0]: the output stands in for the pre-activation.
+      dy = empty(y.shape, dtype);
+      k.unaryGrad('relu', yd, yd, floats(dyIn, 'conv2d'), floats(dy, 'conv2d'));
+    }
     let dx: Tensor | null = null;
     let dk: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (bias?.requiresGrad) {
+      db = empty([outC], dtype);
+      k.reduce('sum', floats(dy, 'conv2d'), 1, y.size / outC, outC, floats(db, 'conv2d'));
+    }
     if (x.requiresGrad) {
       dx = empty(x.shape, dtype);
       k.conv2dBackwardInput(
@@ -90,6 +117,6 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
       dk = empty(kernel.shape, dtype);
       k.conv2dBackwardFilter(floats(x, 'conv2d'), floats(dy, 'conv2d'), g, floats(dk, 'conv2d'));
     }
-    return [dx, dk];
+    return bias ? [dx, dk, db] : [dx, dk];
   });
 }
