@@ -59,7 +59,9 @@ export function intList(flag: string) {
     const parts = value.split(',').map((s) => s.trim());
     const nums = parts.map(Number);
     if (parts.some((p) => !/^\d+$/.test(p)) || nums.some((n) => n < 1)) {
-      throw new InvalidArgumentError(`${flag} takes comma-separated whole numbers >= 1 (e.g. 512,256), got '${value}'.`);
+      throw new InvalidArgumentError(
+        `${flag} takes comma-separated whole numbers >= 1 (e.g. 512,256), got '${value}'.`,
+      );
     }
     return nums;
   };

@@ -1,6 +1,14 @@
 // The seed notebooks' CNN: Conv2D 32 -> MaxPool -> Conv2D 64 -> MaxPool -> Flatten -> Dense 64 -> Dense 10.
 // Run: npm run build && node dist/examples/cnn.js
-import { datasets, layers, normalize, sequential, setSeed, tensor, toCategorical } from '../node/index.js';
+import {
+  datasets,
+  layers,
+  normalize,
+  sequential,
+  setSeed,
+  tensor,
+  toCategorical,
+} from '../node/index.js';
 
 setSeed(5);
 const { train, test } = await datasets.mnist.loadData();
@@ -10,7 +18,9 @@ const xTest = tensor(normalize(test.images.data), [10000, 28, 28, 1]);
 const yTest = tensor(toCategorical(test.labels.data, 10).data, [10000, 10]);
 
 const model = sequential();
-model.add(layers.conv2d({ filters: 32, kernelSize: [3, 3], activation: 'relu', inputShape: [28, 28, 1] }));
+model.add(
+  layers.conv2d({ filters: 32, kernelSize: [3, 3], activation: 'relu', inputShape: [28, 28, 1] }),
+);
 model.add(layers.maxPooling2d({ poolSize: [2, 2] }));
 model.add(layers.conv2d({ filters: 64, kernelSize: [3, 3], activation: 'relu' }));
 model.add(layers.maxPooling2d({ poolSize: [2, 2] }));

@@ -1,6 +1,14 @@
 // The functional API: a two-branch MLP (a wide and a deep path, concatenated).
 // Run: npm run build && node dist/examples/functional-api.js
-import { datasets, input, layers, model as makeModel, normalize, setSeed, tensor } from '../node/index.js';
+import {
+  datasets,
+  input,
+  layers,
+  model as makeModel,
+  normalize,
+  setSeed,
+  tensor,
+} from '../node/index.js';
 
 setSeed(7);
 const { train, test } = await datasets.mnist.loadData();

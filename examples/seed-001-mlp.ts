@@ -1,6 +1,14 @@
 // Seed notebook 001: Dense(512, relu) -> Dense(10, softmax), Adam, 5 epochs of batch 128.
 // Run: npm run build && node dist/examples/seed-001-mlp.js
-import { datasets, layers, normalize, sequential, setSeed, tensor, toCategorical } from '../node/index.js';
+import {
+  datasets,
+  layers,
+  normalize,
+  sequential,
+  setSeed,
+  tensor,
+  toCategorical,
+} from '../node/index.js';
 
 setSeed(42);
 const { train, test } = await datasets.mnist.loadData();

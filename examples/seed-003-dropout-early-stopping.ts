@@ -1,7 +1,16 @@
 // Seed notebook 003: 512-256-10 with Dropout(0.5), RMSprop, EarlyStopping(val_loss, patience 10)
 // on a 10,000-image hold-out taken from the end of the training set.
 // Run: npm run build && node dist/examples/seed-003-dropout-early-stopping.js
-import { callbacks, datasets, layers, normalize, sequential, setSeed, tensor, toCategorical } from '../node/index.js';
+import {
+  callbacks,
+  datasets,
+  layers,
+  normalize,
+  sequential,
+  setSeed,
+  tensor,
+  toCategorical,
+} from '../node/index.js';
 
 setSeed(3);
 const { train, test } = await datasets.mnist.loadData();
@@ -26,7 +35,11 @@ const model = sequential({
 model.summary();
 model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
 
-const early = callbacks.earlyStopping({ monitor: 'val_loss', patience: 10, restoreBestWeights: true });
+const early = callbacks.earlyStopping({
+  monitor: 'val_loss',
+  patience: 10,
+  restoreBestWeights: true,
+});
 const history = await model.fit(xTrain, yTrain, {
   epochs: 100,
   batchSize: 128,

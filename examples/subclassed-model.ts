@@ -1,6 +1,16 @@
 // A subclassed model: layers made in the constructor, the forward pass written in call().
 // Run: npm run build && node dist/examples/subclassed-model.js
-import { Model, datasets, layers, normalize, ops, setSeed, tensor, toCategorical, type Tensor } from '../node/index.js';
+import {
+  Model,
+  datasets,
+  layers,
+  normalize,
+  ops,
+  setSeed,
+  tensor,
+  toCategorical,
+  type Tensor,
+} from '../node/index.js';
 
 class ResidualMlp extends Model {
   private readonly inputProj = layers.dense({ units: 256, activation: 'relu' });

@@ -6,7 +6,9 @@ import { loadNativeBackend, nativeLoadError } from './native/load.js';
 
 const wanted = process.env['MNIST_LAB_BACKEND']?.trim().toLowerCase() || undefined;
 if (wanted !== undefined && wanted !== 'js' && wanted !== 'native') {
-  throw new Error(`MNIST_LAB_BACKEND must be 'js' or 'native', got '${process.env['MNIST_LAB_BACKEND']}'.`);
+  throw new Error(
+    `MNIST_LAB_BACKEND must be 'js' or 'native', got '${process.env['MNIST_LAB_BACKEND']}'.`,
+  );
 }
 
 registerBackend(jsBackend, 0);

@@ -26,7 +26,13 @@ export { NonFiniteLossError } from './training/non-finite-loss-error.js';
 export type { FitArgs, TrainingTarget, CompiledModel } from './training/types.js';
 
 // Data: IDX files and Keras-style preprocessing.
-export { parseIdx, encodeIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray } from './data/idx.js';
+export {
+  parseIdx,
+  encodeIdx,
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  type IdxArray,
+} from './data/idx.js';
 export { DataFormatError } from './data/data-format-error.js';
 export { gunzip, isGzip } from './data/gzip.js';
 export {

@@ -12,7 +12,21 @@ const env = { MNIST_LAB_DATA_DIR: '' };
 test('mnist-lab train trains the seed MLP on a small real slice and writes the run', async () => {
   const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-train-')), 'run');
   const r = await runCli(
-    ['train', '--epochs', '2', '--train-samples', '3000', '--test-samples', '1000', '--validation-split', '0.1', '--out', out, '--verbose', '2'],
+    [
+      'train',
+      '--epochs',
+      '2',
+      '--train-samples',
+      '3000',
+      '--test-samples',
+      '1000',
+      '--validation-split',
+      '0.1',
+      '--out',
+      out,
+      '--verbose',
+      '2',
+    ],
     env,
   );
   assert.equal(r.code, 0, r.stderr);
@@ -22,7 +36,12 @@ test('mnist-lab train trains the seed MLP on a small real slice and writes the r
   const acc = Number(/Test accuracy: ([\d.]+)%/.exec(r.stdout)![1]);
   // 2700 images and two epochs already reach ~90% on the first 1000 test digits.
   assert.ok(acc > 85, `test accuracy ${acc}%`);
-  assert.deepEqual((await readdir(out)).sort(), ['config.json', 'history.json', 'metrics.json', 'model']);
+  assert.deepEqual((await readdir(out)).sort(), [
+    'config.json',
+    'history.json',
+    'metrics.json',
+    'model',
+  ]);
   const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
   assert.equal(config.optimizer, 'adam');
   assert.deepEqual(config.hidden, [512]);
@@ -38,11 +57,24 @@ test('mnist-lab train trains the seed MLP on a small real slice and writes the r
 });
 
 test('train runs are repeatable with the same seed', async () => {
-  const args = ['train', '--epochs', '1', '--train-samples', '1000', '--test-samples', '200', '--seed', '7', '--verbose', '0'];
+  const args = [
+    'train',
+    '--epochs',
+    '1',
+    '--train-samples',
+    '1000',
+    '--test-samples',
+    '200',
+    '--seed',
+    '7',
+    '--verbose',
+    '0',
+  ];
   const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-seed-'));
   const a = await runCli([...args, '--out', join(dir, 'a')], env);
   const b = await runCli([...args, '--out', join(dir, 'b')], env);
   assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
   const la = JSON.parse(await readFile(join(dir, 'a', 'history.json'), 'utf8')).history.loss;
   const lb = JSON.parse(await readFile(join(dir, 'b', 'history.json'), 'utf8')).history.loss;
   assert.deepEqual(la, lb);

@@ -15,15 +15,23 @@ import { withEachBackend } from './helpers/backends.js';
 
 interface Golden {
   batchSize: number;
-  runs: Record<string, { optimizer: { name: string; learningRate: number; momentum?: number }; losses: number[] }>;
+  runs: Record<
+    string,
+    { optimizer: { name: string; learningRate: number; momentum?: number }; losses: number[] }
+  >;
 }
 
-const golden = JSON.parse(readFileSync(join(ROOT, 'test', 'golden', 'mlp-losses.json'), 'utf8')) as Golden;
+const golden = JSON.parse(
+  readFileSync(join(ROOT, 'test', 'golden', 'mlp-losses.json'), 'utf8'),
+) as Golden;
 
 /** Glorot-uniform-range weights from the same counter-based hash the Python script uses. */
 function glorot(seed: number, fanIn: number, fanOut: number): Float32Array {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return Float32Array.from({ length: fanIn * fanOut }, (_, i) => (2 * dropoutUniform(seed, i) - 1) * limit);
+  return Float32Array.from(
+    { length: fanIn * fanOut },
+    (_, i) => (2 * dropoutUniform(seed, i) - 1) * limit,
+  );
 }
 
 const RTOL = 1e-4;
@@ -34,21 +42,38 @@ withEachBackend('golden MLP losses match PyTorch', async (t) => {
   for (const [name, run] of Object.entries(golden.runs)) {
     const steps = run.losses.length;
     const model = sequential({
-      layers: [layers.dense({ units: 512, activation: 'relu', inputShape: [784] }), layers.dense({ units: 10, activation: 'softmax' })],
+      layers: [
+        layers.dense({ units: 512, activation: 'relu', inputShape: [784] }),
+        layers.dense({ units: 10, activation: 'softmax' }),
+      ],
     });
-    model.setWeights([glorot(1, 784, 512), new Float32Array(512), glorot(2, 512, 10), new Float32Array(10)]);
+    model.setWeights([
+      glorot(1, 784, 512),
+      new Float32Array(512),
+      glorot(2, 512, 10),
+      new Float32Array(10),
+    ]);
     const { name: optName, ...config } = run.optimizer;
-    model.compile({ optimizer: getOptimizer({ className: optName, config }), loss: 'categorical_crossentropy' });
+    model.compile({
+      optimizer: getOptimizer({ className: optName, config }),
+      loss: 'categorical_crossentropy',
+    });
     const losses: number[] = [];
     for (let s = 0; s < steps; s++) {
-      const x = new Tensor(normalize(ds.train.images.data.subarray(s * b * 784, (s + 1) * b * 784)), [b, 784]);
+      const x = new Tensor(
+        normalize(ds.train.images.data.subarray(s * b * 784, (s + 1) * b * 784)),
+        [b, 784],
+      );
       const y = toCategorical(ds.train.labels.data.subarray(s * b, (s + 1) * b), 10);
       losses.push(model.trainOnBatch(x, new Tensor(y.data, y.shape)));
     }
     for (let s = 0; s < steps; s++) {
       const want = run.losses[s]!;
       const rel = Math.abs(losses[s]! - want) / Math.abs(want);
-      assert.ok(rel <= RTOL, `${t}: ${name} step ${s + 1}: loss ${losses[s]} vs PyTorch ${want} (relative error ${rel.toExponential(2)})`);
+      assert.ok(
+        rel <= RTOL,
+        `${t}: ${name} step ${s + 1}: loss ${losses[s]} vs PyTorch ${want} (relative error ${rel.toExponential(2)})`,
+      );
     }
   }
 });

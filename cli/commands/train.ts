@@ -34,23 +34,53 @@ interface TrainFlags {
 export function addTrainOptions(cmd: Command): Command {
   return cmd
     .option('--model <kind>', 'mlp or cnn', oneOf('--model', ['mlp', 'cnn'] as const), 'mlp')
-    .option('--hidden <sizes>', 'hidden Dense sizes, comma-separated (default 512; cnn: 64)', intList('--hidden'))
+    .option(
+      '--hidden <sizes>',
+      'hidden Dense sizes, comma-separated (default 512; cnn: 64)',
+      intList('--hidden'),
+    )
     .option('--activation <name>', 'hidden activation', 'relu')
     .option('--dropout <rate>', 'dropout after each hidden layer', fraction('--dropout'), 0)
     .option('--batchnorm', 'BatchNormalization after each hidden Dense', false)
     .option('--optimizer <name>', 'sgd, rmsprop, adam, adagrad or adadelta', 'adam')
-    .option('--lr <rate>', "learning rate (default: the optimizer's Keras default)", positiveNumber('--lr'))
+    .option(
+      '--lr <rate>',
+      "learning rate (default: the optimizer's Keras default)",
+      positiveNumber('--lr'),
+    )
     .option('--momentum <m>', 'momentum for sgd / rmsprop', fraction('--momentum'))
-    .option('--loss <name>', 'categorical_crossentropy, sparse_categorical_crossentropy, ...', 'categorical_crossentropy')
+    .option(
+      '--loss <name>',
+      'categorical_crossentropy, sparse_categorical_crossentropy, ...',
+      'categorical_crossentropy',
+    )
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 5)
     .option('--batch-size <n>', 'batch size (default 128; cnn: 64)', positiveInt('--batch-size'))
-    .option('--validation-split <f>', 'hold out the last fraction of the training set', fraction('--validation-split'), 0)
-    .option('--early-stopping <patience>', 'stop when val_loss has not improved for this many epochs', nonNegativeInt('--early-stopping'))
+    .option(
+      '--validation-split <f>',
+      'hold out the last fraction of the training set',
+      fraction('--validation-split'),
+      0,
+    )
+    .option(
+      '--early-stopping <patience>',
+      'stop when val_loss has not improved for this many epochs',
+      nonNegativeInt('--early-stopping'),
+    )
     .option('--seed <n>', 'global random seed', nonNegativeInt('--seed'), 42)
     .option('--backend <name>', 'native or js (default: native when built; env MNIST_LAB_BACKEND)')
-    .option('--dataset <name>', 'mnist or fashion-mnist', oneOf('--dataset', ['mnist', 'fashion-mnist'] as const), 'mnist')
+    .option(
+      '--dataset <name>',
+      'mnist or fashion-mnist',
+      oneOf('--dataset', ['mnist', 'fashion-mnist'] as const),
+      'mnist',
+    )
     .option('--data-dir <dir>', 'folder holding the IDX files')
-    .option('--train-samples <n>', 'train on the first N images only', positiveInt('--train-samples'))
+    .option(
+      '--train-samples <n>',
+      'train on the first N images only',
+      positiveInt('--train-samples'),
+    )
     .option('--test-samples <n>', 'test on the first N images only', positiveInt('--test-samples'));
 }
 
@@ -87,9 +117,18 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
 }
 
 export function trainCommand(): Command {
-  return addTrainOptions(new Command('train').description('Train a model on MNIST (default: the seed notebook MLP, 784-512-10, Adam, 5 epochs)'))
+  return addTrainOptions(
+    new Command('train').description(
+      'Train a model on MNIST (default: the seed notebook MLP, 784-512-10, Adam, 5 epochs)',
+    ),
+  )
     .option('--out <dir>', 'run folder (default ./runs/<id>)')
-    .option('--verbose <level>', '0 silent, 1 progress bar, 2 one line per epoch', oneOf('--verbose', ['0', '1', '2'] as const), '1')
+    .option(
+      '--verbose <level>',
+      '0 silent, 1 progress bar, 2 one line per epoch',
+      oneOf('--verbose', ['0', '1', '2'] as const),
+      '1',
+    )
     .action(async (flags: TrainFlags & { verbose: string }) => {
       if (flags.backend !== undefined) setBackend(flags.backend);
       const spec = specFromFlags(flags);

@@ -70,7 +70,11 @@ export async function writeJson(path: string, value: unknown): Promise<void> {
 }
 
 /** Images [n, h, w] uint8 -> float32 [n, h*w] (MLP) or [n, h, w, 1] (CNN), in [0, 1]. */
-function toInputs(images: { data: Uint8Array; shape: readonly number[] }, n: number, cnn: boolean): Tensor {
+function toInputs(
+  images: { data: Uint8Array; shape: readonly number[] },
+  n: number,
+  cnn: boolean,
+): Tensor {
   const [, h, w] = images.shape as [number, number, number];
   const x = normalize(images.data.subarray(0, n * h * w));
   return new Tensor(x, cnn ? [n, h, w, 1] : [n, h * w]);
@@ -87,7 +91,10 @@ function toTargets(labels: Uint8Array, n: number, classes: number, sparse: boole
  * One training run end to end: data, model, compile, fit, test evaluation, and the run folder
  * (config.json, history.json, metrics.json, history.csv via the epoch logs, model/).
  */
-export async function trainRun(spec: TrainSpec, options: TrainRunOptions = {}): Promise<TrainRunResult> {
+export async function trainRun(
+  spec: TrainSpec,
+  options: TrainRunOptions = {},
+): Promise<TrainRunResult> {
   const print = options.print ?? ((l: string) => console.log(l));
   const id = runId(spec);
   const dir = resolve(options.outDir ?? join('runs', id));
@@ -104,7 +111,9 @@ export async function trainRun(spec: TrainSpec, options: TrainRunOptions = {}): 
   const xTest = toInputs(ds.test.images, nTest, cnn);
   const yTest = toTargets(ds.test.labels.data, nTest, classes, sparse);
 
-  const inputShape = cnn ? [ds.train.images.shape[1], ds.train.images.shape[2], 1] : [xTrain.shape[1]!];
+  const inputShape = cnn
+    ? [ds.train.images.shape[1], ds.train.images.shape[2], 1]
+    : [xTrain.shape[1]!];
   const model = buildModel(spec, inputShape, classes);
   const optimizerConfig: Record<string, number> = {};
   if (spec.lr !== undefined) optimizerConfig['learningRate'] = spec.lr;
@@ -115,13 +124,22 @@ export async function trainRun(spec: TrainSpec, options: TrainRunOptions = {}): 
   print(`Backend: ${backendName()}   train ${nTrain}   test ${nTest}   dataset ${spec.dataset}`);
 
   await mkdir(dir, { recursive: true });
-  await writeJson(join(dir, 'config.json'), { ...spec, backend: backendName(), trainSamples: nTrain, testSamples: nTest });
+  await writeJson(join(dir, 'config.json'), {
+    ...spec,
+    backend: backendName(),
+    trainSamples: nTrain,
+    testSamples: nTest,
+  });
 
   const timer = new EpochTimer();
   const callbacks: Callback[] = [timer, ...(options.callbacks ?? [])];
   let early: EarlyStopping | undefined;
   if (spec.earlyStopping !== undefined) {
-    early = new EarlyStopping({ monitor: 'val_loss', patience: spec.earlyStopping, restoreBestWeights: true });
+    early = new EarlyStopping({
+      monitor: 'val_loss',
+      patience: spec.earlyStopping,
+      restoreBestWeights: true,
+    });
     callbacks.push(early);
   }
   const t0 = performance.now();
@@ -155,8 +173,17 @@ export async function trainRun(spec: TrainSpec, options: TrainRunOptions = {}): 
     test,
     ...(stoppedEpoch !== undefined ? { stoppedEpoch } : {}),
   };
-  await writeJson(join(dir, 'history.json'), { epoch: history.epoch, history: history.history, epochSeconds: timer.seconds });
-  await writeJson(join(dir, 'metrics.json'), { test, trainSeconds, stoppedEpoch: stoppedEpoch ?? null, backend: result.backend });
+  await writeJson(join(dir, 'history.json'), {
+    epoch: history.epoch,
+    history: history.history,
+    epochSeconds: timer.seconds,
+  });
+  await writeJson(join(dir, 'metrics.json'), {
+    test,
+    trainSeconds,
+    stoppedEpoch: stoppedEpoch ?? null,
+    backend: result.backend,
+  });
   await saveModel(model, join(dir, 'model'));
   print(`Run saved to ${dir}`);
   return result;

@@ -11,7 +11,9 @@ export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: nu
   const model = sequential({ name: spec.model === 'cnn' ? 'cnn' : 'mlp' });
   const bn = spec.batchnorm;
   if (spec.model === 'cnn') {
-    model.add(layers.conv2d({ filters: 32, kernelSize: 3, activation: spec.activation, inputShape }));
+    model.add(
+      layers.conv2d({ filters: 32, kernelSize: 3, activation: spec.activation, inputShape }),
+    );
     model.add(layers.maxPooling2d({ poolSize: 2 }));
     model.add(layers.conv2d({ filters: 64, kernelSize: 3, activation: spec.activation }));
     model.add(layers.maxPooling2d({ poolSize: 2 }));

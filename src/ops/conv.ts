@@ -83,7 +83,9 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
   const bias = options.bias ?? null;
   if (bias) {
     if (bias.rank !== 1 || bias.shape[0] !== outC) {
-      throw new Error(`conv2d: bias of shape ${formatShape(bias.shape)} does not match ${outC} filters.`);
+      throw new Error(
+        `conv2d: bias of shape ${formatShape(bias.shape)} does not match ${outC} filters.`,
+      );
     }
     k.binary('add', yd, y.shape, floats(bias, 'conv2d'), bias.shape, yd, y.shape);
   }

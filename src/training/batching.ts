@@ -19,7 +19,12 @@ export function sampleCount(x: Tensor | readonly Tensor[]): number {
 }
 
 /** Rows `indices` (or start..end) of a tensor, copied into a new tensor. */
-export function gatherRows(t: Tensor, indices: Int32Array | null, start: number, end: number): Tensor {
+export function gatherRows(
+  t: Tensor,
+  indices: Int32Array | null,
+  start: number,
+  end: number,
+): Tensor {
   const n = t.shape[0]!;
   const row = n === 0 ? 0 : t.size / n;
   const count = end - start;

@@ -14,11 +14,15 @@ import { NonFiniteLossError } from './non-finite-loss-error.js';
 import type { CompiledModel, FitArgs, TrainingTarget } from './types.js';
 
 function checkPositiveInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${v}.`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new RangeError(`${name} must be a whole number >= 1, got ${v}.`);
 }
 
 /** Runs the callbacks' hook in order, awaiting async ones. */
-async function each(callbacks: readonly Callback[], fn: (c: Callback) => void | Promise<void>): Promise<void> {
+async function each(
+  callbacks: readonly Callback[],
+  fn: (c: Callback) => void | Promise<void>,
+): Promise<void> {
   for (const c of callbacks) await fn(c);
 }
 
@@ -53,7 +57,9 @@ export async function fitLoop(
     if (!(f < 1)) throw new RangeError(`validationSplit must be in [0, 1), got ${f}.`);
     const keep = Math.floor(n * (1 - f));
     if (keep === 0 || keep === n) {
-      throw new RangeError(`validationSplit ${f} of ${n} samples leaves an empty training or validation set.`);
+      throw new RangeError(
+        `validationSplit ${f} of ${n} samples leaves an empty training or validation set.`,
+      );
     }
     const split = (t: Tensor): [Tensor, Tensor] => splitAt(t, keep);
     const xs = Array.isArray(x) ? x.map(split) : [split(x as Tensor)];
@@ -65,7 +71,8 @@ export async function fitLoop(
   }
   if (valData) {
     const vn = sampleCount(valData[0]);
-    if (valData[1].shape[0] !== vn) throw new Error(`validationData: x has ${vn} samples but y has ${valData[1].shape[0]}.`);
+    if (valData[1].shape[0] !== vn)
+      throw new Error(`validationData: x has ${vn} samples but y has ${valData[1].shape[0]}.`);
   }
 
   const steps = Math.ceil(n / batchSize);
@@ -80,7 +87,9 @@ export async function fitLoop(
     samples: n,
     batchSize,
     verbose,
-    metrics: ['loss', ...metrics.map((m) => m.name)].flatMap((k) => (valData ? [k, `val_${k}`] : [k])),
+    metrics: ['loss', ...metrics.map((m) => m.name)].flatMap((k) =>
+      valData ? [k, `val_${k}`] : [k],
+    ),
   };
   for (const c of callbacks) {
     c.setModel(target);
@@ -190,14 +199,20 @@ export function evaluateLoop(
 }
 
 /** Keras's predict: the outputs for all samples, computed in batches, concatenated. */
-export function predictLoop(target: TrainingTarget, x: Tensor | Tensor[], args: { batchSize?: number } = {}): Tensor {
+export function predictLoop(
+  target: TrainingTarget,
+  x: Tensor | Tensor[],
+  args: { batchSize?: number } = {},
+): Tensor {
   const batchSize = args.batchSize ?? 32;
   checkPositiveInt('batchSize', batchSize);
   const n = sampleCount(x);
   return noGrad(() => {
     const parts: Tensor[] = [];
     for (let start = 0; start < n; start += batchSize) {
-      parts.push(target.forward(gatherInputs(x, null, start, Math.min(n, start + batchSize)), false));
+      parts.push(
+        target.forward(gatherInputs(x, null, start, Math.min(n, start + batchSize)), false),
+      );
     }
     if (parts.length === 1) return parts[0]!;
     const first = parts[0]!;
