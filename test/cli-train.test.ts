@@ -98,3 +98,35 @@ test('bad train flags get a clear message and a non-zero exit', async () => {
     assert.match(r.stderr, pattern, `${flags.join(' ')}: ${r.stderr}`);
   }
 });
+
+test('a loss that turns NaN stops the run with advice and keeps the run folder', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-nan-')), 'run');
+  const r = await runCli(
+    [
+      'train',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e30',
+      '--loss',
+      'mean_squared_error',
+      '--train-samples',
+      '1000',
+      '--test-samples',
+      '100',
+      '--verbose',
+      '0',
+      '--out',
+      out,
+    ],
+    env,
+  );
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /The loss became NaN at epoch 1, batch \d+; training stopped before applying that step\. Try a smaller learning rate/,
+  );
+  const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+  assert.match(metrics.error, /NaN/);
+  assert.ok(JSON.parse(await readFile(join(out, 'history.json'), 'utf8')).epoch);
+});

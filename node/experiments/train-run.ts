@@ -40,15 +40,19 @@ export interface TrainRunResult {
   stoppedEpoch?: number;
 }
 
-/** Records wall time per epoch. */
-class EpochTimer extends Callback {
+/** Records each epoch's logs and wall time, so even a run that fails keeps what it finished. */
+class EpochRecorder extends Callback {
   readonly seconds: number[] = [];
+  readonly epochs: number[] = [];
+  readonly history: Record<string, number[]> = {};
   private start = 0;
   override onEpochBegin(): void {
     this.start = performance.now();
   }
-  override onEpochEnd(_epoch: number, _logs?: Logs): void {
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
     this.seconds.push((performance.now() - this.start) / 1000);
+    this.epochs.push(epoch);
+    for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
   }
 }
 
@@ -131,7 +135,7 @@ export async function trainRun(
     testSamples: nTest,
   });
 
-  const timer = new EpochTimer();
+  const timer = new EpochRecorder();
   const callbacks: Callback[] = [timer, ...(options.callbacks ?? [])];
   let early: EarlyStopping | undefined;
   if (spec.earlyStopping !== undefined) {
@@ -143,13 +147,29 @@ export async function trainRun(
     callbacks.push(early);
   }
   const t0 = performance.now();
-  const history = await model.fit(xTrain, yTrain, {
-    epochs: spec.epochs,
-    batchSize: spec.batchSize,
-    ...(spec.validationSplit > 0 ? { validationSplit: spec.validationSplit } : {}),
-    callbacks,
-    verbose: options.verbose ?? 1,
-  });
+  const saveHistory = (): Promise<void> =>
+    writeJson(join(dir, 'history.json'), {
+      epoch: timer.epochs,
+      history: timer.history,
+      epochSeconds: timer.seconds,
+    });
+  try {
+    await model.fit(xTrain, yTrain, {
+      epochs: spec.epochs,
+      batchSize: spec.batchSize,
+      ...(spec.validationSplit > 0 ? { validationSplit: spec.validationSplit } : {}),
+      callbacks,
+      verbose: options.verbose ?? 1,
+    });
+  } catch (e) {
+    // Keep the epochs that finished and say why the run ended.
+    await saveHistory();
+    await writeJson(join(dir, 'metrics.json'), {
+      error: (e as Error).message,
+      backend: backendName(),
+    });
+    throw e;
+  }
   const trainSeconds = (performance.now() - t0) / 1000;
   const evaluated = model.evaluate(xTest, yTest, { batchSize: 512 });
   const [testLoss, testAcc] = Array.isArray(evaluated) ? evaluated : [evaluated, NaN];
@@ -167,17 +187,13 @@ export async function trainRun(
     dir,
     spec,
     backend: backendName(),
-    history: history.history,
+    history: timer.history,
     epochSeconds: timer.seconds,
     trainSeconds,
     test,
     ...(stoppedEpoch !== undefined ? { stoppedEpoch } : {}),
   };
-  await writeJson(join(dir, 'history.json'), {
-    epoch: history.epoch,
-    history: history.history,
-    epochSeconds: timer.seconds,
-  });
+  await saveHistory();
   await writeJson(join(dir, 'metrics.json'), {
     test,
     trainSeconds,

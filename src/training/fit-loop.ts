@@ -1,6 +1,7 @@
 import type { Callback, CallbackParams, Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgbarLogger } from '../callbacks/progbar-logger.js';
+import { toCallbacks } from '../callbacks/lambda-callback.js';
 import type { Metric } from '../metrics/metric.js';
 import { add } from '../ops/binary.js';
 import { Random } from '../tensor/random.js';
@@ -79,8 +80,12 @@ export async function fitLoop(
   const verbose = args.verbose ?? 1;
   const metrics = compiled.makeMetrics();
   const history = new History();
-  const callbacks: Callback[] = [history, ...(args.callbacks ?? [])];
-  if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose: verbose as 1 | 2 }));
+  // The progress bar goes before user callbacks, so anything they print starts on a fresh line.
+  const callbacks: Callback[] = [
+    history,
+    ...(verbose > 0 ? [new ProgbarLogger({ verbose: verbose as 1 | 2 })] : []),
+    ...toCallbacks(args.callbacks),
+  ];
   const params: CallbackParams = {
     epochs,
     steps,

@@ -1,4 +1,5 @@
 import type { Callback, CallbackModel, Logs } from '../callbacks/callback.js';
+import type { CallbackHooks } from '../callbacks/lambda-callback.js';
 import type { Loss } from '../losses/loss.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -34,7 +35,8 @@ export interface FitArgs {
   validationData?: [Tensor | Tensor[], Tensor];
   /** Shuffle the training samples at each epoch (default true), seeded from the global seed. */
   shuffle?: boolean;
-  callbacks?: Callback[];
+  /** Callback objects, or plain objects of hooks like TF.js's `{ onEpochEnd: (epoch, logs) => ... }`. */
+  callbacks?: Callback | CallbackHooks | readonly (Callback | CallbackHooks)[];
   /** 0 silent, 1 progress bar (plain lines when not a TTY), 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
   /** Epoch to start from (for resuming). */
