@@ -1,0 +1,228 @@
+/**
+ * `npm run bench [-- options]`: times each workload on our backends, TF.js and PyTorch, prints a
+ * table and optionally writes the records as JSON. A benchmark, never a test: numbers depend on
+ * the machine and its load. See bench/README.md.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  activate,
+  BACKEND_NAMES,
+  loadEngines,
+  threadLabel,
+  type BackendName,
+  type Engine,
+} from './engines.js';
+import {
+  addRatios,
+  formatTable,
+  machineLines,
+  measuredRecord,
+  type BenchRecord,
+  type Row,
+} from './report.js';
+import { FULL_TIMING, measure, QUICK_TIMING, type TimingOptions } from './timing.js';
+import { runTorch } from './torch.js';
+import type { Prepared, Workload } from './workload.js';
+import { gemmWorkloads } from './workloads/gemm.js';
+
+/** Every workload, in table order. A new workload file adds itself here. */
+const WORKLOADS: readonly Workload[] = [...gemmWorkloads()];
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --json FILE        also write the records as a JSON array to FILE
+  --only PATTERN     run the workloads whose id matches PATTERN (a case-insensitive regex)
+  --threads N        threads for native (and PyTorch's second row); default: all ${os.availableParallelism()} cores
+  --backends LIST    comma-separated subset of ${BACKEND_NAMES.join(',')} (default: all)
+  --quick            shorter warm-up and fewer, shorter trials
+  -h, --help         this text
+
+Workloads: ${WORKLOADS.map((w) => w.id).join(', ')}`;
+
+interface Options {
+  json: string | undefined;
+  workloads: Workload[];
+  threads: number;
+  backends: Set<BackendName>;
+  timing: TimingOptions;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'string' },
+      only: { type: 'string' },
+      threads: { type: 'string' },
+      backends: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+
+  let workloads = [...WORKLOADS];
+  if (values.only !== undefined) {
+    const pattern = values.only;
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern, 'i');
+    } catch {
+      re = new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+    }
+    workloads = workloads.filter((w) => re.test(w.id));
+    if (workloads.length === 0)
+      fail(
+        `--only ${pattern} matches no workload (have: ${WORKLOADS.map((w) => w.id).join(', ')})`,
+      );
+  }
+
+  const threads = values.threads === undefined ? os.availableParallelism() : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1)
+    fail(`--threads wants a positive integer, got ${values.threads}`);
+
+  const backends = new Set<BackendName>();
+  for (const name of values.backends?.split(',') ?? BACKEND_NAMES) {
+    if (!(BACKEND_NAMES as readonly string[]).includes(name))
+      fail(`unknown backend '${name}' (have: ${BACKEND_NAMES.join(', ')})`);
+    backends.add(name as BackendName);
+  }
+
+  return {
+    json: values.json,
+    workloads,
+    threads,
+    backends,
+    timing: values.quick ? QUICK_TIMING : FULL_TIMING,
+  };
+}
+
+function fail(message: string): never {
+  console.error(`bench: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function runOne(w: Workload, e: Engine, timing: TimingOptions): Promise<BenchRecord> {
+  const base = {
+    workload: w.id,
+    backend: e.backend,
+    threads: e.threads,
+    ...(e.kind === 'ours' && e.isa !== undefined ? { isa: e.isa } : {}),
+    unit: w.unit,
+  };
+  if (e.kind === 'skipped') return { ...base, value: null, skipped: e.reason };
+  if ((e.kind === 'ours' && !w.ours) || (e.kind === 'tfjs' && !w.tfjs)) {
+    return { ...base, value: null, skipped: 'workload not implemented for this engine' };
+  }
+  let prepared: Prepared | undefined;
+  try {
+    await activate(e);
+    prepared = e.kind === 'ours' ? await w.ours!(e.impl) : await w.tfjs!(e.tf);
+    const t = await measure(prepared.step, timing);
+    const record = measuredRecord(base, w.value(t.msPerCall), t);
+    const problem = await prepared.check?.();
+    if (problem !== undefined) record.checkFailed = problem;
+    if (e.kind === 'ours' && e.impl.getNumThreads() !== e.threads) {
+      record.note = `asked for ${e.threads} threads, backend reports ${e.impl.getNumThreads()}`;
+    }
+    return record;
+  } catch (err) {
+    return { ...base, value: null, skipped: `failed: ${(err as Error).message.split('\n')[0]}` };
+  } finally {
+    prepared?.dispose?.();
+  }
+}
+
+function progress(i: number, total: number, label: string, r: BenchRecord): void {
+  const what =
+    r.value === null
+      ? `skipped (${r.skipped})`
+      : `${r.value.toPrecision(4)} ${r.unit}, ${r.msPerCall!.toPrecision(4)} ms/call ` +
+        `(${r.trials} trials x ${r.callsPerTrial} calls)${r.checkFailed ? `  WRONG RESULT: ${r.checkFailed}` : ''}`;
+  console.error(`[${i}/${total}] ${r.workload} on ${label}: ${what}`);
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const { engines, info } = await loadEngines(opts.threads, opts.backends);
+  const torchThreads = opts.threads > 1 ? [1, opts.threads] : [1];
+
+  const t = opts.timing;
+  console.log(
+    [
+      ...machineLines(),
+      ...info,
+      `method: per row, warm-up >= ${t.warmupMs} ms (and >= 2 calls), then up to ${t.trials} trials of back-to-back ` +
+        `calls lasting ~${t.trialMs} ms each (>= 2 trials, fewer when a call is slow; timed budget ~${t.budgetMs} ms); ` +
+        `reported: median time per call over trials. GFLOP/s = 2mnk / time. spread = (max - min) / 2 over trials, ` +
+        `cpu = process CPU time / wall time (busy cores). Ratios are time(reference) / time(row): > 1 is faster.`,
+    ].join('\n'),
+  );
+  console.log('');
+
+  const rowsByWorkload = new Map<string, Row[]>(opts.workloads.map((w) => [w.id, []]));
+  const total = opts.workloads.length * engines.length;
+  let i = 0;
+  for (const w of opts.workloads) {
+    for (const e of engines) {
+      const record = await runOne(w, e, opts.timing);
+      progress(++i, total, e.label, record);
+      rowsByWorkload.get(w.id)!.push({ label: e.label, record });
+    }
+  }
+
+  const torchInfo: string[] = [];
+  if (opts.backends.has('torch')) {
+    console.error(`running PyTorch (${torchThreads.join(' and ')} threads)...`);
+    const torch = await runTorch(opts.workloads, torchThreads, opts.timing);
+    torchInfo.push(...torch.info);
+    for (const w of opts.workloads) {
+      for (const th of torchThreads) {
+        const label = threadLabel('torch', th);
+        const base = { workload: w.id, backend: 'torch', threads: th, unit: w.unit };
+        const res = torch.results.find((r) => r.id === w.id && r.threads === th);
+        const reason =
+          torch.skipped.get(w.id) ??
+          (w.torch ? 'no result from the script' : 'no PyTorch version of this workload');
+        const record: BenchRecord = res
+          ? measuredRecord(base, w.value(res.msPerCall), res)
+          : { ...base, value: null, skipped: reason };
+        rowsByWorkload.get(w.id)!.push({ label, record });
+      }
+    }
+  }
+
+  const rows = [...rowsByWorkload.values()].flat();
+  addRatios(rows);
+
+  console.log('');
+  if (torchInfo.length) console.log(torchInfo.join('\n'));
+  console.log(formatTable(rows));
+  console.log('');
+  for (const w of opts.workloads) console.log(`${w.id}: ${w.title}`);
+
+  if (opts.json !== undefined) {
+    writeFileSync(
+      opts.json,
+      JSON.stringify(
+        rows.map((r) => r.record),
+        null,
+        2,
+      ) + '\n',
+    );
+    console.log(`\nwrote ${rows.length} records to ${opts.json}`);
+  }
+  if (rows.some((r) => r.record.checkFailed !== undefined)) {
+    console.error('bench: some results failed their spot check (WRONG RESULT rows)');
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,156 @@
+/** Result records, the ratios between them, the printed table and the machine header. */
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { isOurs } from './engines.js';
+import type { Timing } from './timing.js';
+
+/** One line of --json output: one measurement (or a skipped one, value null). */
+export interface BenchRecord {
+  workload: string;
+  /** 'native' | 'js' | 'tfjs-wasm' | 'tfjs-cpu' | 'torch'; with `threads` it names the row. */
+  backend: string;
+  threads: number;
+  /** Instruction set of the native rows. */
+  isa?: string;
+  value: number | null;
+  unit: string;
+  /** Median over trials; see timing.ts. */
+  statistic?: 'median';
+  msPerCall?: number;
+  msMin?: number;
+  msMax?: number;
+  trials?: number;
+  callsPerTrial?: number;
+  cpuPerWall?: number;
+  /** Time of TF.js wasm over this row's time: > 1 means faster than TF.js wasm. */
+  vsTfjsWasm?: number;
+  /** Time of our fastest engine over this row's time. */
+  vsBestOurs?: number;
+  skipped?: string;
+  /** The result failed its spot check: the value is not to be trusted. */
+  checkFailed?: string;
+  note?: string;
+}
+
+export interface Row {
+  label: string;
+  record: BenchRecord;
+}
+
+export function measuredRecord(
+  base: Pick<BenchRecord, 'workload' | 'backend' | 'threads' | 'isa' | 'unit'>,
+  value: number,
+  t: Timing,
+): BenchRecord {
+  return {
+    ...base,
+    value,
+    statistic: 'median',
+    msPerCall: t.msPerCall,
+    msMin: t.msMin,
+    msMax: t.msMax,
+    trials: t.trials,
+    callsPerTrial: t.callsPerTrial,
+    cpuPerWall: t.cpuPerWall,
+  };
+}
+
+/** Fills vsTfjsWasm and vsBestOurs within each workload (rows with a failed check don't count). */
+export function addRatios(rows: readonly Row[]): void {
+  const byWorkload = new Map<string, BenchRecord[]>();
+  for (const { record } of rows) {
+    byWorkload.set(record.workload, [...(byWorkload.get(record.workload) ?? []), record]);
+  }
+  for (const records of byWorkload.values()) {
+    const valid = records.filter((r) => r.msPerCall !== undefined && r.checkFailed === undefined);
+    const wasm = valid.find((r) => r.backend === 'tfjs-wasm')?.msPerCall;
+    const ours = valid.filter((r) => isOurs(r.backend)).map((r) => r.msPerCall!);
+    const bestOurs = ours.length ? Math.min(...ours) : undefined;
+    for (const r of records) {
+      if (r.msPerCall === undefined) continue;
+      if (wasm !== undefined) r.vsTfjsWasm = wasm / r.msPerCall;
+      if (bestOurs !== undefined) r.vsBestOurs = bestOurs / r.msPerCall;
+    }
+  }
+}
+
+export function formatTable(rows: readonly Row[]): string {
+  const units = new Set(rows.map((r) => r.record.unit));
+  const valueHeader = units.size === 1 ? [...units][0]! : 'value';
+  const header = [
+    'workload',
+    'backend',
+    valueHeader,
+    'ms/call',
+    'spread',
+    'cpu',
+    'vs tfjs-wasm',
+    'vs best ours',
+    'note',
+  ];
+  const body = rows.map(({ label, record: r }) => {
+    if (r.value === null)
+      return [r.workload, label, '-', '-', '-', '-', '-', '-', `skipped: ${r.skipped ?? '?'}`];
+    const unit = units.size === 1 ? '' : ` ${r.unit}`;
+    const spread = r.msMax! - r.msMin!;
+    return [
+      r.workload,
+      label,
+      num(r.value) + unit,
+      num(r.msPerCall!),
+      `±${((50 * spread) / r.msPerCall!).toFixed(1)}%`,
+      r.cpuPerWall!.toFixed(2),
+      r.vsTfjsWasm === undefined ? '-' : ratio(r.vsTfjsWasm),
+      r.vsBestOurs === undefined ? '-' : ratio(r.vsBestOurs),
+      [r.checkFailed && `WRONG RESULT: ${r.checkFailed}`, r.note].filter(Boolean).join('; '),
+    ];
+  });
+  const right = new Set([2, 3, 4, 5, 6, 7]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(header), rule, ...body.map(line)].join('\n');
+}
+
+/** Small ratios keep two significant digits: 0.0049x, not 0.00x. */
+function ratio(x: number): string {
+  return `${x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}x`;
+}
+
+/** Three significant digits, without exponent notation (1234 stays 1234). */
+export function num(x: number): string {
+  const s = x.toPrecision(3);
+  return s.includes('e') ? x.toFixed(0) : s;
+}
+
+export function machineLines(): string[] {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
+  const lines = [
+    `machine: ${model}, ${os.availableParallelism()} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
+      `${os.type()} ${os.release()} ${os.arch()}, Node ${process.version}`,
+  ];
+  // Taken before any timing, so it is other processes' load (plus a recent run of ours).
+  const load = os.loadavg()[0]!;
+  lines.push(
+    `load average (1 min) at start: ${load.toFixed(2)}` +
+      (load > 0.5
+        ? ' -- other processes are busy: expect noisy rows, multi-threaded ones especially'
+        : ''),
+  );
+  const flags = cpuFlags();
+  if (flags) {
+    const isa = ['avx512f', 'avx512_bf16', 'avx2', 'fma', 'sse4_2', 'asimd', 'sve'].filter((f) =>
+      flags.has(f),
+    );
+    lines.push(`cpu features: ${isa.join(' ') || 'none of avx512f/avx2/fma/sse4_2/asimd/sve'}`);
+  }
+  return lines;
+}
+
+function cpuFlags(): Set<string> | undefined {
+  if (!existsSync('/proc/cpuinfo')) return undefined;
+  const m = /^(?:flags|Features)\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+  return m ? new Set(m[1]!.split(/\s+/)) : undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * Runs the PyTorch side of the selected workloads out of process, one Python process per script
+ * (e.g. bench/torch_gemm.py), after our own timings so the two never compete for cores.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { TimingOptions, Timing } from './timing.js';
+import type { Workload } from './workload.js';
+
+/** Debian's interpreter, which has torch 1.13; BENCH_PYTHON overrides it. */
+export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+
+export interface TorchResult extends Timing {
+  id: string;
+  threads: number;
+}
+
+export interface TorchRun {
+  results: TorchResult[];
+  /** Header lines (torch version, BLAS, how threads are pinned). */
+  info: string[];
+  /** Per workload id: why it has no torch numbers. */
+  skipped: Map<string, string>;
+}
+
+interface ScriptOutput {
+  error?: string;
+  torch?: string;
+  python?: string;
+  cpuCapability?: string;
+  blas?: string;
+  results?: TorchResult[];
+}
+
+export async function runTorch(
+  workloads: readonly Workload[],
+  threads: readonly number[],
+  timing: TimingOptions,
+): Promise<TorchRun> {
+  const run: TorchRun = { results: [], info: [], skipped: new Map() };
+  const byScript = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    if (w.torch) byScript.set(w.torch.script, [...(byScript.get(w.torch.script) ?? []), w]);
+  }
+  if (byScript.size === 0) return run;
+
+  if (!existsSync(PYTHON)) {
+    for (const w of workloads) run.skipped.set(w.id, `${PYTHON} not found`);
+    run.info.push(`torch: skipped (${PYTHON} not found)`);
+    return run;
+  }
+
+  for (const [script, ws] of byScript) {
+    const path = fileURLToPath(new URL(`../../bench/${script}`, import.meta.url));
+    const args = [
+      path,
+      '--specs',
+      JSON.stringify(ws.map((w) => w.torch!.spec)),
+      '--threads',
+      threads.join(','),
+      '--timing',
+      JSON.stringify(timing),
+    ];
+    let out: ScriptOutput;
+    try {
+      const { stdout } = await promisify(execFile)(PYTHON, args, {
+        timeout: 15 * 60_000,
+        maxBuffer: 1 << 24,
+      });
+      out = JSON.parse(stdout) as ScriptOutput;
+    } catch (e) {
+      // Exit code 2 with {"error": ...} on stdout is the script's "torch not importable".
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      out = { error: parseError(err.stdout) ?? lastLine(err.stderr) ?? err.message.split('\n')[0] };
+    }
+    if (out.error !== undefined || !out.results) {
+      const reason = out.error ?? `${script} printed no results`;
+      for (const w of ws) run.skipped.set(w.id, reason);
+      run.info.push(`torch (${script}): skipped (${reason})`);
+      continue;
+    }
+    run.results.push(...out.results);
+    run.info.push(
+      `torch: ${out.torch} on Python ${out.python} (${PYTHON}), CPU capability ${out.cpuCapability}, ` +
+        `BLAS ${out.blas}; threads pinned with torch.set_num_threads + openblas_set_num_threads`,
+    );
+  }
+  return run;
+}
+
+function parseError(stdout: string | undefined): string | undefined {
+  try {
+    return (JSON.parse(stdout ?? '') as ScriptOutput).error;
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLine(s: string | undefined): string | undefined {
+  const lines = (s ?? '').trim().split('\n');
+  return lines[lines.length - 1] || undefined;
+}
