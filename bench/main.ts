@@ -15,20 +15,31 @@ import {
   type Engine,
 } from './engines.js';
 import {
+  addNote,
   addRatios,
   formatTable,
+  isEpochTiming,
   machineLines,
   measuredRecord,
   type BenchRecord,
   type Row,
 } from './report.js';
-import { FULL_TIMING, measure, QUICK_TIMING, type TimingOptions } from './timing.js';
+import {
+  FULL_TIMING,
+  measure,
+  measureEpochs,
+  QUICK_TIMING,
+  type EpochTiming,
+  type Timing,
+  type TimingOptions,
+} from './timing.js';
 import { runTorch } from './torch.js';
-import type { Prepared, Workload } from './workload.js';
+import { SkipError, type Prepared, type Workload } from './workload.js';
+import { epochWorkloads } from './workloads/epoch.js';
 import { gemmWorkloads } from './workloads/gemm.js';
 
 /** Every workload, in table order. A new workload file adds itself here. */
-const WORKLOADS: readonly Workload[] = [...gemmWorkloads()];
+const WORKLOADS: readonly Workload[] = [...gemmWorkloads(), ...epochWorkloads()];
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -125,27 +136,57 @@ async function runOne(w: Workload, e: Engine, timing: TimingOptions): Promise<Be
   try {
     await activate(e);
     prepared = e.kind === 'ours' ? await w.ours!(e.impl) : await w.tfjs!(e.tf);
-    const t = await measure(prepared.step, timing);
+    const t: Timing | EpochTiming =
+      'runner' in prepared
+        ? await measureEpochs(prepared.runner, timing)
+        : await measure(prepared.step, timing);
     const record = measuredRecord(base, w.value(t.msPerCall), t);
-    const problem = await prepared.check?.();
+    const problem =
+      (await prepared.check?.()) ?? (w.epochs && isEpochTiming(t) ? w.epochs.check(t) : undefined);
     if (problem !== undefined) record.checkFailed = problem;
     if (e.kind === 'ours' && e.impl.getNumThreads() !== e.threads) {
-      record.note = `asked for ${e.threads} threads, backend reports ${e.impl.getNumThreads()}`;
+      addNote(record, `asked for ${e.threads} threads, backend reports ${e.impl.getNumThreads()}`);
     }
     return record;
   } catch (err) {
-    return { ...base, value: null, skipped: `failed: ${(err as Error).message.split('\n')[0]}` };
+    const message = (err as Error).message.split('\n')[0];
+    return {
+      ...base,
+      value: null,
+      skipped: err instanceof SkipError ? message : `failed: ${message}`,
+    };
   } finally {
     prepared?.dispose?.();
   }
 }
 
+/** The header's paragraph on epoch workloads, when any is selected. */
+function epochMethod(workloads: readonly Workload[], t: TimingOptions): string[] {
+  const rules = [...new Set(workloads.flatMap((w) => (w.epochs ? [w.epochs.rule] : [])))];
+  if (rules.length === 0) return [];
+  return [
+    `epochs (s/epoch, lower is better; a call is one epoch): >= 2 warm-up steps (up to ${t.epochWarmupSteps}, ` +
+      `~${t.warmupMs} ms), then whole epochs if one is estimated at <= ${t.fullEpochMaxMs / 1000} s ` +
+      `(median of 1-${t.maxEpochs}, as many as fit in ~${t.epochBudgetMs / 1000} s), else ${t.projectMinSteps}-${t.projectSteps} ` +
+      `steps (~${t.projectBudgetMs / 1000} s) in 2-4 trials, median time per step x samples / batch ("projected from N steps"); ` +
+      `a first step over ${t.maxStepMs / 1000} s is all that runs. Check: ${rules.join('; ')}.`,
+  ];
+}
+
 function progress(i: number, total: number, label: string, r: BenchRecord): void {
+  const how = r.firstStepOnly
+    ? 'projected from its first step alone'
+    : r.projectedFromSteps !== undefined
+      ? `projected from ${r.projectedFromSteps} steps: ${r.trials} trials x ${r.stepsPerTrial} steps`
+      : r.loss !== undefined
+        ? `median of ${r.trials} epoch${r.trials === 1 ? '' : 's'}`
+        : `${r.trials} trials x ${r.callsPerTrial} calls`;
+  const loss = r.loss === undefined ? '' : `, loss ${r.loss.toFixed(3)}`;
   const what =
     r.value === null
       ? `skipped (${r.skipped})`
       : `${r.value.toPrecision(4)} ${r.unit}, ${r.msPerCall!.toPrecision(4)} ms/call ` +
-        `(${r.trials} trials x ${r.callsPerTrial} calls)${r.checkFailed ? `  WRONG RESULT: ${r.checkFailed}` : ''}`;
+        `(${how}${loss})${r.checkFailed ? `  WRONG RESULT: ${r.checkFailed}` : ''}`;
   console.error(`[${i}/${total}] ${r.workload} on ${label}: ${what}`);
 }
 
@@ -163,6 +204,7 @@ async function main(): Promise<void> {
         `calls lasting ~${t.trialMs} ms each (>= 2 trials, fewer when a call is slow; timed budget ~${t.budgetMs} ms); ` +
         `reported: median time per call over trials. GFLOP/s = 2mnk / time. spread = (max - min) / 2 over trials, ` +
         `cpu = process CPU time / wall time (busy cores). Ratios are time(reference) / time(row): > 1 is faster.`,
+      ...epochMethod(opts.workloads, t),
     ].join('\n'),
   );
   console.log('');
@@ -194,6 +236,8 @@ async function main(): Promise<void> {
         const record: BenchRecord = res
           ? measuredRecord(base, w.value(res.msPerCall), res)
           : { ...base, value: null, skipped: reason };
+        const problem = res && w.epochs && isEpochTiming(res) ? w.epochs.check(res) : undefined;
+        if (problem !== undefined) record.checkFailed = problem;
         rowsByWorkload.get(w.id)!.push({ label, record });
       }
     }
@@ -204,9 +248,12 @@ async function main(): Promise<void> {
 
   console.log('');
   if (torchInfo.length) console.log(torchInfo.join('\n'));
-  console.log(formatTable(rows));
+  // One table per unit, so each has its unit as the column header (GFLOP/s up, s/epoch down).
+  const units = [...new Set(rows.map((r) => r.record.unit))];
+  console.log(units.map((u) => formatTable(rows.filter((r) => r.record.unit === u))).join('\n\n'));
   console.log('');
-  for (const w of opts.workloads) console.log(`${w.id}: ${w.title}`);
+  for (const w of opts.workloads)
+    console.log(`${w.id}: ${w.title}${w.lowerIsBetter ? ` (${w.unit}, lower is better)` : ''}`);
 
   if (opts.json !== undefined) {
     writeFileSync(

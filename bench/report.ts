@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { isOurs } from './engines.js';
-import type { Timing } from './timing.js';
+import type { EpochTiming, Timing } from './timing.js';
 
 /** One line of --json output: one measurement (or a skipped one, value null). */
 export interface BenchRecord {
@@ -19,9 +19,19 @@ export interface BenchRecord {
   msPerCall?: number;
   msMin?: number;
   msMax?: number;
+  /** Trials: runs of `callsPerTrial` calls, whole epochs, or runs of `stepsPerTrial` steps. */
   trials?: number;
+  /** Absent for projected epochs. */
   callsPerTrial?: number;
+  /** Epoch workloads timed on a run of steps: steps timed in all and per trial. */
+  projectedFromSteps?: number;
+  stepsPerTrial?: number;
+  /** Projected from the first (warm-up) step alone, which took longer than maxStepMs. */
+  firstStepOnly?: boolean;
   cpuPerWall?: number;
+  /** Epoch workloads: mean batch loss over the last trial, and the first warm-up batch's. */
+  loss?: number;
+  firstLoss?: number;
   /** Time of TF.js wasm over this row's time: > 1 means faster than TF.js wasm. */
   vsTfjsWasm?: number;
   /** Time of our fastest engine over this row's time. */
@@ -40,8 +50,9 @@ export interface Row {
 export function measuredRecord(
   base: Pick<BenchRecord, 'workload' | 'backend' | 'threads' | 'isa' | 'unit'>,
   value: number,
-  t: Timing,
+  t: Timing | EpochTiming,
 ): BenchRecord {
+  const epoch = isEpochTiming(t);
   return {
     ...base,
     value,
@@ -50,9 +61,30 @@ export function measuredRecord(
     msMin: t.msMin,
     msMax: t.msMax,
     trials: t.trials,
-    callsPerTrial: t.callsPerTrial,
+    ...(t.callsPerTrial === undefined ? {} : { callsPerTrial: t.callsPerTrial }),
+    ...(epoch && t.projectedFromSteps !== undefined
+      ? { projectedFromSteps: t.projectedFromSteps, stepsPerTrial: t.stepsPerTrial ?? 0 }
+      : {}),
+    ...(epoch && t.firstStepOnly ? { firstStepOnly: true } : {}),
     cpuPerWall: t.cpuPerWall,
+    ...(epoch ? { loss: t.loss, firstLoss: t.firstLoss } : {}),
+    ...(epoch && t.projectedFromSteps !== undefined
+      ? {
+          note: t.firstStepOnly
+            ? 'projected from its first step alone (one-off costs included; loss not checked)'
+            : `projected from ${t.projectedFromSteps} steps`,
+        }
+      : {}),
   };
+}
+
+export function isEpochTiming(t: Timing | EpochTiming): t is EpochTiming {
+  return 'loss' in t;
+}
+
+/** Appends to a record's note. */
+export function addNote(r: BenchRecord, note: string): void {
+  r.note = r.note === undefined ? note : `${r.note}; ${note}`;
 }
 
 /** Fills vsTfjsWasm and vsBestOurs within each workload (rows with a failed check don't count). */
@@ -98,7 +130,7 @@ export function formatTable(rows: readonly Row[]): string {
       label,
       num(r.value) + unit,
       num(r.msPerCall!),
-      `±${((50 * spread) / r.msPerCall!).toFixed(1)}%`,
+      r.trials === 1 ? '-' : `±${((50 * spread) / r.msPerCall!).toFixed(1)}%`,
       r.cpuPerWall!.toFixed(2),
       r.vsTfjsWasm === undefined ? '-' : ratio(r.vsTfjsWasm),
       r.vsBestOurs === undefined ? '-' : ratio(r.vsBestOurs),

@@ -6,16 +6,17 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { TimingOptions, Timing } from './timing.js';
+import type { EpochTiming, TimingOptions, Timing } from './timing.js';
 import type { Workload } from './workload.js';
 
 /** Debian's interpreter, which has torch 1.13; BENCH_PYTHON overrides it. */
 export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
-export interface TorchResult extends Timing {
+/** One row from a script: a call timing (torch_gemm.py) or an epoch timing (torch_train.py). */
+export type TorchResult = (Timing | EpochTiming) & {
   id: string;
   threads: number;
-}
+};
 
 export interface TorchRun {
   results: TorchResult[];
@@ -82,10 +83,10 @@ export async function runTorch(
       continue;
     }
     run.results.push(...out.results);
-    run.info.push(
+    const line =
       `torch: ${out.torch} on Python ${out.python} (${PYTHON}), CPU capability ${out.cpuCapability}, ` +
-        `BLAS ${out.blas}; threads pinned with torch.set_num_threads + openblas_set_num_threads`,
-    );
+      `BLAS ${out.blas}; threads pinned with torch.set_num_threads + openblas_set_num_threads`;
+    if (!run.info.includes(line)) run.info.push(line);
   }
   return run;
 }

@@ -1,5 +1,6 @@
 /**
- * What a benchmark workload is: one operation, timed the same way on every engine.
+ * What a benchmark workload is: one operation (or one training epoch), timed the same way on
+ * every engine.
  *
  * A workload says how to set itself up on each kind of engine (our kernel backends, TF.js, and
  * optionally a PyTorch script run out of process) and how to turn a time per call into the
@@ -9,36 +10,74 @@
  */
 import type { Backend } from '../src/kernels/backend.js';
 import type { Tf } from './engines.js';
+import type { EpochTiming } from './timing.js';
 
 /** One timed call. Async steps are awaited; sync steps are not (no microtask per call). */
 export type Step = () => void | Promise<void>;
 
-/** A workload set up on one engine, ready to be called repeatedly. */
-export interface Prepared {
-  step: Step;
+/**
+ * A model in training on one engine. `epoch` runs one epoch over freshly shuffled samples, calling
+ * `onStep` after each optimizer step with that batch's mean loss; returning false stops the epoch
+ * there (the harness times whole epochs or a run of steps: see measureEpochs).
+ */
+export interface EpochRunner {
+  samples: number;
+  batchSize: number;
+  epoch(onStep: (step: number, batchLoss: number) => boolean): Promise<void>;
+}
+
+interface PreparedBase {
   /** Run once after timing: a description of a wrong result, or undefined when it looks right. */
   check?: () => string | undefined | Promise<string | undefined>;
   /** Frees what setup allocated (TF.js tensors, large buffers). */
   dispose?: () => void;
 }
 
+/** A workload set up on one engine, ready to be called repeatedly. */
+export interface PreparedStep extends PreparedBase {
+  step: Step;
+}
+
+/** A training workload set up on one engine: timed by epochs instead of calls. */
+export interface PreparedEpochs extends PreparedBase {
+  runner: EpochRunner;
+}
+
+export type Prepared = PreparedStep | PreparedEpochs;
+
+/** Thrown by a setup hook when the engine cannot run the workload: `skipped`, not `failed`. */
+export class SkipError extends Error {
+  override readonly name = 'SkipError';
+}
+
 /** How the PyTorch side reproduces a workload: a script under bench/ and this workload's spec. */
 export interface TorchSpec {
-  /** File name under bench/, e.g. 'torch_gemm.py'. Workloads sharing a script run in one process. */
+  /** File under bench/, e.g. 'torch_gemm.py'. Workloads sharing a script run in one process. */
   script: string;
   /** JSON handed to the script; it must carry `id` equal to the workload's id. */
   spec: { id: string } & Record<string, unknown>;
 }
 
 export interface Workload {
-  /** Short name used by --only and in the JSON, e.g. 'gemm-128x784x512'. */
+  /** Short name used by --only and in the JSON, e.g. 'gemm-128x784x512' or 'mlp-epoch'. */
   readonly id: string;
   /** One line for the legend under the table. */
   readonly title: string;
-  /** Unit of `value`, e.g. 'GFLOP/s'. */
+  /** Unit of `value`, e.g. 'GFLOP/s' or 's/epoch'. */
   readonly unit: string;
+  /** Whether a smaller value is better (a time); only for display, ratios use times either way. */
+  readonly lowerIsBetter?: boolean;
   /** Reported value for a time per call. Ratios are computed from times, so any unit works. */
   value(msPerCall: number): number;
+  /**
+   * Set for training workloads: a call is one epoch, setups return a `runner`, and `check`
+   * judges every engine's losses (PyTorch's too) so a broken fast path cannot post a time.
+   */
+  readonly epochs?: {
+    check(t: EpochTiming): string | undefined;
+    /** The check in words, for the header. */
+    rule: string;
+  };
   /** Setup on one of our kernel backends; absent when the workload does not apply. */
   ours?(backend: Backend): Prepared | Promise<Prepared>;
   /** Setup on TF.js; the harness has already switched `tf` to the engine's backend. */
