@@ -91,6 +91,31 @@ def gemm_step(torch, spec):
     return lambda: torch.mm(lhs, b, out=c)
 
 
+def print_results(torch, blas, results):
+    """Prints the JSON both torch scripts hand to bench/torch.ts: results plus what ran them."""
+    capability = next(
+        (line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines() if "CPU capability" in line),
+        "unknown",
+    )
+    blas_info = (
+        f"{blas.openblas_get_config().decode()} (core {blas.openblas_get_corename().decode()})"
+        if blas is not None
+        else "BLAS unknown (no OpenBLAS found; only torch.set_num_threads applies)"
+    )
+    print(
+        json.dumps(
+            {
+                "torch": torch.__version__,
+                "python": sys.version.split()[0],
+                "cpuCapability": capability,
+                "blas": blas_info,
+                "results": results,
+            }
+        )
+    )
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--specs", help="JSON list of {id, m, n, k, transA}")
@@ -109,15 +134,6 @@ def main():
     timing = json.loads(args.timing) if args.timing else QUICK_TIMING if args.quick else FULL_TIMING
     threads = [int(x) for x in args.threads.split(",") if x]
     blas = load_openblas()
-    capability = next(
-        (line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines() if "CPU capability" in line),
-        "unknown",
-    )
-    blas_info = (
-        f"{blas.openblas_get_config().decode()} (core {blas.openblas_get_corename().decode()})"
-        if blas is not None
-        else "BLAS unknown (no OpenBLAS found; only torch.set_num_threads applies)"
-    )
 
     torch.set_grad_enabled(False)
     results = []
@@ -127,18 +143,7 @@ def main():
             r = measure(gemm_step(torch, spec), timing)
             results.append({"id": spec["id"], "threads": n_threads, **r})
 
-    print(
-        json.dumps(
-            {
-                "torch": torch.__version__,
-                "python": sys.version.split()[0],
-                "cpuCapability": capability,
-                "blas": blas_info,
-                "results": results,
-            }
-        )
-    )
-    return 0
+    return print_results(torch, blas, results)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import time
 
 # No bench/__pycache__ from importing the sibling script (the repo does not ignore it).
 sys.dont_write_bytecode = True
-from torch_gemm import load_openblas, set_threads  # noqa: E402
+from torch_gemm import load_openblas, print_results, set_threads  # noqa: E402
 
 DEFAULT_SPECS = [
     {"id": "mlp-epoch", "arch": "mlp", "batchSize": 128},
@@ -233,15 +233,6 @@ def main():
         print(json.dumps({"error": f"MNIST training set not readable: {e}"}))
         return 2
     blas = load_openblas()
-    capability = next(
-        (line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines() if "CPU capability" in line),
-        "unknown",
-    )
-    blas_info = (
-        f"{blas.openblas_get_config().decode()} (core {blas.openblas_get_corename().decode()})"
-        if blas is not None
-        else "BLAS unknown (no OpenBLAS found; only torch.set_num_threads applies)"
-    )
 
     results = []
     for n_threads in threads:
@@ -251,18 +242,7 @@ def main():
             r = measure_epochs(Runner(torch, spec, *data), timing)
             results.append({"id": spec["id"], "threads": n_threads, **r})
 
-    print(
-        json.dumps(
-            {
-                "torch": torch.__version__,
-                "python": sys.version.split()[0],
-                "cpuCapability": capability,
-                "blas": blas_info,
-                "results": results,
-            }
-        )
-    )
-    return 0
+    return print_results(torch, blas, results)
 
 
 if __name__ == "__main__":

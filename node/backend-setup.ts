@@ -1,6 +1,6 @@
 // Imported by the Node entry: registers the native backend when its addon loads, honours
 // MNIST_LAB_BACKEND=js|native, and says once, clearly, when it falls back to js.
-import { jsBackend } from '../src/kernels/index.js';
+import '../src/kernels/index.js'; // registers the js reference backend
 import { registerBackend, setBackend } from '../src/kernels/registry.js';
 import { loadNativeBackend, nativeLoadError } from './native/load.js';
 
@@ -11,7 +11,6 @@ if (wanted !== undefined && wanted !== 'js' && wanted !== 'native') {
   );
 }
 
-registerBackend(jsBackend, 0);
 const native = wanted === 'js' ? null : loadNativeBackend();
 if (native) {
   registerBackend(native, 10);

@@ -1,11 +1,9 @@
 import { test } from 'node:test';
-import { jsBackend } from '../../src/kernels/index.js';
 import { findBackend, getBackend, setBackend } from '../../src/kernels/registry.js';
 import '../../node/backend-setup.js';
 
 /** Registered backends worth testing on this machine: js always, native when it loaded. */
 export function availableBackends(): string[] {
-  void jsBackend;
   return ['js', 'native'].filter((n) => findBackend(n) !== undefined);
 }
 
