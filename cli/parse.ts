@@ -66,3 +66,18 @@ export function intList(flag: string) {
     return nums;
   };
 }
+
+/** Hidden layer sizes: comma-separated whole numbers, or 'none' for no hidden layer (softmax regression). */
+export function hiddenSizes(flag: string) {
+  const list = intList(flag);
+  return (value: string): number[] => {
+    if (value.trim().toLowerCase() === 'none') return [];
+    try {
+      return list(value);
+    } catch {
+      throw new InvalidArgumentError(
+        `${flag} takes comma-separated whole numbers >= 1 (e.g. 512,256) or 'none', got '${value}'.`,
+      );
+    }
+  };
+}

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { classCounts } from '../../src/data/preprocess.js';
 import { loadDataset, type LoadedDataset } from '../../node/data/load-dataset.js';
-import { renderSampleGrid, writeFileAtomic } from '../../node/reports/sample-grid.js';
+import { renderSampleGrid } from '../../node/reports/sample-grid.js';
+import { writeFileAtomic } from '../../node/fs/write-atomic.js';
 import { oneOf, positiveInt } from '../parse.js';
 
 interface DataFlags {

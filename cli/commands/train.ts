@@ -5,7 +5,14 @@ import { getLoss } from '../../src/losses/index.js';
 import { getOptimizer } from '../../src/optimizers/index.js';
 import { setBackend } from '../../src/kernels/registry.js';
 import { trainRun } from '../../node/experiments/train-run.js';
-import { fraction, intList, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../parse.js';
+import {
+  fraction,
+  hiddenSizes,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+} from '../parse.js';
 
 interface TrainFlags {
   model: 'mlp' | 'cnn';
@@ -36,8 +43,8 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--model <kind>', 'mlp or cnn', oneOf('--model', ['mlp', 'cnn'] as const), 'mlp')
     .option(
       '--hidden <sizes>',
-      'hidden Dense sizes, comma-separated (default 512; cnn: 64)',
-      intList('--hidden'),
+      "hidden Dense sizes, comma-separated, or 'none' (default 512; cnn: 64)",
+      hiddenSizes('--hidden'),
     )
     .option('--activation <name>', 'hidden activation', 'relu')
     .option('--dropout <rate>', 'dropout after each hidden layer', fraction('--dropout'), 0)

@@ -1,4 +1,4 @@
-import { mkdir, writeFile, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
 import { EarlyStopping } from '../../src/callbacks/early-stopping.js';
@@ -11,6 +11,7 @@ import { setSeed } from '../../src/tensor/seed.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { loadDataset, type LoadOptions } from '../data/load-dataset.js';
 import { saveModel } from '../models/save-model.js';
+import { writeJson } from '../fs/write-atomic.js';
 
 export interface TrainRunOptions {
   /** The run folder (default ./runs/<id>). */
@@ -59,18 +60,6 @@ class EpochRecorder extends Callback {
 function runId(spec: TrainSpec): string {
   const t = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   return `${t}-${spec.model}-${spec.dataset}`;
-}
-
-/** Writes JSON through a temporary file, so a killed run never leaves half a file. */
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** Images [n, h, w] uint8 -> float32 [n, h*w] (MLP) or [n, h, w, 1] (CNN), in [0, 1]. */

@@ -1,4 +1,3 @@
-import { writeFile, rename, rm } from 'node:fs/promises';
 import { createCanvas } from '@napi-rs/canvas';
 
 export interface SampleGridOptions {
@@ -61,16 +60,4 @@ export function renderSampleGrid(
     ctx.fillText(captions[i] ?? '', x0 + (w * scale) / 2, y0 + h * scale + 17, w * scale + pad);
   }
   return canvas.toBuffer('image/png');
-}
-
-/** Writes through a temporary file so an interrupted run leaves no half-written PNG. */
-export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }

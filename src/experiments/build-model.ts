@@ -4,7 +4,7 @@ import type { ModelSpec } from './model-spec.js';
 
 /**
  * Builds the notebooks' models from a spec.
- * MLP: Flatten-free Dense stack on 784 inputs: [Dense(h) -> BatchNorm? -> activation -> Dropout?]* -> Dense(10, softmax).
+ * MLP (no hidden sizes: softmax regression): Flatten-free Dense stack on 784 inputs: [Dense(h) -> BatchNorm? -> activation -> Dropout?]* -> Dense(10, softmax).
  * CNN: Conv2D(32, 3x3) -> MaxPool(2) -> Conv2D(64, 3x3) -> MaxPool(2) -> Flatten -> Dense(hidden) -> Dense(10, softmax).
  */
 export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: number): Sequential {
@@ -34,6 +34,9 @@ export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: nu
     }
     if (spec.dropout > 0) model.add(layers.dropout({ rate: spec.dropout }));
   });
-  model.add(layers.dense({ units: numClasses, activation: 'softmax' }));
+  const bare = spec.model === 'mlp' && spec.hidden.length === 0;
+  model.add(
+    layers.dense({ units: numClasses, activation: 'softmax', ...(bare ? { inputShape } : {}) }),
+  );
   return model;
 }

@@ -1,0 +1,267 @@
+import { Command, type Option } from 'commander';
+import { join } from 'node:path';
+import type { TrainSpec } from '../../src/experiments/model-spec.js';
+import { parseGridArg, planRuns, type GridAxis } from '../../src/experiments/sweep-plan.js';
+import {
+  getSweepPreset,
+  SWEEP_PRESETS,
+  type SweepPreset,
+} from '../../src/experiments/sweep-presets.js';
+import { markdownTable } from '../../src/reports/markdown-table.js';
+import { runSweep } from '../../node/experiments/sweep.js';
+import { oneOf, positiveInt } from '../parse.js';
+import { addTrainOptions, specFromFlags } from './train.js';
+
+/** Train flags a sweep may not vary: they pick the data, which every run must share. */
+const NOT_SWEPT = new Set(['data-dir', 'train-samples', 'test-samples', 'backend']);
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+}
+
+/** Parses train-flag values as the train command would, with its own error messages. */
+function flagParser(cmd: Command) {
+  const trainKeys = new Set(
+    addTrainOptions(new Command()).options.map((o) => o.long?.slice(2) ?? ''),
+  );
+  const byKey = new Map<string, Option>();
+  for (const o of cmd.options) {
+    const key = o.long?.slice(2) ?? '';
+    if (trainKeys.has(key) && !NOT_SWEPT.has(key)) byKey.set(key, o);
+  }
+  const option = (key: string): Option => {
+    const o = byKey.get(key);
+    if (!o) {
+      throw new Error(
+        `'${key}' is not a train flag a sweep can set; use one of: ${[...byKey.keys()].join(', ')}.`,
+      );
+    }
+    return o;
+  };
+  return {
+    /** The flag's property name in the parsed options (batch-size -> batchSize). */
+    attr: (key: string): string => option(key).attributeName(),
+    parse: (key: string, value: string): [string, unknown] => {
+      const o = option(key);
+      if (!o.required && !o.optional) {
+        const v = value.trim().toLowerCase();
+        if (!['true', 'false', 'yes', 'no', '1', '0'].includes(v)) {
+          throw new Error(`--${key} is on or off: use true or false, got '${value}'.`);
+        }
+        return [o.attributeName(), ['true', 'yes', '1'].includes(v)];
+      }
+      return [o.attributeName(), o.parseArg ? o.parseArg(value, undefined as never) : value];
+    },
+  };
+}
+
+function listPresets(print: (l: string) => void): void {
+  const rows = SWEEP_PRESETS.map((p) => [
+    p.name,
+    p.description,
+    p.axes.map((a) => `${a.key}: ${a.values.map((v) => v.label).join(' / ')}`).join('; '),
+    p.source,
+  ]);
+  print(markdownTable(['preset', 'what it trains', 'swept', 'reproduces'], rows));
+  print('');
+  print(
+    'Run one with `mnist-lab sweep <preset>`; any train flag given as well overrides the preset.',
+  );
+}
+
+interface SweepFlags {
+  grid: string[];
+  repeats: number;
+  jobs: number;
+  out?: string;
+  resume: boolean;
+  list: boolean;
+  figures: boolean;
+  verbose: '0' | '1';
+  backend?: string;
+  dataDir?: string;
+  trainSamples?: number;
+  testSamples?: number;
+  seed: number;
+}
+
+const SPEC_LABELS: [keyof TrainSpec, string][] = [
+  ['dataset', 'dataset'],
+  ['model', 'model'],
+  ['hidden', 'hidden'],
+  ['activation', 'activation'],
+  ['dropout', 'dropout'],
+  ['batchnorm', 'batchnorm'],
+  ['optimizer', 'optimizer'],
+  ['lr', 'lr'],
+  ['momentum', 'momentum'],
+  ['loss', 'loss'],
+  ['epochs', 'epochs'],
+  ['batchSize', 'batch-size'],
+  ['validationSplit', 'validation-split'],
+  ['earlyStopping', 'early-stopping'],
+  ['seed', 'seed'],
+];
+
+/** The settings every run shares, for the report's Settings list. */
+function fixedSettings(
+  specs: readonly TrainSpec[],
+  swept: ReadonlySet<string>,
+  flags: SweepFlags,
+  jobs: number,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const first = specs[0]!;
+  for (const [field, flag] of SPEC_LABELS) {
+    if (swept.has(flag)) continue;
+    const values = new Set(specs.map((s) => JSON.stringify(s[field] ?? null)));
+    if (values.size > 1 && flag !== 'seed') continue; // set per value of a swept flag
+    const v = first[field];
+    let text: string;
+    if (flag === 'seed') {
+      const seeds = [...new Set(specs.map((s) => s.seed))];
+      text = seeds.length > 1 ? seeds.join(', ') : String(v);
+    } else if (flag === 'hidden')
+      text = (v as number[]).length ? (v as number[]).join(', ') : 'none';
+    else if (v === undefined) text = flag === 'lr' ? "the optimizer's Keras default" : 'off';
+    else text = String(v);
+    if (flag === 'validation-split' && first.validationSplit > 0) {
+      const n = flags.trainSamples ?? 60000;
+      const keep = Math.floor(n * (1 - first.validationSplit));
+      text = `${+first.validationSplit.toPrecision(4)} (the last ${n - keep} of ${n} training images)`;
+    }
+    if (flag === 'early-stopping' && v !== undefined)
+      text = `val_loss, patience ${String(v)}, best weights restored`;
+    out[flag] = text;
+  }
+  if (flags.trainSamples !== undefined) out['train samples'] = String(flags.trainSamples);
+  if (flags.testSamples !== undefined) out['test samples'] = String(flags.testSamples);
+  out['workers'] = String(jobs);
+  return out;
+}
+
+export function sweepCommand(): Command {
+  const cmd = addTrainOptions(
+    new Command('sweep')
+      .description(
+        'Train a grid of runs (a preset from the notebooks, or --grid over any train flag) and write a report with tables and figures',
+      )
+      .argument('[preset]', 'a named study: see --list'),
+  )
+    .option(
+      '--grid <key=values>',
+      'sweep a train flag: lr=0.01,0.001 (repeat for a cartesian product; separate with ; when values hold commas: "hidden=512;512,256")',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option(
+      '--repeats <n>',
+      'train each setting n times with seeds seed, seed+1, ... (mean ± std)',
+      positiveInt('--repeats'),
+      1,
+    )
+    .option(
+      '--jobs <n>',
+      'worker processes training side by side (default 1: see README)',
+      positiveInt('--jobs'),
+      1,
+    )
+    .option('--out <dir>', 'sweep folder (default ./sweeps/<preset or grid>-<time>)')
+    .option('--resume', 'finish an interrupted sweep in --out, skipping its finished runs', false)
+    .option('--no-figures', 'skip the SVG/PNG figures')
+    .option(
+      '--verbose <level>',
+      '0: a line per run; 1: also a line per epoch',
+      oneOf('--verbose', ['0', '1'] as const),
+      '1',
+    )
+    .option('--list', 'list the presets and exit', false);
+
+  return cmd.action(async (presetName: string | undefined, flags: SweepFlags) => {
+    const print = (l: string): void => console.log(l);
+    if (flags.list) {
+      listPresets(print);
+      return;
+    }
+    const preset: SweepPreset | undefined =
+      presetName !== undefined ? getSweepPreset(presetName) : undefined;
+    const userAxes = flags.grid.map(parseGridArg);
+    if (!preset && userAxes.length === 0 && flags.repeats === 1) {
+      throw new Error(
+        'name a preset (see `mnist-lab sweep --list`) or give --grid KEY=V1,V2 (or --repeats N).',
+      );
+    }
+    if (flags.resume && flags.out === undefined) {
+      throw new Error('--resume needs --out DIR: the folder of the sweep to finish.');
+    }
+    const { attr, parse } = flagParser(cmd);
+    // User axes replace a preset's axis on the same flag.
+    const userKeys = new Set(userAxes.map((a) => a.key));
+    const axes: GridAxis[] = [
+      ...(preset?.axes ?? []).filter((a) => !userKeys.has(a.key)),
+      ...userAxes,
+    ];
+    const sweptFlags = new Set(axes.flatMap((a) => a.values.flatMap((v) => Object.keys(v.flags))));
+    for (const key of sweptFlags) {
+      if (cmd.getOptionValueSource(attr(key)) === 'cli') {
+        throw new Error(`--${key} is both set and swept; drop --${key} or its --grid.`);
+      }
+    }
+
+    const runs = planRuns(axes, flags.repeats, flags.seed);
+    const base: Record<string, unknown> = { ...cmd.opts() };
+    for (const [key, value] of Object.entries(preset?.flags ?? {})) {
+      const [name, parsed] = parse(key, value);
+      if (cmd.getOptionValueSource(name) !== 'cli' && !sweptFlags.has(key)) base[name] = parsed;
+    }
+    const specs = new Map<string, TrainSpec>();
+    for (const run of runs) {
+      const merged = { ...base };
+      for (const [key, value] of Object.entries(run.flags)) {
+        try {
+          const [name, parsed] = parse(key, value);
+          merged[name] = parsed;
+        } catch (e) {
+          throw new Error(`run ${run.id}: ${(e as Error).message}`);
+        }
+      }
+      try {
+        specs.set(run.id, specFromFlags(merged as unknown as Parameters<typeof specFromFlags>[0]));
+      } catch (e) {
+        throw new Error(`run ${run.id}: ${(e as Error).message}`);
+      }
+    }
+
+    const name = preset?.name ?? 'grid';
+    const outDir = flags.out ?? join('sweeps', `${name}-${stamp()}`);
+    const jobs = flags.jobs;
+    const intro = [
+      ...(preset ? [`${preset.description}.`, '', `Reproduces ${preset.source}.`, ''] : []),
+      `Command: \`mnist-lab ${process.argv.slice(2).join(' ')}\``,
+    ];
+    const result = await runSweep({
+      name,
+      outDir,
+      axes,
+      runs,
+      specs,
+      intro,
+      fixed: fixedSettings([...specs.values()], sweptFlags, flags, jobs),
+      jobs,
+      resume: flags.resume,
+      ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
+      ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+      ...(flags.trainSamples !== undefined ? { trainSamples: flags.trainSamples } : {}),
+      ...(flags.testSamples !== undefined ? { testSamples: flags.testSamples } : {}),
+      verbose: flags.verbose === '0' ? 0 : 1,
+      figures: flags.figures,
+      print,
+    });
+    const failed = result.records.filter((r) => r.status === 'failed').length;
+    print(`Report: ${join(result.outDir, 'report.md')}`);
+    if (failed > 0) {
+      print(`${failed} run${failed > 1 ? 's' : ''} failed; see the report.`);
+      process.exitCode = 1;
+    }
+  });
+}

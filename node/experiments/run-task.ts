@@ -1,0 +1,87 @@
+import { Callback, type Logs } from '../../src/callbacks/callback.js';
+import { bestEpoch, type RunRecord } from '../../src/experiments/run-record.js';
+import { backendName, setBackend } from '../../src/kernels/registry.js';
+import type { RunTask } from './sweep-messages.js';
+import { trainRun } from './train-run.js';
+
+/** Forwards each epoch's logs and keeps the history, so a failed run still reports its epochs. */
+class EpochForwarder extends Callback {
+  readonly history: Record<string, number[]> = {};
+  private start = 0;
+  constructor(private readonly send: (epoch: number, logs: Logs, seconds: number) => void) {
+    super();
+  }
+  override onEpochBegin(): void {
+    this.start = performance.now();
+  }
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
+    this.send(epoch, logs, (performance.now() - this.start) / 1000);
+  }
+}
+
+/**
+ * Trains one sweep run into task.dir and describes the outcome. A run that fails (a NaN loss, say)
+ * is a result too: it comes back with status 'failed' and the epochs it finished.
+ */
+export async function runTask(
+  task: RunTask,
+  onEpoch: (epoch: number, logs: Logs, seconds: number) => void = () => {},
+): Promise<RunRecord> {
+  if (task.backend !== undefined) setBackend(task.backend);
+  const forwarder = new EpochForwarder(onEpoch);
+  const t0 = performance.now();
+  const base = {
+    id: task.run.id,
+    settingId: task.run.settingId,
+    setting: { ...task.run.setting },
+    repeat: task.run.repeat,
+    seed: task.run.seed,
+    spec: task.spec,
+    backend: backendName(),
+  };
+  const describe = (history: Record<string, number[]>) => {
+    const best = bestEpoch(history, 'val_accuracy');
+    return {
+      bestValAccuracy: best?.value ?? null,
+      bestValEpoch: best?.epoch ?? null,
+      epochsRun: history['loss']?.length ?? 0,
+      history,
+    };
+  };
+  try {
+    const result = await trainRun(task.spec, {
+      outDir: task.dir,
+      verbose: 0,
+      print: () => {},
+      callbacks: [forwarder],
+      ...(task.dataDir !== undefined ? { data: { dataDir: task.dataDir } } : {}),
+      ...(task.trainSamples !== undefined ? { trainSamples: task.trainSamples } : {}),
+      ...(task.testSamples !== undefined ? { testSamples: task.testSamples } : {}),
+    });
+    const d = describe(result.history);
+    return {
+      ...base,
+      status: 'ok',
+      testLoss: result.test.loss,
+      testAccuracy: result.test.accuracy,
+      ...d,
+      stoppedEarly: d.epochsRun < task.spec.epochs,
+      trainSeconds: result.trainSeconds,
+      finishedAt: new Date().toISOString(),
+    };
+  } catch (e) {
+    const d = describe(forwarder.history);
+    return {
+      ...base,
+      status: 'failed',
+      error: (e as Error).message,
+      testLoss: null,
+      testAccuracy: null,
+      ...d,
+      stoppedEarly: false,
+      trainSeconds: (performance.now() - t0) / 1000,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,369 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TrainSpec } from '../../src/experiments/model-spec.js';
+import type { RunRecord } from '../../src/experiments/run-record.js';
+import type { GridAxis, PlannedRun } from '../../src/experiments/sweep-plan.js';
+import {
+  metricTitle,
+  overlaySpec,
+  runCurvesSpec,
+  type RunCurves,
+} from '../../src/reports/chart-specs.js';
+import { resultsCsv, sweepReportMarkdown } from '../../src/reports/sweep-report.js';
+import { writeFileAtomic, writeJson } from '../fs/write-atomic.js';
+import { writeChart } from '../reports/charts.js';
+import type { RunTask, WorkerMessage } from './sweep-messages.js';
+
+export interface SweepOptions {
+  /** Preset name or 'grid': the report's title. */
+  name: string;
+  outDir: string;
+  axes: readonly GridAxis[];
+  runs: readonly PlannedRun[];
+  /** The full train spec of each run, by run id (validated before anything trains). */
+  specs: ReadonlyMap<string, TrainSpec>;
+  /** Report lines under the title (what the sweep reproduces, the command). */
+  intro?: readonly string[];
+  /** Fixed settings for the report (flag -> value). */
+  fixed?: Readonly<Record<string, string>>;
+  /** Worker processes training side by side (default 1). */
+  jobs?: number;
+  /** Native threads per worker (default: the machine's cores / jobs). */
+  threadsPerJob?: number;
+  /** Keep the finished runs of an interrupted sweep in outDir and train only the rest. */
+  resume?: boolean;
+  backend?: string;
+  dataDir?: string;
+  trainSamples?: number;
+  testSamples?: number;
+  /** 0: a line per run; 1 (default): also a line per epoch. */
+  verbose?: 0 | 1;
+  /** Render the SVG/PNG figures (default true). */
+  figures?: boolean;
+  print?: (line: string) => void;
+}
+
+export interface SweepResult {
+  outDir: string;
+  records: RunRecord[];
+  /** Runs taken over from an earlier, interrupted sweep. */
+  resumed: number;
+}
+
+/** The plan as saved in sweep.json; --resume only continues a sweep with the same plan. */
+interface SavedPlan {
+  version: 1;
+  name: string;
+  axes: readonly GridAxis[];
+  runs: { id: string; spec: TrainSpec }[];
+  trainSamples: number | null;
+  testSamples: number | null;
+}
+
+const WORKER = fileURLToPath(new URL('./sweep-worker.js', import.meta.url));
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function readJson<T>(path: string): Promise<T> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new Error(
+      `${path} is not valid JSON (${(e as Error).message}); it was not written by this sweep.`,
+    );
+  }
+}
+
+function samePlan(a: SavedPlan, b: SavedPlan): string | null {
+  if (a.name !== b.name) return `it is the '${a.name}' sweep, not '${b.name}'`;
+  if (a.trainSamples !== b.trainSamples || a.testSamples !== b.testSamples) {
+    return 'it used other --train-samples / --test-samples';
+  }
+  if (a.runs.length !== b.runs.length)
+    return `it plans ${a.runs.length} runs, not ${b.runs.length}`;
+  for (let i = 0; i < a.runs.length; i++) {
+    const x = a.runs[i]!;
+    const y = b.runs[i]!;
+    if (x.id !== y.id) return `its run ${i + 1} is ${x.id}, not ${y.id}`;
+    if (JSON.stringify(x.spec) !== JSON.stringify(y.spec)) return `run ${x.id} has other settings`;
+  }
+  return null;
+}
+
+const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
+
+function runLine(r: RunRecord, repeated: boolean): string {
+  const label = Object.entries(r.setting)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const name = `${label || r.id}${repeated ? ` seed ${r.seed}` : ''}`;
+  if (r.status === 'failed') return `${name}: FAILED after ${r.epochsRun} epochs: ${r.error ?? ''}`;
+  const best =
+    r.bestValEpoch !== null
+      ? `, best val acc ${pct(r.bestValAccuracy)} @ epoch ${r.bestValEpoch}`
+      : '';
+  const early = r.stoppedEarly ? ' (stopped early)' : '';
+  return (
+    `${name}: test acc ${pct(r.testAccuracy)}, loss ${r.testLoss?.toFixed(4) ?? '–'}${best}, ` +
+    `${r.epochsRun} epochs${early}, ${r.trainSeconds.toFixed(1)} s`
+  );
+}
+
+/**
+ * Runs a planned sweep into outDir: runs/<id>/ for each run (as `train` writes it), results.json,
+ * results.csv, report.md and figures/. Everything is rewritten after each run finishes, so an
+ * interrupted sweep keeps its finished runs and `resume` trains only the rest.
+ */
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const print = options.print ?? ((l: string) => console.log(l));
+  const outDir = resolve(options.outDir);
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, options.runs.length || 1));
+  const threads = options.threadsPerJob ?? Math.max(1, Math.floor(availableParallelism() / jobs));
+  const axisKeys = options.axes.map((a) => a.key);
+  const repeated = options.runs.some((r) => r.repeat > 0);
+  const plan: SavedPlan = {
+    version: 1,
+    name: options.name,
+    axes: options.axes,
+    runs: options.runs.map((r) => ({ id: r.id, spec: options.specs.get(r.id)! })),
+    trainSamples: options.trainSamples ?? null,
+    testSamples: options.testSamples ?? null,
+  };
+  for (const r of options.runs) {
+    if (!options.specs.has(r.id)) throw new Error(`no train settings for run ${r.id}`);
+  }
+
+  const planPath = join(outDir, 'sweep.json');
+  const resultsPath = join(outDir, 'results.json');
+  let previous: RunRecord[] = [];
+  if (await exists(planPath)) {
+    if (!options.resume) {
+      throw new Error(
+        `${outDir} already holds a sweep. Add --resume to finish it, or choose another --out.`,
+      );
+    }
+    const why = samePlan(await readJson<SavedPlan>(planPath), plan);
+    if (why !== null) {
+      throw new Error(
+        `cannot resume ${outDir}: ${why}. Rerun it with its original flags, or choose another --out.`,
+      );
+    }
+    if (await exists(resultsPath)) {
+      const saved = await readJson<{ runs: RunRecord[] }>(resultsPath);
+      const ids = new Set(options.runs.map((r) => r.id));
+      previous = (saved.runs ?? []).filter((r) => ids.has(r.id));
+    }
+  } else if (options.resume && !(await exists(outDir))) {
+    throw new Error(`--resume: ${outDir} does not exist; there is nothing to resume.`);
+  }
+  await mkdir(join(outDir, 'runs'), { recursive: true });
+  await writeJson(planPath, plan);
+
+  const order = new Map(options.runs.map((r, i) => [r.id, i]));
+  const records = new Map(previous.map((r) => [r.id, r]));
+  const pending = options.runs.filter((r) => !records.has(r.id));
+  const total = options.runs.length;
+  if (previous.length > 0) {
+    print(`Resuming: ${previous.length} of ${total} runs already finished in ${outDir}.`);
+  }
+  print(
+    `Sweep '${options.name}': ${total} runs (${pending.length} to train), ${jobs} worker${jobs > 1 ? 's' : ''} x ${threads} thread${threads > 1 ? 's' : ''}, into ${outDir}`,
+  );
+
+  // Writes are serialised: two workers may finish at the same moment.
+  let writing: Promise<void> = Promise.resolve();
+  const sorted = (): RunRecord[] =>
+    [...records.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  const persist = (finished: RunRecord | null): Promise<void> => {
+    writing = writing.then(async () => {
+      const all = sorted();
+      await writeJson(resultsPath, {
+        name: options.name,
+        axes: axisKeys,
+        planned: total,
+        runs: all,
+      });
+      await writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(all, axisKeys));
+      const figures =
+        options.figures === false
+          ? []
+          : await drawFigures(outDir, all, finished, options.axes, repeated);
+      await writeFileAtomic(
+        join(outDir, 'report.md'),
+        sweepReportMarkdown({
+          title: `Sweep: ${options.name}`,
+          intro: options.intro ?? [],
+          fixed: options.fixed ?? {},
+          axisKeys,
+          records: all,
+          planned: total,
+          figures,
+        }),
+      );
+    });
+    return writing;
+  };
+
+  if (pending.length === 0) {
+    await persist(null);
+    return { outDir, records: sorted(), resumed: previous.length };
+  }
+
+  const queue = [...pending];
+  let started = previous.length;
+  const runOne = (worker: ChildProcess, run: PlannedRun): Promise<RunRecord> =>
+    new Promise((resolveRun) => {
+      const dir = join(outDir, 'runs', run.id);
+      const task: RunTask = {
+        type: 'run',
+        run,
+        spec: options.specs.get(run.id)!,
+        dir,
+        ...(options.backend !== undefined ? { backend: options.backend } : {}),
+        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+        ...(options.trainSamples !== undefined ? { trainSamples: options.trainSamples } : {}),
+        ...(options.testSamples !== undefined ? { testSamples: options.testSamples } : {}),
+      };
+      const spec = task.spec;
+      const onMessage = (m: WorkerMessage): void => {
+        if (m.type === 'epoch' && m.id === run.id && (options.verbose ?? 1) >= 1) {
+          const logs = Object.entries(m.logs)
+            .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+            .join(', ');
+          print(
+            `  ${run.id} epoch ${m.epoch + 1}/${spec.epochs}: ${logs} (${m.seconds.toFixed(1)} s)`,
+          );
+        } else if (m.type === 'done' && m.record.id === run.id) {
+          cleanup();
+          resolveRun(m.record);
+        }
+      };
+      const onExit = (code: number | null, signal: string | null): void => {
+        cleanup();
+        resolveRun({
+          id: run.id,
+          settingId: run.settingId,
+          setting: { ...run.setting },
+          repeat: run.repeat,
+          seed: run.seed,
+          spec,
+          status: 'failed',
+          error: `its worker process died (${signal ?? `exit code ${code}`})`,
+          testLoss: null,
+          testAccuracy: null,
+          bestValAccuracy: null,
+          bestValEpoch: null,
+          epochsRun: 0,
+          stoppedEarly: false,
+          trainSeconds: 0,
+          history: {},
+          backend: options.backend ?? 'unknown',
+          finishedAt: new Date().toISOString(),
+        });
+      };
+      const cleanup = (): void => {
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('exit', onExit);
+      // A run folder without a result is left over from an interrupted sweep: start it afresh.
+      void rm(dir, { recursive: true, force: true }).then(() => worker.send(task));
+    });
+
+  const spawnWorker = (): Promise<ChildProcess> =>
+    new Promise((resolveWorker, reject) => {
+      const child = fork(WORKER, [], {
+        env: { ...process.env, MNIST_LAB_NUM_THREADS: String(threads) },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      const onReady = (m: WorkerMessage): void => {
+        if (m.type !== 'ready') return;
+        child.off('exit', onEarlyExit);
+        child.off('message', onReady);
+        resolveWorker(child);
+      };
+      const onEarlyExit = (code: number | null): void =>
+        reject(
+          new Error(`a sweep worker failed to start (exit code ${code}); see its message above.`),
+        );
+      child.on('message', onReady);
+      child.once('exit', onEarlyExit);
+    });
+
+  const lane = async (): Promise<void> => {
+    let worker = await spawnWorker();
+    try {
+      for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
+        const n = ++started;
+        print(`[${n}/${total}] ${run.id}`);
+        const record = await runOne(worker, run);
+        records.set(record.id, record);
+        print(`[${n}/${total}] ${runLine(record, repeated)}`);
+        await persist(record);
+        if (worker.exitCode !== null || worker.signalCode !== null) worker = await spawnWorker();
+      }
+    } finally {
+      worker.disconnect();
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, lane));
+  await writing;
+  return { outDir, records: sorted(), resumed: previous.length };
+}
+
+const OVERLAY_KEYS = ['val_accuracy', 'val_loss', 'accuracy', 'loss'];
+
+/**
+ * Renders the finished run's curves and the overlays across all runs so far; returns every figure
+ * the report shows, overlays first.
+ */
+async function drawFigures(
+  outDir: string,
+  records: readonly RunRecord[],
+  finished: RunRecord | null,
+  axes: readonly GridAxis[],
+  repeated: boolean,
+): Promise<{ title: string; path: string }[]> {
+  const dir = join(outDir, 'figures');
+  await mkdir(dir, { recursive: true });
+  const curves = (r: RunRecord): RunCurves => {
+    const group = axes.map((a) => r.setting[a.key]).join(', ') || 'base';
+    return { label: repeated ? `${group} (seed ${r.seed})` : group, group, history: r.history };
+  };
+  const withEpochs = records.filter((r) => (r.history['loss']?.length ?? 0) > 0);
+  const todo = finished ? [finished] : withEpochs;
+  for (const r of todo) {
+    if ((r.history['loss']?.length ?? 0) === 0) continue;
+    await writeChart(runCurvesSpec(curves(r), { title: `Run ${r.id}` }), join(dir, `run-${r.id}`));
+  }
+  const figures: { title: string; path: string }[] = [];
+  const rel = (p: string): string => relative(outDir, p).split('\\').join('/');
+  for (const key of OVERLAY_KEYS) {
+    if (!withEpochs.some((r) => key in r.history)) continue;
+    const base = join(dir, key);
+    await writeChart(
+      overlaySpec(withEpochs.map(curves), key, {
+        groupTitle: axes.map((a) => a.key).join(', ') || 'run',
+      }),
+      base,
+    );
+    figures.push({ title: `${metricTitle(key)}, all runs`, path: rel(`${base}.png`) });
+  }
+  for (const r of withEpochs) {
+    figures.push({
+      title: `Run ${r.id}: loss and accuracy`,
+      path: rel(join(dir, `run-${r.id}.png`)),
+    });
+  }
+  return figures;
+}

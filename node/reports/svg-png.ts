@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+
+const require = createRequire(import.meta.url);
+
+/** The DejaVu Sans files shipped by the `dejavu-fonts-ttf` package: the same glyphs on every machine. */
+function fontFiles(): string[] {
+  const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  return [
+    'DejaVuSans.ttf',
+    'DejaVuSans-Bold.ttf',
+    'DejaVuSans-Oblique.ttf',
+    'DejaVuSansMono.ttf',
+  ].map((f) => join(dir, f));
+}
+
+export interface SvgToPngOptions {
+  /** Pixels per SVG unit (default 2, for sharp text on high-density screens). */
+  scale?: number;
+  /** Fill behind a transparent SVG (default white). */
+  background?: string;
+}
+
+/**
+ * Rasterises an SVG to PNG with resvg. Fonts come from the bundled DejaVu files only, never the
+ * system, so a figure looks the same on a bare CI machine as on a desktop; any font family the SVG
+ * names falls back to DejaVu Sans.
+ */
+export function svgToPng(svg: string, options: SvgToPngOptions = {}): Buffer {
+  const resvg = new Resvg(svg, {
+    background: options.background ?? 'white',
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    font: {
+      fontFiles: fontFiles(),
+      loadSystemFonts: false,
+      defaultFontFamily: 'DejaVu Sans',
+      sansSerifFamily: 'DejaVu Sans',
+      serifFamily: 'DejaVu Sans',
+      monospaceFamily: 'DejaVu Sans Mono',
+    },
+  });
+  return resvg.render().asPng();
+}
