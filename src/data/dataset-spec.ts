@@ -13,6 +13,8 @@ export interface DatasetSpec {
   id: 'mnist' | 'fashion-mnist';
   title: string;
   classNames: readonly string[];
+  /** Image rows and columns (grey levels, one channel). */
+  imageShape: readonly [number, number];
   files: {
     trainImages: IdxFileSpec;
     trainLabels: IdxFileSpec;
@@ -30,6 +32,7 @@ export const MNIST: DatasetSpec = {
   id: 'mnist',
   title: 'MNIST handwritten digits',
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  imageShape: [28, 28],
   files: {
     trainImages: {
       name: 'train-images-idx3-ubyte',
@@ -75,6 +78,7 @@ export const FASHION_MNIST: DatasetSpec = {
     'Bag',
     'Ankle boot',
   ],
+  imageShape: [28, 28],
   files: {
     trainImages: {
       name: 'train-images-idx3-ubyte',

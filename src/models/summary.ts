@@ -147,7 +147,8 @@ function rule(
   return `${left}${widths.map((w) => fill.repeat(w)).join(mid)}${right}`;
 }
 
-function formatOutputShape(shape: LayerShape | undefined): string {
+/** A layer's shape as summary() prints it: (None, 784), a list for several, '?' when unknown. */
+export function formatLayerShape(shape: LayerShape | undefined): string {
   if (shape === undefined) return '?';
   if (isShapeList(shape)) return `[${shape.map((s) => formatKerasShape(s)).join(', ')}]`;
   return formatKerasShape(shape);
@@ -194,7 +195,7 @@ export function summaryLines(
     const params = row.layer.built ? formatCount(row.layer.countParams()) : '0 (unbuilt)';
     const cells = [
       `${row.layer.name} (${row.layer.className})`,
-      formatOutputShape(row.outputShape),
+      formatLayerShape(row.outputShape),
       params,
     ];
     if (!seq)

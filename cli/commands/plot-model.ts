@@ -1,0 +1,92 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { datasetSpec } from '../../src/data/dataset-spec.js';
+import { buildModel } from '../../src/experiments/build-model.js';
+import type { Model } from '../../src/models/model.js';
+import { loadModel } from '../../node/models/index.js';
+import { diagramFormat, writeModelDiagram } from '../../node/reports/model-diagram.js';
+import { oneOf } from '../parse.js';
+import { addTrainOptions, specFromFlags } from './train.js';
+
+type TrainFlags = Parameters<typeof specFromFlags>[0];
+
+interface PlotFlags extends TrainFlags {
+  run?: string;
+  out: string;
+  shapes: boolean;
+  rankdir: 'TB' | 'LR';
+}
+
+/** Flags that shape a model built from flags, meaningless next to --run. */
+const MODEL_FLAGS = ['model', 'hidden', 'activation', 'dropout', 'batchnorm', 'dataset'] as const;
+
+const PLOT_FLAGS = ['run', 'out', 'shapes', 'rankdir'];
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/** The model folder of a run folder (DIR/model/) or a model folder itself (DIR/model.json). */
+async function modelDir(run: string): Promise<string> {
+  const dir = resolve(run);
+  const info = await stat(dir).catch(() => undefined);
+  const expected =
+    'expected a run folder written by `mnist-lab train` (holding model/model.json) or a model folder (holding model.json)';
+  if (!info) throw new Error(`--run ${run}: no such folder; ${expected}.`);
+  if (!info.isDirectory()) throw new Error(`--run ${run}: not a folder; ${expected}.`);
+  if (await isFile(join(dir, 'model', 'model.json'))) return join(dir, 'model');
+  if (await isFile(join(dir, 'model.json'))) return dir;
+  throw new Error(`--run ${run}: neither model/model.json nor model.json is there; ${expected}.`);
+}
+
+function modelFromFlags(flags: PlotFlags): Model {
+  const spec = specFromFlags(flags);
+  const ds = datasetSpec(spec.dataset);
+  const classes = ds.classNames.length;
+  const [h, w] = ds.imageShape;
+  return buildModel(spec, spec.model === 'cnn' ? [h, w, 1] : [h * w], classes);
+}
+
+export function plotModelCommand(): Command {
+  const cmd = addTrainOptions(
+    new Command('plot-model').description(
+      "Draw a model's layers and shapes as a diagram (Keras's plot_model): the model the train flags describe (other train flags are accepted and ignored), or a saved run's",
+    ),
+  )
+    .option('--run <dir>', 'draw the model of a run folder (or a model folder) instead')
+    .option('--out <file>', 'the diagram, .png or .svg', 'model.png')
+    .option('--no-shapes', 'leave out the input and output shapes')
+    .option(
+      '--rankdir <dir>',
+      'TB top to bottom, LR left to right',
+      oneOf('--rankdir', ['TB', 'LR'] as const),
+      'TB',
+    );
+  // Training-only flags are accepted, so a train command line can be reused, but not listed.
+  for (const o of cmd.options) {
+    const key = o.attributeName();
+    if (!(MODEL_FLAGS as readonly string[]).includes(key) && !PLOT_FLAGS.includes(key)) {
+      o.hideHelp();
+    }
+  }
+  return cmd.action(async (flags: PlotFlags) => {
+    // Fail on a bad file name before any work.
+    diagramFormat(flags.out);
+    let model: Model;
+    if (flags.run !== undefined) {
+      const given = MODEL_FLAGS.filter((f) => cmd.getOptionValueSource(f) === 'cli');
+      if (given.length > 0) {
+        throw new Error(
+          `--run draws the saved model; drop ${given.map((f) => `--${f}`).join(', ')}.`,
+        );
+      }
+      model = await loadModel(await modelDir(flags.run), { compile: false });
+    } else {
+      model = modelFromFlags(flags);
+    }
+    const out = resolve(flags.out);
+    await writeModelDiagram(model, out, { showShapes: flags.shapes, rankdir: flags.rankdir });
+    console.log(out);
+  });
+}
