@@ -1,12 +1,16 @@
 import { Command } from 'commander';
 import '../node/index.js';
 import { dataCommand } from './commands/data.js';
+import { plotModelCommand } from './commands/plot-model.js';
+import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 
 const program = new Command('mnist-lab')
   .description('Train, compare and serve neural networks on MNIST and Fashion-MNIST')
   .addCommand(trainCommand())
-  .addCommand(dataCommand());
+  .addCommand(plotModelCommand())
+  .addCommand(dataCommand())
+  .addCommand(sweepCommand());
 
 for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');
 

@@ -344,7 +344,9 @@ async function drawFigures(
   const todo = finished ? [finished] : withEpochs;
   for (const r of todo) {
     if ((r.history['loss']?.length ?? 0) === 0) continue;
-    await writeChart(runCurvesSpec(curves(r), { title: `Run ${r.id}` }), join(dir, `run-${r.id}`));
+    const setting = axes.map((a) => `${a.key}=${r.setting[a.key]}`).join(', ') || r.id;
+    const title = repeated ? `${setting} (seed ${r.seed})` : setting;
+    await writeChart(runCurvesSpec(curves(r), { title }), join(dir, `run-${r.id}`));
   }
   const figures: { title: string; path: string }[] = [];
   const rel = (p: string): string => relative(outDir, p).split('\\').join('/');
