@@ -182,7 +182,19 @@ function killWhen(args: string[], line: RegExp): Promise<string> {
 
 test('a sweep killed half-way finishes with --resume without redoing finished runs', async () => {
   const out = join(await tempDir(), 'killed');
-  const args = ['sweep', '--grid', 'hidden=16,32,64', '--epochs', '2', '--out', out, ...SMALL];
+  // One worker, so runs finish in order.
+  const args = [
+    'sweep',
+    '--grid',
+    'hidden=16,32,64',
+    '--epochs',
+    '2',
+    '--jobs',
+    '1',
+    '--out',
+    out,
+    ...SMALL,
+  ];
   // The start line of run 2 is printed only after run 1's results are on disk.
   const before = await killWhen(args, /\[2\/3\] hidden-32/);
   assert.match(before, /\[1\/3\] hidden=16: test acc/);

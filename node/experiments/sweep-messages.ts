@@ -12,6 +12,14 @@ export interface RunTask {
   dataDir?: string;
   trainSamples?: number;
   testSamples?: number;
+  /** Native threads for this run (the sweep shares the cores among the runs in flight). */
+  threads?: number;
+}
+
+/** Sweep -> worker: change the thread count mid-run (a neighbour finished, its cores are free). */
+export interface ThreadsMessage {
+  type: 'threads';
+  threads: number;
 }
 
 /** Worker -> sweep. */

@@ -15,7 +15,7 @@ import {
 import { resultsCsv, sweepReportMarkdown } from '../../src/reports/sweep-report.js';
 import { writeFileAtomic, writeJson } from '../fs/write-atomic.js';
 import { writeChart } from '../reports/charts.js';
-import type { RunTask, WorkerMessage } from './sweep-messages.js';
+import type { RunTask, ThreadsMessage, WorkerMessage } from './sweep-messages.js';
 
 export interface SweepOptions {
   /** Preset name or 'grid': the report's title. */
@@ -31,7 +31,10 @@ export interface SweepOptions {
   fixed?: Readonly<Record<string, string>>;
   /** Worker processes training side by side (default 1). */
   jobs?: number;
-  /** Native threads per worker (default: the machine's cores / jobs). */
+  /**
+   * Native threads per worker. Default: the cores shared among the runs in flight, rebalanced
+   * when one finishes and leaves its cores idle.
+   */
   threadsPerJob?: number;
   /** Keep the finished runs of an interrupted sweep in outDir and train only the rest. */
   resume?: boolean;
@@ -127,7 +130,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const print = options.print ?? ((l: string) => console.log(l));
   const outDir = resolve(options.outDir);
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, options.runs.length || 1));
-  const threads = options.threadsPerJob ?? Math.max(1, Math.floor(availableParallelism() / jobs));
+  const cores = availableParallelism();
+  const threads = options.threadsPerJob ?? Math.max(1, Math.floor(cores / jobs));
   const axisKeys = options.axes.map((a) => a.key);
   const repeated = options.runs.some((r) => r.repeat > 0);
   const plan: SavedPlan = {
@@ -220,6 +224,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   const queue = [...pending];
   let started = previous.length;
+  const busy = new Set<ChildProcess>();
+  /** Threads per run: fixed by the caller, or the cores split among the runs in flight. */
+  const share = (): number =>
+    options.threadsPerJob ??
+    Math.max(1, Math.floor(cores / Math.max(1, Math.min(jobs, busy.size + queue.length))));
+  const rebalance = (): void => {
+    if (options.threadsPerJob !== undefined) return;
+    const m: ThreadsMessage = { type: 'threads', threads: share() };
+    for (const w of busy) if (w.connected) w.send(m);
+  };
   const runOne = (worker: ChildProcess, run: PlannedRun): Promise<RunRecord> =>
     new Promise((resolveRun) => {
       const dir = join(outDir, 'runs', run.id);
@@ -232,6 +246,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
         ...(options.trainSamples !== undefined ? { trainSamples: options.trainSamples } : {}),
         ...(options.testSamples !== undefined ? { testSamples: options.testSamples } : {}),
+        threads: share(),
       };
       const spec = task.spec;
       const onMessage = (m: WorkerMessage): void => {
@@ -306,7 +321,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
         const n = ++started;
         print(`[${n}/${total}] ${run.id}`);
+        busy.add(worker);
         const record = await runOne(worker, run);
+        busy.delete(worker);
+        // The last runs in flight take over the cores of lanes that ran out of work.
+        if (queue.length === 0) rebalance();
         records.set(record.id, record);
         print(`[${n}/${total}] ${runLine(record, repeated)}`);
         await persist(record);
