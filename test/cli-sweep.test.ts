@@ -238,7 +238,10 @@ test('a sweep killed half-way finishes with --resume without redoing finished ru
 
 test('bad sweep flags get a clear message and exit 1 before anything trains', async () => {
   const dir = await tempDir();
+  const noData = await tempDir();
   const cases: [string[], RegExp][] = [
+    // The data is checked once, before any worker starts.
+    [['--grid', 'hidden=8,16', '--data-dir', noData], /train-images-idx3-ubyte: not found/],
     [
       ['--grid', 'hiden=1,2'],
       /'hiden' is not a train flag a sweep can set; use one of: model, hidden, /,

@@ -15,6 +15,7 @@ import {
 import { resultsCsv, sweepReportMarkdown } from '../../src/reports/sweep-report.js';
 import { writeFileAtomic, writeJson } from '../fs/write-atomic.js';
 import { writeChart } from '../reports/charts.js';
+import { loadDataset } from '../data/load-dataset.js';
 import type { RunTask, ThreadsMessage, WorkerMessage } from './sweep-messages.js';
 
 export interface SweepOptions {
@@ -169,6 +170,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   } else if (options.resume && !(await exists(outDir))) {
     throw new Error(`--resume: ${outDir} does not exist; there is nothing to resume.`);
   }
+  // Load each dataset once here first: a missing or corrupt file stops the sweep with one clear
+  // error instead of failing every run, and a download happens once, not in every worker.
+  for (const name of new Set(options.runs.map((r) => options.specs.get(r.id)!.dataset))) {
+    await loadDataset(name, options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+  }
+
   await mkdir(join(outDir, 'runs'), { recursive: true });
   await writeJson(planPath, plan);
 

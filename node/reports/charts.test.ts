@@ -135,6 +135,17 @@ describe('renderChart', () => {
     assert.ok((await pixelsNear(png, '#4c78a8')) > 300);
   });
 
+  it('shows long legend titles and labels whole, never cut with an ellipsis', async () => {
+    const groups = ['sgd+momentum 0.9, 128', 'adam with a long description, 256'];
+    const runs = groups.map((g) => ({ label: g, group: g, history: run.history }));
+    const { svg } = await renderChart(
+      overlaySpec(runs, 'val_accuracy', { groupTitle: 'optimizer, batch-size' }),
+    );
+    const t = texts(svg);
+    for (const label of [...groups, 'optimizer, batch-size']) assert.ok(t.includes(label), label);
+    assert.ok(!t.some((s) => s.includes('…')), t.join(' | '));
+  });
+
   it('escapes labels with markup characters and still rasterises', async () => {
     const odd: RunCurves = { ...run, label: 'lr=1e-3 [a.b] & <x>' };
     const { svg, png } = await renderChart(runCurvesSpec(odd));

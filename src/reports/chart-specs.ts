@@ -274,7 +274,7 @@ export function overlaySpec(
         { field: 'value', type: 'quantitative', format: '.4~g' },
       ],
     },
-    config: { legend: { labelFontSize: 12, titleFontSize: 12 } },
+    config: { legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 0, titleLimit: 0 } },
   };
   return spec;
 }
