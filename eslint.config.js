@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'runs/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'runs/', 'sweeps/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
