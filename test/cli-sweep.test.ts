@@ -163,6 +163,44 @@ test('the lr-batch preset stops early and says at which epoch', async () => {
   assert.match(row!, new RegExp(`\\| +${x.bestValEpoch} \\|`));
 });
 
+test('a run whose loss turns NaN is reported as failed and the sweep goes on', async () => {
+  const out = join(await tempDir(), 'nan');
+  const r = await runCli(
+    [
+      'sweep',
+      '--grid',
+      'lr=1e30,0.01',
+      '--optimizer',
+      'sgd',
+      '--loss',
+      'mean_squared_error',
+      '--epochs',
+      '2',
+      '--jobs',
+      '1',
+      '--out',
+      out,
+      ...SMALL,
+    ],
+    env,
+  );
+  assert.equal(r.code, 1, 'a failed run makes the sweep exit non-zero');
+  assert.match(r.stdout, /\[1\/2\] lr=1e30: FAILED after 0 epochs: The loss became NaN/);
+  assert.match(r.stdout, /\[2\/2\] lr=0\.01: test acc/);
+  assert.match(r.stdout, /1 run failed; see the report/);
+  const { runs } = await results(out);
+  assert.deepEqual(
+    runs.map((x) => [x.id, x.status, x.testAccuracy === null]),
+    [
+      ['lr-1e30', 'failed', true],
+      ['lr-0.01', 'ok', false],
+    ],
+  );
+  const md = await readFile(join(out, 'report.md'), 'utf8');
+  assert.match(md, /\| 1e30 +\| +– \| +– \| .*\(failed\)/);
+  assert.match(md, /- run lr-1e30 failed: The loss became NaN/);
+});
+
 /** Starts a sweep and kills it (SIGKILL, no chance to tidy up) once `line` shows on stdout. */
 function killWhen(args: string[], line: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {

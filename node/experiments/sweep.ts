@@ -339,7 +339,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         if (worker.exitCode !== null || worker.signalCode !== null) worker = await spawnWorker();
       }
     } finally {
-      worker.disconnect();
+      if (worker.connected) worker.disconnect();
     }
   };
   await Promise.all(Array.from({ length: jobs }, lane));
