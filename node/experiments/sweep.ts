@@ -130,9 +130,6 @@ function runLine(r: RunRecord, repeated: boolean): string {
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const print = options.print ?? ((l: string) => console.log(l));
   const outDir = resolve(options.outDir);
-  const jobs = Math.max(1, Math.min(options.jobs ?? 1, options.runs.length || 1));
-  const cores = availableParallelism();
-  const threads = options.threadsPerJob ?? Math.max(1, Math.floor(cores / jobs));
   const axisKeys = options.axes.map((a) => a.key);
   const repeated = options.runs.some((r) => r.repeat > 0);
   const plan: SavedPlan = {
@@ -182,6 +179,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const order = new Map(options.runs.map((r, i) => [r.id, i]));
   const records = new Map(previous.map((r) => [r.id, r]));
   const pending = options.runs.filter((r) => !records.has(r.id));
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, pending.length || 1));
+  const cores = availableParallelism();
+  const threads = options.threadsPerJob ?? Math.max(1, Math.floor(cores / jobs));
   const total = options.runs.length;
   if (previous.length > 0) {
     print(`Resuming: ${previous.length} of ${total} runs already finished in ${outDir}.`);
@@ -302,12 +302,20 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       void rm(dir, { recursive: true, force: true }).then(() => worker.send(task));
     });
 
+  // Workers leave with the sweep (Ctrl-C, process.exit), mid-run: no orphan keeps a core busy.
+  const live = new Set<ChildProcess>();
+  const killAll = (): void => {
+    for (const child of live) child.kill();
+  };
+  process.on('exit', killAll);
   const spawnWorker = (): Promise<ChildProcess> =>
     new Promise((resolveWorker, reject) => {
       const child = fork(WORKER, [], {
         env: { ...process.env, MNIST_LAB_NUM_THREADS: String(threads) },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
+      live.add(child);
+      child.once('exit', () => live.delete(child));
       const onReady = (m: WorkerMessage): void => {
         if (m.type !== 'ready') return;
         child.off('exit', onEarlyExit);
@@ -342,8 +350,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       if (worker.connected) worker.disconnect();
     }
   };
-  await Promise.all(Array.from({ length: jobs }, lane));
-  await writing;
+  try {
+    await Promise.all(Array.from({ length: jobs }, lane));
+    await writing;
+  } finally {
+    process.off('exit', killAll);
+  }
   return { outDir, records: sorted(), resumed: previous.length };
 }
 
@@ -367,9 +379,10 @@ async function drawFigures(
     return { label: repeated ? `${group} (seed ${r.seed})` : group, group, history: r.history };
   };
   const withEpochs = records.filter((r) => (r.history['loss']?.length ?? 0) > 0);
-  const todo = finished ? [finished] : withEpochs;
-  for (const r of todo) {
-    if ((r.history['loss']?.length ?? 0) === 0) continue;
+  for (const r of withEpochs) {
+    // Each run's figure is drawn once: when it finishes, or on --resume if an interrupted sweep
+    // stopped before drawing it.
+    if (r !== finished && (await exists(join(dir, `run-${r.id}.png`)))) continue;
     const setting = axes.map((a) => `${a.key}=${r.setting[a.key]}`).join(', ') || r.id;
     const title = repeated ? `${setting} (seed ${r.seed})` : setting;
     await writeChart(runCurvesSpec(curves(r), { title }), join(dir, `run-${r.id}`));
