@@ -15,7 +15,7 @@ import { addTrainOptions, specFromFlags } from './train.js';
 
 /**
  * Default --jobs: one worker per core, up to this many. On 2 cores, two single-threaded workers
- * tie one two-threaded worker on MLP sweeps and beat it 1.36x on CNN sweeps (npm run
+ * tie one two-threaded worker on MLP sweeps and beat it 1.28-1.36x on CNN sweeps (npm run
  * bench:sweep); each worker holds its own copy of the data, so the default stays modest.
  */
 const MAX_DEFAULT_JOBS = 4;
