@@ -113,6 +113,19 @@ test('a grid with repeats on two workers writes the table, results, run folders 
     const svg = await readFile(join(out, 'figures', `${key}.svg`), 'utf8');
     assert.match(svg, /^<svg/);
   }
+  // One architecture diagram per distinct model, as plot-model draws it.
+  for (const [i, h] of [
+    [1, 32],
+    [2, 64],
+  ] as const) {
+    assert.match(
+      md,
+      new RegExp(`### The model for hidden=${h}\n\n!\\[[^\\]]+\\]\\(figures/model-${i}\\.png\\)`),
+    );
+    const svg = await readFile(join(out, 'figures', `model-${i}.svg`), 'utf8');
+    assert.match(svg, new RegExp(`\\(None, ${h}\\)`));
+    pngSize(await readFile(join(out, 'figures', `model-${i}.png`)));
+  }
   for (const x of runs) {
     assert.match(md, new RegExp(`\\(figures/run-${x.id}\\.png\\)`));
     pngSize(await readFile(join(out, 'figures', `run-${x.id}.png`)));

@@ -15,6 +15,9 @@ import {
 import { resultsCsv, sweepReportMarkdown } from '../../src/reports/sweep-report.js';
 import { writeFileAtomic, writeJson } from '../fs/write-atomic.js';
 import { writeChart } from '../reports/charts.js';
+import { renderModelDiagram } from '../reports/model-diagram.js';
+import { buildModel } from '../../src/experiments/build-model.js';
+import { datasetSpec } from '../../src/data/dataset-spec.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { RunTask, ThreadsMessage, WorkerMessage } from './sweep-messages.js';
 
@@ -190,6 +193,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     `Sweep '${options.name}': ${total} runs (${pending.length} to train), ${jobs} worker${jobs > 1 ? 's' : ''} x ${threads} thread${threads > 1 ? 's' : ''}, into ${outDir}`,
   );
 
+  const models =
+    options.figures === false
+      ? []
+      : await drawModels(outDir, options.runs, options.specs, options.axes);
+
   // Writes are serialised: two workers may finish at the same moment.
   let writing: Promise<void> = Promise.resolve();
   const sorted = (): RunRecord[] =>
@@ -204,9 +212,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         runs: all,
       });
       await writeFileAtomic(join(outDir, 'results.csv'), resultsCsv(all, axisKeys));
-      const figures =
+      const { overlays, perRun } =
         options.figures === false
-          ? []
+          ? { overlays: [], perRun: [] }
           : await drawFigures(outDir, all, finished, options.axes, repeated);
       await writeFileAtomic(
         join(outDir, 'report.md'),
@@ -217,7 +225,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
           axisKeys,
           records: all,
           planned: total,
-          figures,
+          figures: [...overlays, ...models, ...perRun],
         }),
       );
     });
@@ -361,9 +369,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
 const OVERLAY_KEYS = ['val_accuracy', 'val_loss', 'accuracy', 'loss'];
 
+/** A figure as the report links it: a title and the PNG's path relative to the report. */
+interface Figure {
+  title: string;
+  path: string;
+}
+
 /**
- * Renders the finished run's curves and the overlays across all runs so far; returns every figure
- * the report shows, overlays first.
+ * Renders the finished run's curves and the overlays across all runs so far; returns the figures
+ * the report shows.
  */
 async function drawFigures(
   outDir: string,
@@ -371,7 +385,7 @@ async function drawFigures(
   finished: RunRecord | null,
   axes: readonly GridAxis[],
   repeated: boolean,
-): Promise<{ title: string; path: string }[]> {
+): Promise<{ overlays: Figure[]; perRun: Figure[] }> {
   const dir = join(outDir, 'figures');
   await mkdir(dir, { recursive: true });
   const curves = (r: RunRecord): RunCurves => {
@@ -387,7 +401,7 @@ async function drawFigures(
     const title = repeated ? `${setting} (seed ${r.seed})` : setting;
     await writeChart(runCurvesSpec(curves(r), { title }), join(dir, `run-${r.id}`));
   }
-  const figures: { title: string; path: string }[] = [];
+  const overlays: Figure[] = [];
   const rel = (p: string): string => relative(outDir, p).split('\\').join('/');
   for (const key of OVERLAY_KEYS) {
     if (!withEpochs.some((r) => key in r.history)) continue;
@@ -398,12 +412,59 @@ async function drawFigures(
       }),
       base,
     );
-    figures.push({ title: `${metricTitle(key)}, all runs`, path: rel(`${base}.png`) });
+    overlays.push({ title: `${metricTitle(key)}, all runs`, path: rel(`${base}.png`) });
   }
-  for (const r of withEpochs) {
+  const perRun = withEpochs.map((r) => ({
+    title: `Run ${r.id}: loss and accuracy`,
+    path: rel(join(dir, `run-${r.id}.png`)),
+  }));
+  return { overlays, perRun };
+}
+
+/**
+ * The architecture of every distinct model in the sweep, as plot-model draws it (built from the
+ * first run that uses it; weights are never trained here).
+ */
+async function drawModels(
+  outDir: string,
+  runs: readonly PlannedRun[],
+  specs: ReadonlyMap<string, TrainSpec>,
+  axes: readonly GridAxis[],
+): Promise<Figure[]> {
+  const seen = new Map<string, PlannedRun>();
+  for (const run of runs) {
+    const s = specs.get(run.id)!;
+    const key = JSON.stringify([
+      s.model,
+      s.hidden,
+      s.activation,
+      s.dropout,
+      s.batchnorm,
+      s.dataset,
+    ]);
+    if (!seen.has(key)) seen.set(key, run);
+  }
+  const dir = join(outDir, 'figures');
+  await mkdir(dir, { recursive: true });
+  const figures: Figure[] = [];
+  let i = 0;
+  for (const run of seen.values()) {
+    const spec = specs.get(run.id)!;
+    const ds = datasetSpec(spec.dataset);
+    const [h, w] = ds.imageShape;
+    const model = buildModel(
+      spec,
+      spec.model === 'cnn' ? [h, w, 1] : [h * w],
+      ds.classNames.length,
+    );
+    const { svg, png } = await renderModelDiagram(model);
+    const base = seen.size === 1 ? 'model' : `model-${++i}`;
+    await writeFileAtomic(join(dir, `${base}.svg`), svg);
+    await writeFileAtomic(join(dir, `${base}.png`), png);
+    const setting = axes.map((a) => `${a.key}=${run.setting[a.key]}`).join(', ');
     figures.push({
-      title: `Run ${r.id}: loss and accuracy`,
-      path: rel(join(dir, `run-${r.id}.png`)),
+      title: seen.size === 1 ? 'The model' : `The model for ${setting}`,
+      path: `figures/${base}.png`,
     });
   }
   return figures;
