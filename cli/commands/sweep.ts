@@ -9,6 +9,7 @@ import {
   type SweepPreset,
 } from '../../src/experiments/sweep-presets.js';
 import { markdownTable } from '../../src/reports/markdown-table.js';
+import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
 import { oneOf, positiveInt } from '../parse.js';
 import { addTrainOptions, specFromFlags } from './train.js';
@@ -136,7 +137,13 @@ function fixedSettings(
       text = seeds.length > 1 ? seeds.join(', ') : String(v);
     } else if (flag === 'hidden')
       text = (v as number[]).length ? (v as number[]).join(', ') : 'none';
-    else if (v === undefined) text = flag === 'lr' ? "the optimizer's Keras default" : 'off';
+    else if (v === undefined && flag === 'lr') {
+      const lrs = new Set(specs.map((x) => getOptimizer(x.optimizer).learningRate));
+      text =
+        lrs.size === 1
+          ? `${[...lrs][0]} (${first.optimizer}'s Keras default)`
+          : "each optimizer's Keras default";
+    } else if (v === undefined) text = 'off';
     else text = String(v);
     if (flag === 'validation-split' && first.validationSplit > 0) {
       const n = flags.trainSamples ?? 60000;
