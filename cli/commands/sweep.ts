@@ -84,7 +84,7 @@ function listPresets(print: (l: string) => void): void {
 }
 
 interface SweepFlags {
-  grid: string[];
+  grid?: string[];
   repeats: number;
   jobs: number;
   out?: string;
@@ -171,8 +171,7 @@ export function sweepCommand(): Command {
     .option(
       '--grid <key=values>',
       'sweep a train flag: lr=0.01,0.001 (repeat for a cartesian product; separate with ; when values hold commas: "hidden=512;512,256")',
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
     )
     .option(
       '--repeats <n>',
@@ -182,7 +181,7 @@ export function sweepCommand(): Command {
     )
     .option(
       '--jobs <n>',
-      `worker processes training side by side (default: the cores, at most ${MAX_DEFAULT_JOBS}; see README)`,
+      `worker processes training side by side: one per core, at most ${MAX_DEFAULT_JOBS} (see README)`,
       positiveInt('--jobs'),
       Math.min(MAX_DEFAULT_JOBS, availableParallelism()),
     )
@@ -205,7 +204,7 @@ export function sweepCommand(): Command {
     }
     const preset: SweepPreset | undefined =
       presetName !== undefined ? getSweepPreset(presetName) : undefined;
-    const userAxes = flags.grid.map(parseGridArg);
+    const userAxes = (flags.grid ?? []).map(parseGridArg);
     if (!preset && userAxes.length === 0 && flags.repeats === 1) {
       throw new Error(
         'name a preset (see `mnist-lab sweep --list`) or give --grid KEY=V1,V2 (or --repeats N).',
