@@ -18,3 +18,8 @@ export {
 } from './data/load-dataset.js';
 export { downloadVerified, DownloadError, type DownloadOptions } from './data/download.js';
 export { userCacheDir } from './data/cache-dir.js';
+export { runSweep, type SweepOptions, type SweepResult } from './experiments/sweep.js';
+export { trainRun, type TrainRunOptions, type TrainRunResult } from './experiments/train-run.js';
+export { renderChart, writeChart } from './reports/charts.js';
+export { renderModelDiagram, writeModelDiagram } from './reports/model-diagram.js';
+export { svgToPng } from './reports/svg-png.js';

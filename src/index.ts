@@ -51,3 +51,20 @@ export {
   type DatasetSpec,
   type IdxFileSpec,
 } from './data/dataset-spec.js';
+
+// Experiments and reports: the notebooks' models, sweep plans and presets, charts and diagrams.
+export { defaultSpec, type ModelSpec, type TrainSpec } from './experiments/model-spec.js';
+export { buildModel } from './experiments/build-model.js';
+export {
+  parseGridArg,
+  planRuns,
+  meanStd,
+  type GridAxis,
+  type AxisValue,
+  type PlannedRun,
+} from './experiments/sweep-plan.js';
+export { SWEEP_PRESETS, getSweepPreset, type SweepPreset } from './experiments/sweep-presets.js';
+export { bestEpoch, type RunRecord } from './experiments/run-record.js';
+export { runCurvesSpec, overlaySpec, metricTitle, type RunCurves } from './reports/chart-specs.js';
+export { modelGraph, modelToDot, type ModelGraph } from './reports/model-graph.js';
+export { summarizeSettings, settingsTable, resultsCsv } from './reports/sweep-report.js';

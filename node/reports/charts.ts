@@ -1,7 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../fs/write-atomic.js';
 import { svgToPng, type SvgToPngOptions } from './svg-png.js';
@@ -15,6 +13,8 @@ export async function renderChart(
   spec: TopLevelSpec,
   options: SvgToPngOptions = {},
 ): Promise<{ svg: string; png: Buffer }> {
+  // Loaded on first use: Vega is large, and most commands never draw a chart.
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const withFont = { ...spec, config: { font: 'DejaVu Sans', ...spec.config } } as TopLevelSpec;
   const view = new vega.View(vega.parse(vl.compile(withFont).spec), { renderer: 'none' });
   try {

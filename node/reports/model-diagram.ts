@@ -2,7 +2,7 @@
 // system install) as SVG, rasterised to PNG with the bundled DejaVu fonts graphviz measured.
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import type { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { Model } from '../../src/models/model.js';
 import { modelToDot, type ModelDotOptions } from '../../src/reports/model-graph.js';
 import { writeFileAtomic } from '../fs/write-atomic.js';
@@ -17,7 +17,7 @@ let graphviz: Promise<Graphviz> | undefined;
 
 /** Lays out DOT text as SVG (the WebAssembly module loads once per process). */
 export async function dotToSvg(dot: string): Promise<string> {
-  graphviz ??= Graphviz.load();
+  graphviz ??= import('@hpcc-js/wasm-graphviz').then((m) => m.Graphviz.load());
   return (await graphviz).dot(dot);
 }
 

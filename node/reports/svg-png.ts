@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 
 const require = createRequire(import.meta.url);
+
+/** Loaded on first use (a native module most commands never need). */
+let resvg: typeof import('@resvg/resvg-js') | undefined;
 
 /** The DejaVu Sans files shipped by the `dejavu-fonts-ttf` package: the same glyphs on every machine. */
 function fontFiles(): string[] {
@@ -28,7 +30,8 @@ export interface SvgToPngOptions {
  * names falls back to DejaVu Sans.
  */
 export function svgToPng(svg: string, options: SvgToPngOptions = {}): Buffer {
-  const resvg = new Resvg(svg, {
+  resvg ??= require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  const renderer = new resvg.Resvg(svg, {
     background: options.background ?? 'white',
     fitTo: { mode: 'zoom', value: options.scale ?? 2 },
     font: {
@@ -40,5 +43,5 @@ export function svgToPng(svg: string, options: SvgToPngOptions = {}): Buffer {
       monospaceFamily: 'DejaVu Sans Mono',
     },
   });
-  return resvg.render().asPng();
+  return renderer.render().asPng();
 }
