@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { datasetSpec } from '../../src/data/dataset-spec.js';
-import { buildModel } from '../../src/experiments/build-model.js';
+import { buildModelForDataset } from '../../src/experiments/build-model.js';
 import type { Model } from '../../src/models/model.js';
 import { loadModel } from '../../node/models/index.js';
 import { diagramFormat, writeModelDiagram } from '../../node/reports/model-diagram.js';
@@ -41,11 +40,7 @@ async function modelDir(run: string): Promise<string> {
 }
 
 function modelFromFlags(flags: PlotFlags): Model {
-  const spec = specFromFlags(flags);
-  const ds = datasetSpec(spec.dataset);
-  const classes = ds.classNames.length;
-  const [h, w] = ds.imageShape;
-  return buildModel(spec, spec.model === 'cnn' ? [h, w, 1] : [h * w], classes);
+  return buildModelForDataset(specFromFlags(flags));
 }
 
 export function plotModelCommand(): Command {

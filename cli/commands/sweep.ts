@@ -11,6 +11,7 @@ import {
 import { markdownTable } from '../../src/reports/markdown-table.js';
 import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
+import { fileStamp } from '../../node/fs/file-stamp.js';
 import { oneOf, positiveInt } from '../parse.js';
 import { addTrainOptions, specFromFlags } from './train.js';
 
@@ -27,10 +28,6 @@ const NOT_SWEPT = new Set(['data-dir', 'train-samples', 'test-samples', 'backend
 /** An argument as a POSIX shell would need it quoted, for the report's command line. */
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
 }
 
 /** Parses train-flag values as the train command would, with its own error messages. */
@@ -235,16 +232,12 @@ export function sweepCommand(): Command {
     }
     const specs = new Map<string, TrainSpec>();
     for (const run of runs) {
-      const merged = { ...base };
-      for (const [key, value] of Object.entries(run.flags)) {
-        try {
+      try {
+        const merged = { ...base };
+        for (const [key, value] of Object.entries(run.flags)) {
           const [name, parsed] = parse(key, value);
           merged[name] = parsed;
-        } catch (e) {
-          throw new Error(`run ${run.id}: ${(e as Error).message}`);
         }
-      }
-      try {
         specs.set(run.id, specFromFlags(merged as unknown as Parameters<typeof specFromFlags>[0]));
       } catch (e) {
         throw new Error(`run ${run.id}: ${(e as Error).message}`);
@@ -252,7 +245,7 @@ export function sweepCommand(): Command {
     }
 
     const name = preset?.name ?? 'grid';
-    const outDir = flags.out ?? join('sweeps', `${name}-${stamp()}`);
+    const outDir = flags.out ?? join('sweeps', `${name}-${fileStamp()}`);
     const jobs = flags.jobs;
     const intro = [
       ...(preset ? [`${preset.description}.`, '', `Reproduces ${preset.source}.`, ''] : []),

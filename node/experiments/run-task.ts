@@ -1,5 +1,5 @@
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
-import { bestEpoch, type RunRecord } from '../../src/experiments/run-record.js';
+import { runRecord, type RunRecord } from '../../src/experiments/run-record.js';
 import { backendName, setBackend } from '../../src/kernels/registry.js';
 import type { RunTask } from './sweep-messages.js';
 import { trainRun } from './train-run.js';
@@ -31,24 +31,6 @@ export async function runTask(
   if (task.backend !== undefined) setBackend(task.backend);
   const forwarder = new EpochForwarder(onEpoch);
   const t0 = performance.now();
-  const base = {
-    id: task.run.id,
-    settingId: task.run.settingId,
-    setting: { ...task.run.setting },
-    repeat: task.run.repeat,
-    seed: task.run.seed,
-    spec: task.spec,
-    backend: backendName(),
-  };
-  const describe = (history: Record<string, number[]>) => {
-    const best = bestEpoch(history, 'val_accuracy');
-    return {
-      bestValAccuracy: best?.value ?? null,
-      bestValEpoch: best?.epoch ?? null,
-      epochsRun: history['loss']?.length ?? 0,
-      history,
-    };
-  };
   try {
     const result = await trainRun(task.spec, {
       outDir: task.dir,
@@ -59,29 +41,11 @@ export async function runTask(
       ...(task.trainSamples !== undefined ? { trainSamples: task.trainSamples } : {}),
       ...(task.testSamples !== undefined ? { testSamples: task.testSamples } : {}),
     });
-    const d = describe(result.history);
-    return {
-      ...base,
-      status: 'ok',
-      testLoss: result.test.loss,
-      testAccuracy: result.test.accuracy,
-      ...d,
-      stoppedEarly: d.epochsRun < task.spec.epochs,
-      trainSeconds: result.trainSeconds,
-      finishedAt: new Date().toISOString(),
-    };
+    return runRecord(task.run, task.spec, backendName(), result.history, result);
   } catch (e) {
-    const d = describe(forwarder.history);
-    return {
-      ...base,
-      status: 'failed',
+    return runRecord(task.run, task.spec, backendName(), forwarder.history, {
       error: (e as Error).message,
-      testLoss: null,
-      testAccuracy: null,
-      ...d,
-      stoppedEarly: false,
       trainSeconds: (performance.now() - t0) / 1000,
-      finishedAt: new Date().toISOString(),
-    };
+    });
   }
 }

@@ -4,20 +4,19 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrainSpec } from '../../src/experiments/model-spec.js';
-import type { RunRecord } from '../../src/experiments/run-record.js';
-import type { GridAxis, PlannedRun } from '../../src/experiments/sweep-plan.js';
+import { runRecord, type RunRecord } from '../../src/experiments/run-record.js';
+import { settingLabel, type GridAxis, type PlannedRun } from '../../src/experiments/sweep-plan.js';
 import {
   metricTitle,
   overlaySpec,
   runCurvesSpec,
   type RunCurves,
 } from '../../src/reports/chart-specs.js';
-import { resultsCsv, sweepReportMarkdown } from '../../src/reports/sweep-report.js';
+import { resultsCsv, sweepReportMarkdown, type Figure } from '../../src/reports/sweep-report.js';
 import { writeFileAtomic, writeJson } from '../fs/write-atomic.js';
 import { writeChart } from '../reports/charts.js';
 import { renderModelDiagram } from '../reports/model-diagram.js';
-import { buildModel } from '../../src/experiments/build-model.js';
-import { datasetSpec } from '../../src/data/dataset-spec.js';
+import { buildModelForDataset } from '../../src/experiments/build-model.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { RunTask, ThreadsMessage, WorkerMessage } from './sweep-messages.js';
 
@@ -109,9 +108,7 @@ function samePlan(a: SavedPlan, b: SavedPlan): string | null {
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)}%`);
 
 function runLine(r: RunRecord, repeated: boolean): string {
-  const label = Object.entries(r.setting)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
+  const label = settingLabel(r.setting, ' ');
   const name = `${label || r.id}${repeated ? ` seed ${r.seed}` : ''}`;
   if (r.status === 'failed') return `${name}: FAILED after ${r.epochsRun} epochs: ${r.error ?? ''}`;
   const best =
@@ -194,9 +191,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   );
 
   const models =
-    options.figures === false
-      ? []
-      : await drawModels(outDir, options.runs, options.specs, options.axes);
+    options.figures === false ? [] : await drawModels(outDir, options.runs, options.specs);
 
   // Writes are serialised: two workers may finish at the same moment.
   let writing: Promise<void> = Promise.resolve();
@@ -279,26 +274,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       };
       const onExit = (code: number | null, signal: string | null): void => {
         cleanup();
-        resolveRun({
-          id: run.id,
-          settingId: run.settingId,
-          setting: { ...run.setting },
-          repeat: run.repeat,
-          seed: run.seed,
-          spec,
-          status: 'failed',
-          error: `its worker process died (${signal ?? `exit code ${code}`})`,
-          testLoss: null,
-          testAccuracy: null,
-          bestValAccuracy: null,
-          bestValEpoch: null,
-          epochsRun: 0,
-          stoppedEarly: false,
-          trainSeconds: 0,
-          history: {},
-          backend: options.backend ?? 'unknown',
-          finishedAt: new Date().toISOString(),
-        });
+        resolveRun(
+          runRecord(
+            run,
+            spec,
+            options.backend ?? 'unknown',
+            {},
+            {
+              error: `its worker process died (${signal ?? `exit code ${code}`})`,
+              trainSeconds: 0,
+            },
+          ),
+        );
       };
       const cleanup = (): void => {
         worker.off('message', onMessage);
@@ -369,12 +356,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
 const OVERLAY_KEYS = ['val_accuracy', 'val_loss', 'accuracy', 'loss'];
 
-/** A figure as the report links it: a title and the PNG's path relative to the report. */
-interface Figure {
-  title: string;
-  path: string;
-}
-
 /**
  * Renders the finished run's curves and the overlays across all runs so far; returns the figures
  * the report shows.
@@ -397,7 +378,7 @@ async function drawFigures(
     // Each run's figure is drawn once: when it finishes, or on --resume if an interrupted sweep
     // stopped before drawing it.
     if (r !== finished && (await exists(join(dir, `run-${r.id}.png`)))) continue;
-    const setting = axes.map((a) => `${a.key}=${r.setting[a.key]}`).join(', ') || r.id;
+    const setting = settingLabel(r.setting) || r.id;
     const title = repeated ? `${setting} (seed ${r.seed})` : setting;
     await writeChart(runCurvesSpec(curves(r), { title }), join(dir, `run-${r.id}`));
   }
@@ -429,7 +410,6 @@ async function drawModels(
   outDir: string,
   runs: readonly PlannedRun[],
   specs: ReadonlyMap<string, TrainSpec>,
-  axes: readonly GridAxis[],
 ): Promise<Figure[]> {
   const seen = new Map<string, PlannedRun>();
   for (const run of runs) {
@@ -449,19 +429,13 @@ async function drawModels(
   const figures: Figure[] = [];
   let i = 0;
   for (const run of seen.values()) {
-    const spec = specs.get(run.id)!;
-    const ds = datasetSpec(spec.dataset);
-    const [h, w] = ds.imageShape;
-    const model = buildModel(
-      spec,
-      spec.model === 'cnn' ? [h, w, 1] : [h * w],
-      ds.classNames.length,
-    );
+    const model = buildModelForDataset(specs.get(run.id)!);
+
     const { svg, png } = await renderModelDiagram(model);
     const base = seen.size === 1 ? 'model' : `model-${++i}`;
     await writeFileAtomic(join(dir, `${base}.svg`), svg);
     await writeFileAtomic(join(dir, `${base}.png`), png);
-    const setting = axes.map((a) => `${a.key}=${run.setting[a.key]}`).join(', ');
+    const setting = settingLabel(run.setting);
     figures.push({
       title: seen.size === 1 ? 'The model' : `The model for ${setting}`,
       path: `figures/${base}.png`,

@@ -12,6 +12,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { loadDataset, type LoadOptions } from '../data/load-dataset.js';
 import { saveModel } from '../models/save-model.js';
 import { writeJson } from '../fs/write-atomic.js';
+import { fileStamp } from '../fs/file-stamp.js';
 
 export interface TrainRunOptions {
   /** The run folder (default ./runs/<id>). */
@@ -58,8 +59,7 @@ class EpochRecorder extends Callback {
 }
 
 function runId(spec: TrainSpec): string {
-  const t = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
-  return `${t}-${spec.model}-${spec.dataset}`;
+  return `${fileStamp()}-${spec.model}-${spec.dataset}`;
 }
 
 /** Images [n, h, w] uint8 -> float32 [n, h*w] (MLP) or [n, h, w, 1] (CNN), in [0, 1]. */

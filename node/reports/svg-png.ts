@@ -7,14 +7,16 @@ const require = createRequire(import.meta.url);
 let resvg: typeof import('@resvg/resvg-js') | undefined;
 
 /** The DejaVu Sans files shipped by the `dejavu-fonts-ttf` package: the same glyphs on every machine. */
+let fonts: string[] | undefined;
 function fontFiles(): string[] {
+  if (fonts) return fonts;
   const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  return [
+  return (fonts = [
     'DejaVuSans.ttf',
     'DejaVuSans-Bold.ttf',
     'DejaVuSans-Oblique.ttf',
     'DejaVuSansMono.ttf',
-  ].map((f) => join(dir, f));
+  ].map((f) => join(dir, f)));
 }
 
 export interface SvgToPngOptions {

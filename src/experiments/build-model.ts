@@ -1,6 +1,7 @@
 import { layers } from '../layers/index.js';
 import { sequential, type Sequential } from '../models/index.js';
-import type { ModelSpec } from './model-spec.js';
+import { datasetSpec } from '../data/dataset-spec.js';
+import type { ModelSpec, TrainSpec } from './model-spec.js';
 
 /**
  * Builds the notebooks' models from a spec.
@@ -39,4 +40,11 @@ export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: nu
     layers.dense({ units: numClasses, activation: 'softmax', ...(bare ? { inputShape } : {}) }),
   );
   return model;
+}
+
+/** The spec's model for its dataset's images and classes, without loading any data. */
+export function buildModelForDataset(spec: ModelSpec & Pick<TrainSpec, 'dataset'>): Sequential {
+  const ds = datasetSpec(spec.dataset);
+  const [h, w] = ds.imageShape;
+  return buildModel(spec, spec.model === 'cnn' ? [h, w, 1] : [h * w], ds.classNames.length);
 }

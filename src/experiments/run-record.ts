@@ -1,4 +1,5 @@
 import type { TrainSpec } from './model-spec.js';
+import type { PlannedRun } from './sweep-plan.js';
 
 /** What a sweep keeps of one finished (or failed) run: results.json holds one per run. */
 export interface RunRecord {
@@ -42,4 +43,43 @@ export function bestEpoch(
     if (best < 0 || (mode === 'max' ? v > values[best]! : v < values[best]!)) best = i;
   });
   return best < 0 ? null : { value: values[best]!, epoch: best + 1 };
+}
+
+/** How a run ended: tested, or failed (a NaN loss, a dead worker) with the reason. */
+export type RunOutcome =
+  | { test: { loss: number; accuracy: number }; trainSeconds: number }
+  | { error: string; trainSeconds: number };
+
+/** The record of a planned run, from the epochs it finished and how it ended. */
+export function runRecord(
+  run: PlannedRun,
+  spec: TrainSpec,
+  backend: string,
+  history: Record<string, number[]>,
+  outcome: RunOutcome,
+): RunRecord {
+  const best = bestEpoch(history, 'val_accuracy');
+  const epochsRun = history['loss']?.length ?? 0;
+  const ok = 'test' in outcome;
+  return {
+    id: run.id,
+    settingId: run.settingId,
+    setting: { ...run.setting },
+    repeat: run.repeat,
+    seed: run.seed,
+    spec,
+    status: ok ? 'ok' : 'failed',
+    ...(ok ? {} : { error: outcome.error }),
+    testLoss: ok ? outcome.test.loss : null,
+    testAccuracy: ok ? outcome.test.accuracy : null,
+    bestValAccuracy: best?.value ?? null,
+    bestValEpoch: best?.epoch ?? null,
+    epochsRun,
+    // Only EarlyStopping ends a successful run before its last epoch.
+    stoppedEarly: ok && epochsRun < spec.epochs,
+    trainSeconds: outcome.trainSeconds,
+    history,
+    backend,
+    finishedAt: new Date().toISOString(),
+  };
 }

@@ -30,6 +30,11 @@ export interface PlannedRun {
   seed: number;
 }
 
+/** An axis whose values each set the one flag `key` to the value itself. */
+export function gridAxis(key: string, values: readonly string[]): GridAxis {
+  return { key, values: values.map((v) => ({ label: v, flags: { [key]: v } })) };
+}
+
 /**
  * Parses `--grid key=v1,v2,...`. Values that themselves hold commas (hidden sizes such as
  * `512,256`) are separated with ';' instead: `hidden=512;512,256;none`.
@@ -53,7 +58,7 @@ export function parseGridArg(arg: string): GridAxis {
     if (seen.has(v)) throw new Error(`--grid ${key} lists '${v}' twice.`);
     seen.add(v);
   }
-  return { key, values: values.map((v) => ({ label: v, flags: { [key]: v } })) };
+  return gridAxis(key, values);
 }
 
 /** Lower-case letters, digits, '.', '-' only, for folder names. */
@@ -122,6 +127,13 @@ export function planRuns(
     }
   }
   return runs;
+}
+
+/** A setting as `key=value` pairs in axis order, e.g. 'lr=0.01, batch-size=128'; '' without axes. */
+export function settingLabel(setting: Readonly<Record<string, string>>, separator = ', '): string {
+  return Object.entries(setting)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(separator);
 }
 
 /** Mean and sample standard deviation (n - 1; 0 for a single value). */

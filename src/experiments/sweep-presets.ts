@@ -1,4 +1,4 @@
-import type { AxisValue, GridAxis } from './sweep-plan.js';
+import { gridAxis, type GridAxis } from './sweep-plan.js';
 
 /** A named study from the seed notebooks: fixed train flags plus the axes it sweeps. */
 export interface SweepPreset {
@@ -14,11 +14,6 @@ export interface SweepPreset {
 
 /** The notebooks hold out the last 10,000 of the 60,000 training images: floor(60000 * 5/6). */
 const HOLD_OUT_10K = String(1 / 6);
-
-const values = (key: string, list: readonly string[]): GridAxis => ({
-  key,
-  values: list.map((v): AxisValue => ({ label: v, flags: { [key]: v } })),
-});
 
 const SEED_004 = {
   optimizer: 'rmsprop',
@@ -42,21 +37,21 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
     description: 'Dense(h) -> Dense(10) with h = 256, 512, 1024; RMSprop, 5 epochs',
     source: 'seed notebook 004 (256 / 512 / 1024 -> 97.62 / 97.78 / 97.63% test accuracy)',
     flags: SEED_004,
-    axes: [values('hidden', ['256', '512', '1024'])],
+    axes: [gridAxis('hidden', ['256', '512', '1024'])],
   },
   {
     name: 'learning-rate',
     description: 'RMSprop learning rate 0.01, 0.001, 0.0001 on 784-512-10, 5 epochs',
     source: 'seed notebook 004',
     flags: SEED_004,
-    axes: [values('lr', ['0.01', '0.001', '0.0001'])],
+    axes: [gridAxis('lr', ['0.01', '0.001', '0.0001'])],
   },
   {
     name: 'momentum',
     description: 'RMSprop momentum 0, 0.5, 0.9 on 784-512-10, 5 epochs',
     source: 'seed notebook 004',
     flags: SEED_004,
-    axes: [values('momentum', ['0', '0.5', '0.9'])],
+    axes: [gridAxis('momentum', ['0', '0.5', '0.9'])],
   },
   {
     name: 'lr-batch',
@@ -64,7 +59,7 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
       'learning rate x batch size on 512-256-10 with Dropout 0.5, RMSprop, EarlyStopping(val_loss, 10)',
     source: 'seed notebook 003',
     flags: SEED_003,
-    axes: [values('lr', ['0.01', '0.001', '0.0001']), values('batch-size', ['128', '256'])],
+    axes: [gridAxis('lr', ['0.01', '0.001', '0.0001']), gridAxis('batch-size', ['128', '256'])],
   },
   {
     name: 'depth',
@@ -72,12 +67,7 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
       'no hidden layer vs 784-512-10 vs 512-256-10 (Dropout 0.5), RMSprop, EarlyStopping(val_loss, 10)',
     source: 'seed notebook 003',
     flags: SEED_003,
-    axes: [
-      {
-        key: 'hidden',
-        values: ['none', '512', '512,256'].map((h) => ({ label: h, flags: { hidden: h } })),
-      },
-    ],
+    axes: [gridAxis('hidden', ['none', '512', '512,256'])],
   },
   {
     name: 'optimizers',
@@ -94,7 +84,7 @@ export const SWEEP_PRESETS: readonly SweepPreset[] = [
           { label: 'rmsprop', flags: { optimizer: 'rmsprop' } },
         ],
       },
-      values('batch-size', ['32', '128', '256']),
+      gridAxis('batch-size', ['32', '128', '256']),
     ],
   },
 ];

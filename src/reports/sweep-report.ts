@@ -127,6 +127,12 @@ export function resultsCsv(records: readonly RunRecord[], axisKeys: readonly str
   return toCsv(header, rows);
 }
 
+/** A figure as the report links it: a title and the PNG's path relative to the report. */
+export interface Figure {
+  title: string;
+  path: string;
+}
+
 export interface SweepReportInput {
   title: string;
   /** Lines under the title: what was swept, the notebook, the command. */
@@ -137,7 +143,7 @@ export interface SweepReportInput {
   records: readonly RunRecord[];
   planned: number;
   /** Figures, relative to the report: overlays first, then one per run. */
-  figures: readonly { title: string; path: string }[];
+  figures: readonly Figure[];
 }
 
 /** report.md: the table, then the figures. */
