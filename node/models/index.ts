@@ -8,10 +8,12 @@ export { loadModel, loadWeights, type LoadModelOptions } from './load-model.js';
 export { saveModel, saveWeights } from './save-model.js';
 export { ModelFormatError } from './model-format-error.js';
 export {
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  type ModelJson,
-  type WeightEntry,
-} from './model-format.js';
+  LAYERS_MODEL_FORMAT,
+  SHARD_BYTES,
+  type LayersModelJson,
+  type SaveOptions,
+  type WeightSpec,
+  type WeightsGroup,
+} from '../../src/models/layers-format.js';
 
-registerModelSaver({ save: saveModel, saveWeights, loadWeights });
+registerModelSaver({ save: saveModel, saveWeights, loadWeights: (m, dir) => loadWeights(m, dir) });

@@ -1,168 +1,286 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { crc32 } from '../../src/data/crc32.js';
 import { modelFromJSON, type Model } from '../../src/models/index.js';
-import { formatShape } from '../../src/tensor/shape.js';
-import { ModelFormatError } from './model-format-error.js';
 import {
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  MODEL_JSON,
-  decodeWeight,
-  type ModelJson,
-} from './model-format.js';
+  assignWeights,
+  checkModelJson,
+  decodeWeights,
+  modelFromArtifacts,
+  TopologyError,
+  type CheckedModelJson,
+  type ModelLimits,
+} from '../../src/models/layers-format.js';
+import { ModelFormatError } from './model-format-error.js';
+import { containedPath, readBounded, regularFileSize } from './safe-read.js';
 
-export interface LoadModelOptions {
+export interface LoadModelOptions extends ModelLimits {
   /** Compile with the saved optimizer, loss and metrics (default true, as Keras's load_model). */
   compile?: boolean;
 }
 
-/** Reads and checks model.json. */
-async function readModelJson(dir: string): Promise<{ json: ModelJson; file: string }> {
-  const file = join(dir, MODEL_JSON);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFormatError(
-      file,
-      code === 'ENOENT'
-        ? 'not found; is this a folder written by model.save()?'
-        : (e as Error).message,
+/** Largest model.json read (topologies of big models are a few MB). */
+const MAX_MODEL_JSON_BYTES = 32 * 1024 * 1024;
+
+/** Where a model lives: a local model.json, or one behind a URL. */
+type Source = { kind: 'file'; file: string; dir: string } | { kind: 'http'; url: URL };
+
+/**
+ * TF.js's io handler rules: a plain path or file:// in Node (a folder, or its model.json),
+ * http(s):// everywhere; indexeddb:// and localstorage:// are browser storage.
+ */
+export async function resolveSource(pathOrUrl: string, what: 'load' | 'save'): Promise<Source> {
+  if (typeof pathOrUrl !== 'string' || pathOrUrl.length === 0) {
+    throw new Error(
+      `${what === 'load' ? 'loadModel' : 'save'}(): expected a folder path or URL, got ${JSON.stringify(pathOrUrl)}.`,
     );
   }
-  let json: ModelJson;
-  try {
-    json = JSON.parse(text) as ModelJson;
-  } catch (e) {
-    throw new ModelFormatError(file, `not valid JSON (${(e as Error).message}).`);
-  }
-  if (json === null || typeof json !== 'object' || json.format !== MODEL_FORMAT) {
-    throw new ModelFormatError(file, `not an mnist-lab model (expected format '${MODEL_FORMAT}').`);
-  }
-  if (json.version !== MODEL_FORMAT_VERSION) {
-    throw new ModelFormatError(
-      file,
-      `format version ${String(json.version)} is not supported (this mnist-lab reads version ${MODEL_FORMAT_VERSION}).`,
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(pathOrUrl)?.[1]?.toLowerCase();
+  if (scheme === 'http' || scheme === 'https') return { kind: 'http', url: new URL(pathOrUrl) };
+  if (scheme === 'indexeddb' || scheme === 'localstorage') {
+    throw new Error(
+      `${pathOrUrl}: ${scheme}:// is browser storage, which Node does not have; use a folder path, file:// or http(s):// here.`,
     );
   }
-  if (!Array.isArray(json.weightsManifest) || typeof json.weightsFile !== 'string') {
-    throw new ModelFormatError(file, 'weightsManifest or weightsFile is missing.');
-  }
-  let expected = 0;
-  for (const [i, w] of json.weightsManifest.entries()) {
-    const size = Array.isArray(w.shape) ? w.shape.reduce((a, b) => a * b, 1) : NaN;
-    if (w.dtype !== 'float32' || w.offset !== expected || w.byteLength !== size * 4) {
-      throw new ModelFormatError(
-        file,
-        `weightsManifest entry ${i} ('${String(w.name)}') is inconsistent (dtype ${String(w.dtype)}, offset ${w.offset}, ${w.byteLength} bytes for shape ${JSON.stringify(w.shape)}).`,
-      );
-    }
-    expected += w.byteLength;
-  }
-  if (json.weightsByteLength !== expected) {
-    throw new ModelFormatError(
-      file,
-      `weightsByteLength ${json.weightsByteLength} does not match the manifest's ${expected} bytes.`,
+  if (scheme !== undefined && scheme !== 'file') {
+    throw new Error(
+      `${pathOrUrl}: '${scheme}://' is not a scheme mnist-lab can ${what} (folder paths, file://, http(s)://).`,
     );
   }
-  return { json, file };
+  const path = resolve(scheme === 'file' ? fileURLToPath(pathOrUrl) : pathOrUrl);
+  if (what === 'save') return { kind: 'file', file: join(path, 'model.json'), dir: path };
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) return { kind: 'file', file: join(path, 'model.json'), dir: path };
+  if (info || path.endsWith('.json')) return { kind: 'file', file: path, dir: dirname(path) };
+  return { kind: 'file', file: join(path, 'model.json'), dir: path };
 }
 
-/** Reads weights.bin and checks its size and CRC against model.json. */
-async function readWeights(dir: string, json: ModelJson): Promise<Uint8Array> {
-  const file = join(dir, json.weightsFile);
-  let bin: Uint8Array;
+function parseJson(bytes: Uint8Array, shown: string): unknown {
   try {
-    bin = new Uint8Array(await readFile(file));
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFormatError(file, code === 'ENOENT' ? 'not found.' : (e as Error).message);
+    throw new ModelFormatError(shown, `not valid JSON (${(e as Error).message}).`);
   }
-  if (bin.byteLength < json.weightsByteLength) {
-    throw new ModelFormatError(
-      file,
-      `truncated: model.json describes ${json.weightsByteLength} bytes of weights, the file has ${bin.byteLength}.`,
-    );
-  }
-  if (bin.byteLength > json.weightsByteLength) {
-    throw new ModelFormatError(
-      file,
-      `has ${bin.byteLength} bytes, more than the ${json.weightsByteLength} that model.json describes.`,
-    );
-  }
-  const crc = crc32(bin);
-  if (crc !== json.weightsCrc32 >>> 0) {
-    throw new ModelFormatError(
-      file,
-      `corrupt: CRC-32 is ${crc.toString(16).padStart(8, '0')}, model.json expects ${(json.weightsCrc32 >>> 0).toString(16).padStart(8, '0')}.`,
-    );
-  }
-  return bin;
 }
 
-/** Checks the saved weights fit the model one for one, then sets them. */
-function assignWeights(model: Model, json: ModelJson, bin: Uint8Array, file: string): void {
-  const weights = model.weights;
-  const manifest = json.weightsManifest;
-  if (weights.length !== manifest.length) {
-    throw new ModelFormatError(
-      file,
-      `holds ${manifest.length} weights, but model '${model.name}' has ${weights.length}` +
-        (model.built ? '.' : ' (it is not built: call it on data or build(inputShape) first).'),
-    );
+function check(json: unknown, shown: string, limits: ModelLimits): CheckedModelJson {
+  try {
+    return checkModelJson(json, limits);
+  } catch (e) {
+    if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
+    throw e;
   }
-  manifest.forEach((entry, i) => {
-    const w = weights[i]!;
-    if (entry.shape.length !== w.shape.length || entry.shape.some((d, j) => d !== w.shape[j])) {
+}
+
+/** model.json of a folder, checked; ENOENT says what a model folder holds. */
+async function readLocalJson(
+  src: { file: string; dir: string },
+  limits: ModelLimits,
+): Promise<CheckedModelJson> {
+  const size = await regularFileSize(src.file).catch((e: unknown) => {
+    if (e instanceof ModelFormatError && /not found/.test(e.message)) {
       throw new ModelFormatError(
-        file,
-        `weight ${i} '${entry.name}' has shape ${formatShape(entry.shape)}, but the model's weight ${i} '${w.name}' has shape ${formatShape(w.shape)}.`,
+        src.file,
+        'not found; is this a folder written by model.save() or TF.js?',
       );
     }
+    throw e;
   });
-  model.setWeights(manifest.map((entry) => decodeWeight(bin, entry)));
+  const bytes = await readBounded(src.file, src.file, {
+    max: Math.min(size, MAX_MODEL_JSON_BYTES),
+  });
+  return check(parseJson(bytes, src.file), src.file, limits);
 }
 
 /**
- * Loads a model written by `model.save(dir)`: rebuilds the topology, sets the weights and (by
- * default) compiles it with the saved training config. Predictions match the saved model's
- * bit for bit.
+ * The bytes of each manifest group: every file checked (inside the folder, regular, sizes
+ * adding up to what the manifest describes) before any is read.
  */
-export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<Model> {
-  const { json, file } = await readModelJson(dir);
-  if (!json.modelTopology) {
-    throw new ModelFormatError(
-      file,
-      'holds weights only (saved from a subclassed model): build the model in code and call model.loadWeights(dir).',
-    );
-  }
-  const bin = await readWeights(dir, json);
-  let model: Model;
-  try {
-    model = modelFromJSON(json.modelTopology);
-  } catch (e) {
-    throw new ModelFormatError(file, (e as Error).message);
-  }
-  assignWeights(model, json, bin, join(dir, json.weightsFile));
-  const tc = json.trainingConfig;
-  if (tc && options.compile !== false) {
-    try {
-      model.compile({ optimizer: tc.optimizer, loss: tc.loss, metrics: tc.metrics });
-    } catch (e) {
-      // Keras's load_model also warns and returns the model uncompiled.
-      console.warn(
-        `${file}: the model was loaded but not compiled (${(e as Error).message}); call compile() yourself.`,
+async function readLocalWeights(
+  dir: string,
+  file: string,
+  checked: CheckedModelJson,
+): Promise<Uint8Array[]> {
+  const plans = [];
+  let index = 0;
+  for (const [gi, g] of checked.groups.entries()) {
+    const files = [];
+    let total = 0;
+    for (const p of g.paths) {
+      const shown = join(dir, p);
+      const real = await containedPath(dir, p);
+      const size = await regularFileSize(real, shown);
+      files.push({ shown, real, size, crc: checked.crc32?.[index++] });
+      total += size;
+    }
+    if (total !== g.byteLength) {
+      throw new ModelFormatError(
+        files[0]?.shown ?? file,
+        `weightsManifest[${gi}] describes ${g.byteLength} bytes of weights, but its file${files.length > 1 ? 's hold' : ' holds'} ${total}${total < g.byteLength ? ' (truncated?)' : ''}.`,
       );
     }
+    plans.push(files);
   }
-  return model;
+  return Promise.all(
+    plans.map(async (files) => {
+      const parts = [];
+      for (const f of files) {
+        const bytes = await readBounded(f.real, f.shown, {
+          max: f.size,
+          expected: f.size,
+          what: 'its stat',
+        });
+        if (f.crc !== undefined) {
+          const c = crc32(bytes);
+          if (c !== f.crc) {
+            throw new ModelFormatError(
+              f.shown,
+              `corrupt: CRC-32 is ${c.toString(16).padStart(8, '0')}, model.json expects ${f.crc.toString(16).padStart(8, '0')}.`,
+            );
+          }
+        }
+        parts.push(bytes);
+      }
+      return concat(parts);
+    }),
+  );
 }
 
-/** Reads the weights of a saved model (or saveWeights folder) into `model`. */
-export async function loadWeights(model: Model, dir: string): Promise<void> {
-  const { json } = await readModelJson(dir);
-  const bin = await readWeights(dir, json);
-  assignWeights(model, json, bin, join(dir, json.weightsFile));
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.byteLength;
+  }
+  return out;
+}
+
+/** GETs `url`, refusing bodies over `max` bytes (by Content-Length and while streaming). */
+async function fetchBounded(url: URL, max: number, expected?: number): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url, { redirect: 'error' });
+  } catch (e) {
+    throw new ModelFormatError(url.href, `could not be fetched (${(e as Error).message}).`);
+  }
+  if (!res.ok) throw new ModelFormatError(url.href, `HTTP ${res.status} ${res.statusText}.`);
+  const length = Number(res.headers.get('content-length') ?? NaN);
+  if (
+    Number.isFinite(length) &&
+    (length > max || (expected !== undefined && length !== expected))
+  ) {
+    await res.body?.cancel();
+    throw new ModelFormatError(
+      url.href,
+      `is ${length} bytes, ${expected !== undefined ? `but the manifest describes ${expected}` : `more than the limit of ${max}`}.`,
+    );
+  }
+  const out = new Uint8Array(expected ?? Math.min(max, Number.isFinite(length) ? length : max));
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body ?? []) {
+    const c = chunk as Uint8Array;
+    total += c.byteLength;
+    if (total > max) throw new ModelFormatError(url.href, `is more than ${max} bytes.`);
+    if (expected !== undefined) out.set(c, total - c.byteLength);
+    else chunks.push(c);
+  }
+  if (expected !== undefined) {
+    if (total !== expected)
+      throw new ModelFormatError(
+        url.href,
+        `has ${total} bytes, but the manifest describes ${expected}.`,
+      );
+    return out;
+  }
+  return concat(chunks);
+}
+
+async function readHttp(
+  url: URL,
+  limits: ModelLimits,
+): Promise<{ checked: CheckedModelJson; groups: Uint8Array[] }> {
+  const checked = check(
+    parseJson(await fetchBounded(url, MAX_MODEL_JSON_BYTES), url.href),
+    url.href,
+    limits,
+  );
+  const base = new URL('.', url);
+  const groups = [];
+  for (const g of checked.groups) {
+    // Shards are split at whole bytes only; their sizes are known once each arrives.
+    const parts: Uint8Array[] = [];
+    let left = g.byteLength;
+    for (const p of g.paths) {
+      const shard = new URL(p, base);
+      if (shard.origin !== base.origin || !shard.pathname.startsWith(base.pathname)) {
+        throw new ModelFormatError(
+          url.href,
+          `weight file '${p}' is outside the model's folder ${base.href}.`,
+        );
+      }
+      const bytes = await fetchBounded(shard, left);
+      left -= bytes.byteLength;
+      parts.push(bytes);
+    }
+    if (left !== 0)
+      throw new ModelFormatError(
+        url.href,
+        `the weight files hold ${g.byteLength - left} bytes, the manifest describes ${g.byteLength}.`,
+      );
+    groups.push(concat(parts));
+  }
+  return { checked, groups };
+}
+
+/** Reads and checks a model from a folder, a model.json, file:// or http(s)://. */
+async function readModel(
+  pathOrUrl: string,
+  limits: ModelLimits,
+): Promise<{ checked: CheckedModelJson; groups: Uint8Array[]; shown: string }> {
+  const src = await resolveSource(pathOrUrl, 'load');
+  if (src.kind === 'http') return { ...(await readHttp(src.url, limits)), shown: src.url.href };
+  const checked = await readLocalJson(src, limits);
+  const groups = await readLocalWeights(src.dir, src.file, checked);
+  return { checked, groups, shown: src.file };
+}
+
+/**
+ * Loads a model saved by `model.save()`, by TF.js (`model.save('file://...')`, downloads,
+ * http), or converted from Keras by the tensorflowjs converter (`tfjs_layers_model`); also
+ * mnist-lab 0.1's version-1 folders. Weights are matched by name; everything in model.json is
+ * checked before anything is allocated. By default the model is compiled with its saved
+ * training config, and its optimizer state restored when it was saved.
+ */
+export async function loadModel(pathOrUrl: string, options: LoadModelOptions = {}): Promise<Model> {
+  const { checked, groups, shown } = await readModel(pathOrUrl, options);
+  try {
+    const { model, warning } = modelFromArtifacts(checked, groups, modelFromJSON, options);
+    if (warning) console.warn(`${shown}: ${warning}`);
+    return model;
+  } catch (e) {
+    if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
+    throw e;
+  }
+}
+
+/**
+ * Reads saved weights into `model`, by name; when the names differ (a model rebuilt in code
+ * gets fresh automatic names), by position, each with its shape checked.
+ */
+export async function loadWeights(
+  model: Model,
+  pathOrUrl: string,
+  options: ModelLimits = {},
+): Promise<void> {
+  const { checked, groups, shown } = await readModel(pathOrUrl, options);
+  try {
+    assignWeights(model, decodeWeights(checked, groups).model, { byPosition: true });
+  } catch (e) {
+    if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
+    throw e;
+  }
 }

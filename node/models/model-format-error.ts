@@ -1,4 +1,4 @@
-/** A saved model folder that cannot be read: the message names the file and what is wrong. */
+/** A saved model that cannot be read: the message names the file, the field and what is wrong. */
 export class ModelFormatError extends Error {
   constructor(
     readonly file: string,

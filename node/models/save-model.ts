@@ -1,16 +1,9 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from '../../src/data/crc32.js';
 import type { Model } from '../../src/models/index.js';
-import {
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  MODEL_JSON,
-  WEIGHTS_BIN,
-  encodeWeights,
-  type ModelJson,
-  type WeightEntry,
-} from './model-format.js';
+import { modelArtifacts, type SaveOptions } from '../../src/models/layers-format.js';
+import { resolveSource } from './load-model.js';
 
 /** Writes `data` to `path` via a temporary file and a rename, so readers never see half a file. */
 async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
@@ -38,43 +31,92 @@ function checkBuilt(model: Model, what: string): void {
   }
 }
 
+/** Weight files a previous save in `dir` wrote, to remove once the new model.json is in place. */
+async function previousWeightFiles(dir: string): Promise<string[]> {
+  try {
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    if (typeof json['weightsFile'] === 'string') return [json['weightsFile']];
+    const groups = Array.isArray(json['weightsManifest'])
+      ? (json['weightsManifest'] as { paths?: unknown }[])
+      : [];
+    return groups
+      .flatMap((g) => (Array.isArray(g.paths) ? g.paths : []))
+      .filter((p): p is string => typeof p === 'string');
+  } catch {
+    return [];
+  }
+}
+
 async function write(
   model: Model,
-  dir: string,
-  topology: ModelJson['modelTopology'],
+  target: string,
+  topology: ReturnType<Model['toJSON']> | null,
+  options: SaveOptions,
 ): Promise<void> {
-  const weights = model.weights;
-  const manifest: WeightEntry[] = [];
-  let offset = 0;
-  for (const w of weights) {
-    const byteLength = w.size * 4;
-    manifest.push({ name: w.name, shape: [...w.shape], dtype: 'float32', offset, byteLength });
-    offset += byteLength;
+  const { json, shards } = modelArtifacts(model, topology, crc32, options);
+  const src = await resolveSource(target, 'save');
+  if (src.kind === 'http') {
+    // As TF.js's http handler: one multipart POST with model.json and model.weights.bin.
+    const bytes = new Uint8Array(shards.reduce((n, s) => n + s.bytes.byteLength, 0));
+    let off = 0;
+    for (const s of shards) {
+      bytes.set(s.bytes, off);
+      off += s.bytes.byteLength;
+    }
+    const body = new FormData();
+    const manifest = [
+      { paths: ['./model.weights.bin'], weights: json.weightsManifest[0]!.weights },
+    ];
+    const posted = {
+      ...json,
+      weightsManifest: manifest,
+      mnistLab: { ...json.mnistLab, weightsCrc32: [crc32(bytes)] },
+    };
+    body.append(
+      'model.json',
+      new Blob([JSON.stringify(posted)], { type: 'application/json' }),
+      'model.json',
+    );
+    body.append(
+      'model.weights.bin',
+      new Blob([bytes], { type: 'application/octet-stream' }),
+      'model.weights.bin',
+    );
+    const res = await fetch(src.url, { method: 'POST', body });
+    if (!res.ok)
+      throw new Error(
+        `save(${src.url.href}): the server answered HTTP ${res.status} ${res.statusText}.`,
+      );
+    return;
   }
-  const bin = encodeWeights(weights.map((w) => w.data));
-  const json: ModelJson = {
-    format: MODEL_FORMAT,
-    version: MODEL_FORMAT_VERSION,
-    modelTopology: topology,
-    weightsManifest: manifest,
-    weightsFile: WEIGHTS_BIN,
-    weightsByteLength: bin.byteLength,
-    weightsCrc32: crc32(bin),
-    trainingConfig: model.trainingConfig,
-  };
+  const dir = src.dir;
   await mkdir(dir, { recursive: true });
-  // Weights first: model.json (renamed last) holds the CRC of the weights it belongs with.
-  await writeAtomic(join(dir, WEIGHTS_BIN), bin);
-  await writeAtomic(join(dir, MODEL_JSON), `${JSON.stringify(json, null, 2)}\n`);
+  const old = await previousWeightFiles(dir);
+  // Shards first: model.json (renamed last) holds the CRCs of the shards it belongs with.
+  for (const s of shards) await writeAtomic(join(dir, s.path), s.bytes);
+  await writeAtomic(join(dir, 'model.json'), `${JSON.stringify(json, null, 2)}\n`);
+  const kept = new Set(shards.map((s) => s.path));
+  for (const p of old) {
+    const name = p.replace(/^\.\//, '');
+    if (!kept.has(name) && /^[\w.-]+\.bin$/.test(name)) await rm(join(dir, name), { force: true });
+  }
 }
 
 /**
- * Saves topology, weights and training config to `dir` (model.json + weights.bin). Subclassed
+ * Saves topology, weights and training config in TF.js's Layers format: `dir/model.json` plus
+ * 4 MB weight shards (a folder path or file://; http(s):// POSTs as TF.js does). Subclassed
  * models have no serialisable topology: as in Keras, save their weights with saveWeights().
  */
-export async function saveModel(model: Model, dir: string): Promise<void> {
+export async function saveModel(
+  model: Model,
+  dir: string,
+  options: SaveOptions = {},
+): Promise<void> {
   checkBuilt(model, 'save()');
-  let topology: ModelJson['modelTopology'];
+  let topology;
   try {
     topology = model.toJSON();
   } catch (e) {
@@ -82,11 +124,11 @@ export async function saveModel(model: Model, dir: string): Promise<void> {
       cause: e,
     });
   }
-  await write(model, dir, topology);
+  await write(model, dir, topology, options);
 }
 
-/** Saves the weights only (model.json with a null topology, plus weights.bin). */
+/** Saves the weights only (model.json with a null topology, plus the shards). */
 export async function saveWeights(model: Model, dir: string): Promise<void> {
   checkBuilt(model, 'saveWeights()');
-  await write(model, dir, null);
+  await write(model, dir, null, {});
 }

@@ -73,6 +73,24 @@ interface WeightEntry {
 
 type AnyInputs = Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[];
 
+/** Bytes of weights layers may still create, while a saved model is being rebuilt. */
+let weightBudget: { remaining: number; what: string } | null = null;
+
+/**
+ * Runs `fn` with a cap on the bytes of weights that layers may create (4 per value), so a
+ * model rebuilt from an untrusted file cannot allocate more than its weight files hold. `what`
+ * names the limit in the error.
+ */
+export function withWeightBudget<T>(bytes: number, what: string, fn: () => T): T {
+  const outer = weightBudget;
+  weightBudget = { remaining: bytes, what };
+  try {
+    return fn();
+  } finally {
+    weightBudget = outer;
+  }
+}
+
 /**
  * The base of every layer (Keras 3's shape): `build(inputShape)` makes the weights with
  * `addWeight`, `call(inputs, { training })` computes the outputs, `computeOutputShape` says
@@ -284,6 +302,15 @@ export abstract class Layer {
       throw new Error(
         `Layer '${this.name}': weight '${name}' needs a fully known shape, got ${formatShape(shape)}.`,
       );
+    }
+    if (weightBudget) {
+      const bytes = sizeOf(shape) * 4;
+      if (bytes > weightBudget.remaining) {
+        throw new Error(
+          `layer '${this.name}' would create weight '${name}' of shape ${formatShape(shape)} (${bytes} bytes), more than ${weightBudget.what} (${weightBudget.remaining} bytes left).`,
+        );
+      }
+      weightBudget.remaining -= bytes;
     }
     const init = getInitializer(initializer);
     const value = init.apply(shape, this.dtype);

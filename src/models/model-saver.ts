@@ -1,3 +1,4 @@
+import type { SaveOptions } from './layers-format.js';
 import type { Model } from './model.js';
 
 /**
@@ -5,7 +6,7 @@ import type { Model } from './model.js';
  * (node/models) registers one on import, which is what makes `model.save(dir)` work.
  */
 export interface ModelSaver {
-  save(model: Model, dir: string): Promise<void>;
+  save(model: Model, dir: string, options?: SaveOptions): Promise<void>;
   saveWeights(model: Model, dir: string): Promise<void>;
   loadWeights(model: Model, dir: string): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { evaluateLoop, fitLoop, predictLoop, trainStep } from '../training/fit-l
 import type { CompiledModel, FitArgs, TrainingTarget } from '../training/types.js';
 import { resolveCompileArgs, type CompileArgs, type TrainingConfig } from './compile-args.js';
 import { FunctionalGraph, type GraphConfig } from './functional-graph.js';
+import type { SaveOptions } from './layers-format.js';
 import { requireModelSaver } from './model-saver.js';
 import { summaryLines, type PrintFn, type SummaryRow, type SummarySource } from './summary.js';
 
@@ -420,9 +421,12 @@ export class Model extends Layer implements TrainingTarget {
     return m;
   }
 
-  /** Writes topology, weights and training config to a folder (Node; see node/models). */
-  save(dir: string): Promise<void> {
-    return requireModelSaver('model.save()').save(this, dir);
+  /**
+   * Writes topology, weights and training config in TF.js's Layers format to a folder or URL
+   * (Node; see node/models). `includeOptimizer` keeps the optimizer's state too.
+   */
+  save(dir: string, options: SaveOptions = {}): Promise<void> {
+    return requireModelSaver('model.save()').save(this, dir, options);
   }
 
   /** Writes the weights only (works for subclassed models too). */

@@ -1,0 +1,187 @@
+// Both directions with real TF.js 4.22: our saves load in tf.loadLayersModel (over HTTP, as a
+// page would fetch them) and predict the same; TF.js saves load here, train on, and go back.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import '../src/kernels/index.js';
+import { buildModel } from '../src/experiments/build-model.js';
+import { input, layers } from '../src/layers/index.js';
+import { model as functional, type Model } from '../src/models/index.js';
+import { Random } from '../src/tensor/random.js';
+import { setSeed } from '../src/tensor/seed.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { loadModel } from '../node/models/index.js';
+import { saveTfjs, serveFolder, tf, tfjsPredict, tfl } from './helpers/tfjs.js';
+
+const root = await mkdtemp(join(tmpdir(), 'mnist-lab-tfjs-'));
+const server = await serveFolder(root);
+after(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+function uniform(n: number, seed: number): Float32Array {
+  const r = new Random(seed);
+  return Float32Array.from({ length: n }, () => r.uniform(0, 1));
+}
+
+function oneHot(n: number, k: number, seed: number): Float32Array {
+  const r = new Random(seed);
+  const y = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) y[i * k + Math.floor(r.uniform(0, k))] = 1;
+  return y;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+interface Case {
+  name: string;
+  shape: number[];
+  ours: () => Model;
+  theirs: () => tfl.LayersModel;
+}
+
+const cases: Case[] = [
+  {
+    name: 'Sequential MLP (784-512-10)',
+    shape: [784],
+    ours: () =>
+      buildModel(
+        { model: 'mlp', hidden: [512], activation: 'relu', dropout: 0, batchnorm: false },
+        [784],
+        10,
+      ),
+    theirs: () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }),
+          tfl.layers.dense({ units: 10, activation: 'softmax' }),
+        ],
+      }),
+  },
+  {
+    name: 'the seed CNN with BatchNormalization and Dropout',
+    shape: [28, 28, 1],
+    ours: () =>
+      buildModel(
+        { model: 'cnn', hidden: [64], activation: 'relu', dropout: 0.25, batchnorm: true },
+        [28, 28, 1],
+        10,
+      ),
+    theirs: () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.conv2d({
+            filters: 32,
+            kernelSize: 3,
+            activation: 'relu',
+            inputShape: [28, 28, 1],
+          }),
+          tfl.layers.maxPooling2d({ poolSize: 2 }),
+          tfl.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+          tfl.layers.maxPooling2d({ poolSize: 2 }),
+          tfl.layers.flatten(),
+          tfl.layers.dense({ units: 64 }),
+          tfl.layers.batchNormalization(),
+          tfl.layers.activation({ activation: 'relu' }),
+          tfl.layers.dropout({ rate: 0.25 }),
+          tfl.layers.dense({ units: 10, activation: 'softmax' }),
+        ],
+      }),
+  },
+  {
+    name: 'a functional model with two branches, Concatenate and Add',
+    shape: [784],
+    ours: () => {
+      const x = input({ shape: [784] });
+      const a = layers.dense({ units: 32, activation: 'relu' }).apply(x);
+      const b = layers.dense({ units: 32, activation: 'tanh' }).apply(x);
+      const joined = layers.concatenate().apply([layers.add().apply([a, b]), b]);
+      return functional({
+        inputs: x,
+        outputs: layers.dense({ units: 10, activation: 'softmax' }).apply(joined),
+      });
+    },
+    theirs: () => {
+      const x = tfl.input({ shape: [784] });
+      const a = tfl.layers.dense({ units: 32, activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
+      const b = tfl.layers.dense({ units: 32, activation: 'tanh' }).apply(x) as tfl.SymbolicTensor;
+      const sum = tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor;
+      const joined = tfl.layers.concatenate().apply([sum, b]) as tfl.SymbolicTensor;
+      const out = tfl.layers
+        .dense({ units: 10, activation: 'softmax' })
+        .apply(joined) as tfl.SymbolicTensor;
+      return tfl.model({ inputs: x, outputs: out });
+    },
+  },
+];
+
+const N = 16;
+
+for (const [i, c] of cases.entries()) {
+  const size = c.shape.reduce((a, b) => a * b, 1);
+  const x = uniform(N * size, 10 + i);
+  const y = oneHot(N, 10, 20 + i);
+
+  test(`mnist-lab -> TF.js: ${c.name}`, async () => {
+    setSeed(1 + i);
+    const m = c.ours();
+    m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+    await m.fit(new Tensor(x, [N, ...c.shape]), new Tensor(y, [N, 10]), {
+      epochs: 1,
+      batchSize: 8,
+      verbose: 0,
+    });
+    const dir = join(root, `ours-${i}`);
+    await m.save(dir);
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    assert.equal(json.format, 'layers-model');
+    assert.ok(Array.isArray(json.weightsManifest[0].paths));
+    assert.equal(typeof json.modelTopology.class_name, 'string');
+    const theirs = await tfl.loadLayersModel(`${server.url}ours-${i}/model.json`);
+    const expected = m.predict(new Tensor(x, [N, ...c.shape])).data;
+    const d = maxAbsDiff(tfjsPredict(theirs, x, [[N, ...c.shape]]), expected);
+    assert.ok(d <= 1e-6, `max abs difference ${d}`);
+    // TF.js compiled it from our trainingConfig.
+    assert.ok(theirs.optimizer, 'TF.js compiled the model');
+    theirs.dispose();
+  });
+
+  test(`TF.js -> mnist-lab, trains on, back to TF.js: ${c.name}`, async () => {
+    const theirs = c.theirs();
+    theirs.compile({
+      optimizer: tf.train.adam(0.001),
+      loss: 'categoricalCrossentropy',
+      metrics: ['accuracy'],
+    });
+    const xt = tf.tensor(x, [N, ...c.shape]);
+    const yt = tf.tensor(y, [N, 10]);
+    await theirs.fit(xt, yt, { epochs: 1, batchSize: 8, verbose: 0 });
+    const dir = join(root, `theirs-${i}`);
+    await saveTfjs(theirs, dir, true);
+    const ours = await loadModel(dir);
+    const xs = new Tensor(x, [N, ...c.shape]);
+    const d = maxAbsDiff(ours.predict(xs).data, tfjsPredict(theirs, x, [[N, ...c.shape]]));
+    assert.ok(d <= 1e-6, `max abs difference ${d}`);
+    assert.ok(ours.compiled, 'compiled from TF.js trainingConfig');
+    const before = ours.predict(xs).data.slice();
+    await ours.fit(xs, new Tensor(y, [N, 10]), { epochs: 2, batchSize: 8, verbose: 0 });
+    assert.ok(maxAbsDiff(ours.predict(xs).data, before) > 1e-4, 'training changed the model');
+    const back = join(root, `back-${i}`);
+    await ours.save(back);
+    const again = await tfl.loadLayersModel(`${server.url}back-${i}/model.json`);
+    const d2 = maxAbsDiff(tfjsPredict(again, x, [[N, ...c.shape]]), ours.predict(xs).data);
+    assert.ok(d2 <= 1e-6, `max abs difference after training ${d2}`);
+    assert.ok((await readdir(back)).includes('group1-shard1of1.bin'));
+    tf.dispose([xt, yt]);
+    theirs.dispose();
+    again.dispose();
+  });
+}
