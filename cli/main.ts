@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import '../node/index.js';
 import { dataCommand } from './commands/data.js';
+import { exportCommand } from './commands/export.js';
 import { plotModelCommand } from './commands/plot-model.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
@@ -10,7 +11,8 @@ const program = new Command('mnist-lab')
   .addCommand(trainCommand())
   .addCommand(plotModelCommand())
   .addCommand(dataCommand())
-  .addCommand(sweepCommand());
+  .addCommand(sweepCommand())
+  .addCommand(exportCommand());
 
 for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');
 

@@ -6,13 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import '../src/kernels/index.js';
-import { buildModel } from '../src/experiments/build-model.js';
-import { input, layers } from '../src/layers/index.js';
-import { model as functional, type Model } from '../src/models/index.js';
-import { Random } from '../src/tensor/random.js';
+import type { Model } from '../src/models/index.js';
 import { setSeed } from '../src/tensor/seed.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { loadModel } from '../node/models/index.js';
+import { INTEROP_MODELS, maxAbsDiff, oneHot, uniform } from './helpers/interop-models.js';
 import { saveTfjs, serveFolder, tf, tfjsPredict, tfl } from './helpers/tfjs.js';
 
 const root = await mkdtemp(join(tmpdir(), 'mnist-lab-tfjs-'));
@@ -22,25 +20,6 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function uniform(n: number, seed: number): Float32Array {
-  const r = new Random(seed);
-  return Float32Array.from({ length: n }, () => r.uniform(0, 1));
-}
-
-function oneHot(n: number, k: number, seed: number): Float32Array {
-  const r = new Random(seed);
-  const y = new Float32Array(n * k);
-  for (let i = 0; i < n; i++) y[i * k + Math.floor(r.uniform(0, k))] = 1;
-  return y;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
 interface Case {
   name: string;
   shape: number[];
@@ -48,16 +27,13 @@ interface Case {
   theirs: () => tfl.LayersModel;
 }
 
+const ours = (i: number): (() => Model) => INTEROP_MODELS[i]!.build;
+
 const cases: Case[] = [
   {
     name: 'Sequential MLP (784-512-10)',
     shape: [784],
-    ours: () =>
-      buildModel(
-        { model: 'mlp', hidden: [512], activation: 'relu', dropout: 0, batchnorm: false },
-        [784],
-        10,
-      ),
+    ours: ours(0),
     theirs: () =>
       tfl.sequential({
         layers: [
@@ -69,12 +45,7 @@ const cases: Case[] = [
   {
     name: 'the seed CNN with BatchNormalization and Dropout',
     shape: [28, 28, 1],
-    ours: () =>
-      buildModel(
-        { model: 'cnn', hidden: [64], activation: 'relu', dropout: 0.25, batchnorm: true },
-        [28, 28, 1],
-        10,
-      ),
+    ours: ours(1),
     theirs: () =>
       tfl.sequential({
         layers: [
@@ -99,16 +70,7 @@ const cases: Case[] = [
   {
     name: 'a functional model with two branches, Concatenate and Add',
     shape: [784],
-    ours: () => {
-      const x = input({ shape: [784] });
-      const a = layers.dense({ units: 32, activation: 'relu' }).apply(x);
-      const b = layers.dense({ units: 32, activation: 'tanh' }).apply(x);
-      const joined = layers.concatenate().apply([layers.add().apply([a, b]), b]);
-      return functional({
-        inputs: x,
-        outputs: layers.dense({ units: 10, activation: 'softmax' }).apply(joined),
-      });
-    },
+    ours: ours(2),
     theirs: () => {
       const x = tfl.input({ shape: [784] });
       const a = tfl.layers.dense({ units: 32, activation: 'relu' }).apply(x) as tfl.SymbolicTensor;

@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildModelForDataset } from '../../src/experiments/build-model.js';
 import type { Model } from '../../src/models/model.js';
 import { loadModel } from '../../node/models/index.js';
 import { diagramFormat, writeModelDiagram } from '../../node/reports/model-diagram.js';
 import { oneOf } from '../parse.js';
+import { modelDir } from '../run-model.js';
 import { addTrainOptions, specFromFlags } from './train.js';
 
 type TrainFlags = Parameters<typeof specFromFlags>[0];
@@ -21,23 +21,6 @@ interface PlotFlags extends TrainFlags {
 const MODEL_FLAGS = ['model', 'hidden', 'activation', 'dropout', 'batchnorm', 'dataset'] as const;
 
 const PLOT_FLAGS = ['run', 'out', 'shapes', 'rankdir'];
-
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
-/** The model folder of a run folder (DIR/model/) or a model folder itself (DIR/model.json). */
-async function modelDir(run: string): Promise<string> {
-  const dir = resolve(run);
-  const info = await stat(dir).catch(() => undefined);
-  const expected =
-    'expected a run folder written by `mnist-lab train` (holding model/model.json) or a model folder (holding model.json)';
-  if (!info) throw new Error(`--run ${run}: no such folder; ${expected}.`);
-  if (!info.isDirectory()) throw new Error(`--run ${run}: not a folder; ${expected}.`);
-  if (await isFile(join(dir, 'model', 'model.json'))) return join(dir, 'model');
-  if (await isFile(join(dir, 'model.json'))) return dir;
-  throw new Error(`--run ${run}: neither model/model.json nor model.json is there; ${expected}.`);
-}
 
 function modelFromFlags(flags: PlotFlags): Model {
   return buildModelForDataset(specFromFlags(flags));
