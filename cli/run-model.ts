@@ -1,8 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+// Anything by that name: the loader then says what is wrong with it (a FIFO, a device, ...).
+async function exists(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => undefined)) !== undefined;
 }
 
 /**
@@ -17,7 +18,7 @@ export async function modelDir(run: string): Promise<string> {
     'expected a run folder written by `mnist-lab train` (holding model/model.json) or a model folder (holding model.json)';
   if (!info) throw new Error(`--run ${run}: no such folder; ${expected}.`);
   if (!info.isDirectory()) throw new Error(`--run ${run}: not a folder; ${expected}.`);
-  if (await isFile(join(dir, 'model', 'model.json'))) return join(dir, 'model');
-  if (await isFile(join(dir, 'model.json'))) return dir;
+  if (await exists(join(dir, 'model', 'model.json'))) return join(dir, 'model');
+  if (await exists(join(dir, 'model.json'))) return dir;
   throw new Error(`--run ${run}: neither model/model.json nor model.json is there; ${expected}.`);
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -195,4 +195,98 @@ test('subclassed models: save() explains; saveWeights / loadWeights round-trip i
 test('saving an unbuilt model is a clear error', async () => {
   const m = sequential({ layers: [layers.dense({ units: 2 })] });
   await assert.rejects(m.save(freshDir()), /is not built yet/);
+});
+
+test('includeOptimizer: a loaded model continues fit exactly where the saved one was', async () => {
+  setSeed(3);
+  const make = (): Sequential =>
+    sequential({
+      layers: [
+        layers.dense({ units: 6, activation: 'relu', inputShape: [5] }),
+        layers.batchNormalization(),
+        layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+  const m = make();
+  m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+  const x = data([12, 5], 8);
+  const y = new Tensor(
+    Float32Array.from({ length: 36 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)),
+    [12, 3],
+  );
+  const args = { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 as const };
+  await m.fit(x, y, args);
+  const withState = freshDir();
+  const without = freshDir();
+  await m.save(withState, { includeOptimizer: true });
+  await m.save(without);
+  const json = JSON.parse(await readFile(join(withState, 'model.json'), 'utf8'));
+  const specs = json.weightsManifest[0].weights as {
+    name: string;
+    group?: string;
+    dtype: string;
+  }[];
+  assert.deepEqual(
+    specs
+      .filter((w) => w.group === 'optimizer')
+      .slice(0, 2)
+      .map((w) => [w.name, w.dtype]),
+    [
+      ['iter', 'int32'],
+      [`${m.weights[0]!.name}/m`, 'float32'],
+    ],
+  );
+  const resumed = await loadModel(withState);
+  const fresh = await loadModel(without);
+  await m.fit(x, y, args);
+  await resumed.fit(x, y, args);
+  await fresh.fit(x, y, args);
+  assert.deepEqual(bits(resumed.predict(x)), bits(m.predict(x)));
+  assert.equal(resumed.optimizer.iterations, m.optimizer.iterations);
+  assert.notDeepEqual(bits(fresh.predict(x)), bits(m.predict(x)), 'without the state, fit differs');
+});
+
+test('version-1 folders (mnist-lab 0.1) still load, read-only', async () => {
+  const m = cnn();
+  const weights = m.weights;
+  let offset = 0;
+  const manifest = weights.map((w) => {
+    const e = {
+      name: w.name,
+      shape: [...w.shape],
+      dtype: 'float32',
+      offset,
+      byteLength: w.size * 4,
+    };
+    offset += e.byteLength;
+    return e;
+  });
+  const bin = new Uint8Array(offset);
+  weights.forEach((w, i) =>
+    bin.set(new Uint8Array(Float32Array.from(w.data).buffer), manifest[i]!.offset),
+  );
+  const dir = freshDir();
+  await mkdir(dir);
+  await writeFile(join(dir, 'weights.bin'), bin);
+  const { crc32 } = await import('../../src/data/crc32.js');
+  await writeFile(
+    join(dir, 'model.json'),
+    JSON.stringify({
+      format: 'mnist-lab-model',
+      version: 1,
+      modelTopology: m.toJSON(),
+      weightsManifest: manifest,
+      weightsFile: 'weights.bin',
+      weightsByteLength: offset,
+      weightsCrc32: crc32(bin),
+      trainingConfig: null,
+    }),
+  );
+  const x = data([2, 8, 8, 1], 9);
+  const loaded = await loadModel(dir);
+  assert.deepEqual(bits(loaded.predict(x)), bits(m.predict(x)));
+  // Saving it again writes the TF.js format and drops the old weights file.
+  await loaded.save(dir);
+  assert.deepEqual((await readdir(dir)).sort(), ['group1-shard1of1.bin', 'model.json']);
+  assert.deepEqual(bits((await loadModel(dir)).predict(x)), bits(m.predict(x)));
 });

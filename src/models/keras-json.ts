@@ -184,7 +184,7 @@ function readLayerConfig(className: string, raw: unknown, field: string): Json {
       if (k === 'dtype') out[k] = readDtype(value, f);
       else if (/Initializer$/.test(k)) out[k] = readObject(value, f, 'initializer');
       else if (/Regularizer$/.test(k)) out[k] = readObject(value, f, 'regularizer');
-      else if (k === 'activation') out[k] = checkName(value, f);
+      else if (k === 'activation' || k === 'name') out[k] = checkName(value, f);
       else if (k === 'dataFormat') {
         if (value !== 'channels_last' && value !== 'channelsLast' && value !== null) {
           throw new TopologyError(f, `${short(value)} is not supported (channels_last only).`);
