@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import '../node/index.js';
 import { dataCommand } from './commands/data.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
+import { predictCommand } from './commands/predict.js';
 import { plotModelCommand } from './commands/plot-model.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
@@ -12,6 +14,8 @@ const program = new Command('mnist-lab')
   .addCommand(plotModelCommand())
   .addCommand(dataCommand())
   .addCommand(sweepCommand())
+  .addCommand(predictCommand())
+  .addCommand(evaluateCommand())
   .addCommand(exportCommand());
 
 for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');

@@ -38,10 +38,20 @@ test('mnist-lab train trains the seed MLP on a small real slice and writes the r
   assert.ok(acc > 85, `test accuracy ${acc}%`);
   assert.deepEqual((await readdir(out)).sort(), [
     'config.json',
+    'confusion-matrix.png',
+    'confusion-matrix.svg',
+    'evaluation.json',
     'history.json',
     'metrics.json',
+    'misclassified.png',
+    'misclassified.svg',
     'model',
+    'report.md',
   ]);
+  const evaluation = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
+  assert.equal(evaluation.samples, 1000);
+  assert.ok(Math.abs(100 * evaluation.accuracy - acc) < 0.01);
+  assert.match(await readFile(join(out, 'report.md'), 'utf8'), /\| 7 +\| +[\d.]+% \|/);
   const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
   assert.equal(config.optimizer, 'adam');
   assert.deepEqual(config.hidden, [512]);

@@ -12,6 +12,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { loadDataset, type LoadOptions } from '../data/load-dataset.js';
 import { saveModel } from '../models/save-model.js';
 import { writeJson } from '../fs/write-atomic.js';
+import { scoreModel, writeEvaluation } from '../reports/evaluation-report.js';
 import { fileStamp } from '../fs/file-stamp.js';
 
 export interface TrainRunOptions {
@@ -190,6 +191,18 @@ export async function trainRun(
     backend: result.backend,
   });
   await saveModel(model, join(dir, 'model'));
+  // The test set's per-class scores, confusion matrix and worst mistakes, beside the model.
+  const [, imgH, imgW] = ds.test.images.shape;
+  const testImages = {
+    data: ds.test.images.data.subarray(0, nTest * imgH * imgW),
+    shape: [nTest, imgH, imgW] as [number, number, number],
+  };
+  const evaluation = scoreModel(model, testImages, ds.test.labels.data, classes, {
+    dataset: spec.dataset,
+    split: 'test',
+    classNames: ds.spec.classNames,
+  });
+  await writeEvaluation(dir, evaluation, testImages, { heading: `Run ${id}` });
   print(`Run saved to ${dir}`);
   return result;
 }
