@@ -23,3 +23,5 @@ export { trainRun, type TrainRunOptions, type TrainRunResult } from './experimen
 export { renderChart, writeChart } from './reports/charts.js';
 export { renderModelDiagram, writeModelDiagram } from './reports/model-diagram.js';
 export { svgToPng } from './reports/svg-png.js';
+export { scoreModel, writeEvaluation, EVALUATION_FILES } from './reports/evaluation-report.js';
+export { readImage, ImageFileError } from './data/read-image.js';

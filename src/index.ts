@@ -51,6 +51,7 @@ export {
   type DatasetSpec,
   type IdxFileSpec,
 } from './data/dataset-spec.js';
+export { toMnistForm, type DigitImage, type MnistFormOptions } from './data/mnist-form.js';
 
 // Experiments and reports: the notebooks' models, sweep plans and presets, charts and diagrams.
 export { defaultSpec, type ModelSpec, type TrainSpec } from './experiments/model-spec.js';
@@ -68,3 +69,11 @@ export { bestEpoch, type RunRecord } from './experiments/run-record.js';
 export { runCurvesSpec, overlaySpec, metricTitle, type RunCurves } from './reports/chart-specs.js';
 export { modelGraph, modelToDot, type ModelGraph } from './reports/model-graph.js';
 export { summarizeSettings, settingsTable, resultsCsv } from './reports/sweep-report.js';
+export {
+  evaluateClassifier,
+  confusionMatrixSpec,
+  perClassTable,
+  topK,
+  type Evaluation,
+  type ClassScores,
+} from './reports/evaluation.js';

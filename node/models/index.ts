@@ -7,13 +7,6 @@ import { saveModel, saveWeights } from './save-model.js';
 export { loadModel, loadWeights, type LoadModelOptions } from './load-model.js';
 export { saveModel, saveWeights } from './save-model.js';
 export { ModelFormatError } from './model-format-error.js';
-export {
-  LAYERS_MODEL_FORMAT,
-  SHARD_BYTES,
-  type LayersModelJson,
-  type SaveOptions,
-  type WeightSpec,
-  type WeightsGroup,
-} from '../../src/models/layers-format.js';
+export { exportOnnx, toOnnx, ONNX_OPSET } from './onnx.js';
 
 registerModelSaver({ save: saveModel, saveWeights, loadWeights: (m, dir) => loadWeights(m, dir) });

@@ -12,6 +12,7 @@ import {
   type CheckedModelJson,
   type ModelLimits,
 } from '../../src/models/layers-format.js';
+import { MAX_MODEL_JSON_BYTES, readModelFromUrl } from '../../src/models/load-url.js';
 import { ModelFormatError } from './model-format-error.js';
 import { containedPath, readBounded, regularFileSize } from './safe-read.js';
 
@@ -19,9 +20,6 @@ export interface LoadModelOptions extends ModelLimits {
   /** Compile with the saved optimizer, loss and metrics (default true, as Keras's load_model). */
   compile?: boolean;
 }
-
-/** Largest model.json read (topologies of big models are a few MB). */
-const MAX_MODEL_JSON_BYTES = 32 * 1024 * 1024;
 
 /** Where a model lives: a local model.json, or one behind a URL. */
 type Source = { kind: 'file'; file: string; dir: string } | { kind: 'http'; url: URL };
@@ -158,91 +156,14 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** GETs `url`, refusing bodies over `max` bytes (by Content-Length and while streaming). */
-async function fetchBounded(url: URL, max: number, expected?: number): Promise<Uint8Array> {
-  let res: Response;
-  try {
-    res = await fetch(url, { redirect: 'error' });
-  } catch (e) {
-    throw new ModelFormatError(url.href, `could not be fetched (${(e as Error).message}).`);
-  }
-  if (!res.ok) throw new ModelFormatError(url.href, `HTTP ${res.status} ${res.statusText}.`);
-  const length = Number(res.headers.get('content-length') ?? NaN);
-  if (
-    Number.isFinite(length) &&
-    (length > max || (expected !== undefined && length !== expected))
-  ) {
-    await res.body?.cancel();
-    throw new ModelFormatError(
-      url.href,
-      `is ${length} bytes, ${expected !== undefined ? `but the manifest describes ${expected}` : `more than the limit of ${max}`}.`,
-    );
-  }
-  const out = new Uint8Array(expected ?? Math.min(max, Number.isFinite(length) ? length : max));
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of res.body ?? []) {
-    const c = chunk as Uint8Array;
-    total += c.byteLength;
-    if (total > max) throw new ModelFormatError(url.href, `is more than ${max} bytes.`);
-    if (expected !== undefined) out.set(c, total - c.byteLength);
-    else chunks.push(c);
-  }
-  if (expected !== undefined) {
-    if (total !== expected)
-      throw new ModelFormatError(
-        url.href,
-        `has ${total} bytes, but the manifest describes ${expected}.`,
-      );
-    return out;
-  }
-  return concat(chunks);
-}
-
-async function readHttp(
-  url: URL,
-  limits: ModelLimits,
-): Promise<{ checked: CheckedModelJson; groups: Uint8Array[] }> {
-  const checked = check(
-    parseJson(await fetchBounded(url, MAX_MODEL_JSON_BYTES), url.href),
-    url.href,
-    limits,
-  );
-  const base = new URL('.', url);
-  const groups = [];
-  for (const g of checked.groups) {
-    // Shards are split at whole bytes only; their sizes are known once each arrives.
-    const parts: Uint8Array[] = [];
-    let left = g.byteLength;
-    for (const p of g.paths) {
-      const shard = new URL(p, base);
-      if (shard.origin !== base.origin || !shard.pathname.startsWith(base.pathname)) {
-        throw new ModelFormatError(
-          url.href,
-          `weight file '${p}' is outside the model's folder ${base.href}.`,
-        );
-      }
-      const bytes = await fetchBounded(shard, left);
-      left -= bytes.byteLength;
-      parts.push(bytes);
-    }
-    if (left !== 0)
-      throw new ModelFormatError(
-        url.href,
-        `the weight files hold ${g.byteLength - left} bytes, the manifest describes ${g.byteLength}.`,
-      );
-    groups.push(concat(parts));
-  }
-  return { checked, groups };
-}
-
 /** Reads and checks a model from a folder, a model.json, file:// or http(s)://. */
 async function readModel(
   pathOrUrl: string,
   limits: ModelLimits,
 ): Promise<{ checked: CheckedModelJson; groups: Uint8Array[]; shown: string }> {
   const src = await resolveSource(pathOrUrl, 'load');
-  if (src.kind === 'http') return { ...(await readHttp(src.url, limits)), shown: src.url.href };
+  if (src.kind === 'http')
+    return { ...(await readModelFromUrl(src.url, limits)), shown: src.url.href };
   const checked = await readLocalJson(src, limits);
   const groups = await readLocalWeights(src.dir, src.file, checked);
   return { checked, groups, shown: src.file };

@@ -16,6 +16,18 @@ export {
   type TensorRef,
 } from './functional-graph.js';
 export { registerModelSaver, type ModelSaver } from './model-saver.js';
+export { ModelFormatError } from './model-format-error.js';
+export { loadModelFromUrl, type UrlLoadOptions } from './load-url.js';
+export {
+  checkModelJson,
+  LAYERS_MODEL_FORMAT,
+  SHARD_BYTES,
+  type LayersModelJson,
+  type SaveOptions,
+  type WeightSpec,
+  type WeightsGroup,
+  type ModelLimits,
+} from './layers-format.js';
 export { readableMemorySize, type PrintFn } from './summary.js';
 
 registerLayer('Functional', (c) => Model.fromConfig(c));
