@@ -102,7 +102,8 @@ for (const [i, c] of cases.entries()) {
       verbose: 0,
     });
     const dir = join(root, `ours-${i}`);
-    await m.save(dir);
+    // With the optimizer's state, in TF.js's layout (TF.js restores it into its own Adam).
+    await m.save(dir, { includeOptimizer: true });
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
     assert.equal(json.format, 'layers-model');
     assert.ok(Array.isArray(json.weightsManifest[0].paths));
@@ -111,8 +112,12 @@ for (const [i, c] of cases.entries()) {
     const expected = m.predict(new Tensor(x, [N, ...c.shape])).data;
     const d = maxAbsDiff(tfjsPredict(theirs, x, [[N, ...c.shape]]), expected);
     assert.ok(d <= 1e-6, `max abs difference ${d}`);
-    // TF.js compiled it from our trainingConfig.
+    // TF.js compiled it from our trainingConfig and took the Adam state (step count first).
     assert.ok(theirs.optimizer, 'TF.js compiled the model');
+    const state = await theirs.optimizer.getWeights();
+    assert.equal(state[0]!.name, 'iter');
+    assert.equal((await state[0]!.tensor.data())[0], m.optimizer.iterations);
+    assert.equal(state.length, 1 + 2 * m.trainableWeights().length);
     theirs.dispose();
   });
 

@@ -12,7 +12,7 @@ import {
   type CheckedModelJson,
   type ModelLimits,
 } from '../../src/models/layers-format.js';
-import { MAX_MODEL_JSON_BYTES, readModelFromUrl } from '../../src/models/load-url.js';
+import { concatBytes, MAX_MODEL_JSON_BYTES, readModelFromUrl } from '../../src/models/load-url.js';
 import { ModelFormatError } from './model-format-error.js';
 import { containedPath, readBounded, regularFileSize } from './safe-read.js';
 
@@ -140,20 +140,9 @@ async function readLocalWeights(
         }
         parts.push(bytes);
       }
-      return concat(parts);
+      return concatBytes(parts);
     }),
   );
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.byteLength;
-  }
-  return out;
 }
 
 /** Reads and checks a model from a folder, a model.json, file:// or http(s)://. */

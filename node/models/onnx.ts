@@ -1,11 +1,12 @@
 // ONNX export (opset 13) through onnx-proto, the official onnx.proto compiled for protobufjs.
 // Tensors stay channels-last (NHWC) between layers, as in Keras; convolutions and pooling
 // transpose to ONNX's NCHW around themselves, so Flatten and Reshape see Keras's order.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Layer } from '../../src/layers/layer.js';
 import type { Model } from '../../src/models/index.js';
+import { writeFileAtomic } from '../fs/write-atomic.js';
 
 const { onnx } = onnxProto;
 type NodeProto = onnxProto.onnx.INodeProto;
@@ -307,12 +308,5 @@ export function toOnnx(model: Model): Uint8Array {
 export async function exportOnnx(model: Model, path: string): Promise<void> {
   const bytes = toOnnx(model);
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path, bytes);
 }

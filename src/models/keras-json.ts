@@ -318,18 +318,17 @@ export function topologyFromKeras(json: unknown, field = 'modelTopology'): Topol
     ...(name !== undefined ? { name } : {}),
     ...(trainable === false ? { trainable: false } : {}),
   };
+  // Each layer's class and config, checked; functional entries add their name and calls.
+  const read = layers.map((l, i) => {
+    const lf = `${f}.layers[${i}]`;
+    if (!isObject(l)) throw new TopologyError(lf, 'must be an object.');
+    const cls = readClassName(l, lf);
+    return { l, lf, cls, config: readLayerConfig(cls, l['config'], `${lf}.config`) };
+  });
   if (className === 'Sequential') {
     return {
       className,
-      config: {
-        ...common,
-        layers: layers.map((l, i) => {
-          const lf = `${f}.layers[${i}]`;
-          if (!isObject(l)) throw new TopologyError(lf, 'must be an object.');
-          const cls = readClassName(l, lf);
-          return { className: cls, config: readLayerConfig(cls, l['config'], `${lf}.config`) };
-        }),
-      },
+      config: { ...common, layers: read.map((r) => ({ className: r.cls, config: r.config })) },
     };
   }
   const seen = new Set<string>();
@@ -337,11 +336,7 @@ export function topologyFromKeras(json: unknown, field = 'modelTopology'): Topol
     className: 'Functional',
     config: {
       ...common,
-      layers: layers.map((l, i) => {
-        const lf = `${f}.layers[${i}]`;
-        if (!isObject(l)) throw new TopologyError(lf, 'must be an object.');
-        const cls = readClassName(l, lf);
-        const layerConfig = readLayerConfig(cls, l['config'], `${lf}.config`);
+      layers: read.map(({ l, lf, cls, config: layerConfig }) => {
         const layerName = checkName(l['name'] ?? layerConfig['name'], `${lf}.name`);
         if (seen.has(layerName))
           throw new TopologyError(`${lf}.name`, `'${layerName}' is used twice.`);

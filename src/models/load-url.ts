@@ -22,7 +22,8 @@ export interface UrlLoadOptions extends ModelLimits {
   fetch?: typeof fetch;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** One buffer of several, in order. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let off = 0;
@@ -65,7 +66,7 @@ export async function fetchBounded(
     }
     chunks.push(value);
   }
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 function parseJson(bytes: Uint8Array, shown: string): unknown {
@@ -113,7 +114,7 @@ export async function readModelFromUrl(
         `the weight files hold ${g.byteLength - left} bytes, but the manifest describes ${g.byteLength}.`,
       );
     }
-    groups.push(concat(parts));
+    groups.push(concatBytes(parts));
   }
   return { checked, groups };
 }
