@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { runCli } from './helpers/cli.js';
@@ -99,8 +100,16 @@ test('predict: 10 test digits written as PNGs (both polarities, several sizes, o
   const files = [];
   for (const [k, c] of chosen.entries()) {
     const pixels = ds.test.images.data.subarray(c.index * 784, (c.index + 1) * 784);
-    const file = join(root, `digit-${k}.png`);
-    await writeFile(file, digitPng(pixels, layouts[k % layouts.length]!));
+    // Every third one as a JPEG (quality 90), the rest as PNGs.
+    const layout = layouts[k % layouts.length]!;
+    const png = PNG.sync.read(digitPng(pixels, layout));
+    const file = join(root, k % 3 === 2 ? `digit-${k}.jpg` : `digit-${k}.png`);
+    await writeFile(
+      file,
+      k % 3 === 2
+        ? jpeg.encode({ data: png.data, width: png.width, height: png.height }, 90).data
+        : digitPng(pixels, layout),
+    );
     files.push(file);
   }
   const r = await runCli(['predict', '--run', run, '--json', ...files], env);
@@ -118,7 +127,19 @@ test('predict: 10 test digits written as PNGs (both polarities, several sizes, o
   assert.match(lines[0]!, /digit-0\.png +\d +\d+\.\d\d% +\d +\d+\.\d\d% +\d +\d+\.\d\d%$/);
 });
 
-test('predict: a file that is not an image, and bad flag combinations, are one-line errors', async () => {
+test('predict: a file that is not an image, a decompression bomb, and bad flag combinations, are one-line errors', async () => {
+  // A PNG header claiming 100000 x 100000 pixels is refused before decoding.
+  const bomb = PNG.sync.write(new PNG({ width: 1, height: 1 }));
+  new DataView(bomb.buffer, bomb.byteOffset).setUint32(16, 100000);
+  new DataView(bomb.buffer, bomb.byteOffset).setUint32(20, 100000);
+  const bombFile = join(root, 'bomb.png');
+  await writeFile(bombFile, bomb);
+  const b = await runCli(['predict', '--run', run, bombFile], env);
+  assert.equal(b.code, 1);
+  assert.equal(
+    b.stderr.trim(),
+    `mnist-lab: ${bombFile}: cannot be decoded (100000x100000 pixels is more than the limit of 40000000).`,
+  );
   const bad = join(root, 'notes.png');
   await writeFile(bad, 'hello, not a picture');
   let r = await runCli(['predict', '--run', run, bad], env);

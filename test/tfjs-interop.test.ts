@@ -92,7 +92,7 @@ for (const [i, c] of cases.entries()) {
   const x = uniform(N * size, 10 + i);
   const y = oneHot(N, 10, 20 + i);
 
-  test(`mnist-lab -> TF.js: ${c.name}`, async () => {
+  test(`mnist-lab -> TF.js: ${c.name}`, async (t) => {
     setSeed(1 + i);
     const m = c.ours();
     m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
@@ -112,6 +112,7 @@ for (const [i, c] of cases.entries()) {
     const expected = m.predict(new Tensor(x, [N, ...c.shape])).data;
     const d = maxAbsDiff(tfjsPredict(theirs, x, [[N, ...c.shape]]), expected);
     assert.ok(d <= 1e-6, `max abs difference ${d}`);
+    t.diagnostic(`max abs difference ${d.toExponential(2)}`);
     // TF.js compiled it from our trainingConfig and took the Adam state (step count first).
     assert.ok(theirs.optimizer, 'TF.js compiled the model');
     const state = await theirs.optimizer.getWeights();
@@ -121,7 +122,7 @@ for (const [i, c] of cases.entries()) {
     theirs.dispose();
   });
 
-  test(`TF.js -> mnist-lab, trains on, back to TF.js: ${c.name}`, async () => {
+  test(`TF.js -> mnist-lab, trains on, back to TF.js: ${c.name}`, async (t) => {
     const theirs = c.theirs();
     theirs.compile({
       optimizer: tf.train.adam(0.001),
@@ -146,6 +147,9 @@ for (const [i, c] of cases.entries()) {
     const again = await tfl.loadLayersModel(`${server.url}back-${i}/model.json`);
     const d2 = maxAbsDiff(tfjsPredict(again, x, [[N, ...c.shape]]), ours.predict(xs).data);
     assert.ok(d2 <= 1e-6, `max abs difference after training ${d2}`);
+    t.diagnostic(
+      `max abs difference: loaded ${d.toExponential(2)}, trained and back ${d2.toExponential(2)}`,
+    );
     assert.ok((await readdir(back)).includes('group1-shard1of1.bin'));
     tf.dispose([xt, yt]);
     theirs.dispose();
