@@ -1,7 +1,7 @@
 // loadModel over http(s): the same model as from the folder; sizes bounded; shards confined to
 // the model's folder on the same origin.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -67,4 +67,38 @@ test('a server sending more than the manifest describes is cut off', async () =>
   } finally {
     await server.close();
   }
+});
+
+test("save('http://...') POSTs model.json and model.weights.bin as TF.js's http handler does", async () => {
+  const m = sequential({
+    layers: [layers.dense({ units: 3, inputShape: [4], activation: 'relu' })],
+  });
+  const received: { type: string; body: Buffer }[] = [];
+  const server = await startServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ type: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
+      res.writeHead(200).end('{}');
+    });
+  });
+  try {
+    await m.save(`${server.url}upload`);
+  } finally {
+    await server.close();
+  }
+  assert.equal(received.length, 1);
+  const form = await new Response(received[0]!.body, {
+    headers: { 'content-type': received[0]!.type },
+  }).formData();
+  const dir = join(root, 'posted');
+  await mkdir(dir);
+  const json = form.get('model.json') as Blob;
+  const weights = form.get('model.weights.bin') as Blob;
+  const parsed = JSON.parse(await json.text());
+  assert.deepEqual(parsed.weightsManifest[0].paths, ['./model.weights.bin']);
+  await writeFile(join(dir, 'model.json'), await json.text());
+  await writeFile(join(dir, 'model.weights.bin'), new Uint8Array(await weights.arrayBuffer()));
+  const x = new Tensor(Float32Array.from([1, -1, 0.5, 2]), [1, 4]);
+  assert.deepEqual([...(await loadModel(dir)).predict(x).data], [...m.predict(x).data]);
 });

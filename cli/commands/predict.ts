@@ -8,6 +8,7 @@ import { topK } from '../../src/reports/evaluation.js';
 import { loadDataset } from '../../node/data/load-dataset.js';
 import { readImage } from '../../node/data/read-image.js';
 import { loadModel } from '../../node/models/index.js';
+import { regularFileSize } from '../../node/models/safe-read.js';
 import { oneOf, positiveInt } from '../parse.js';
 import { runDataset } from '../run-data.js';
 import { modelDir } from '../run-model.js';
@@ -89,6 +90,7 @@ export function predictCommand(): Command {
         let label: string;
         if (flags.idx !== undefined) {
           const file = resolve(flags.idx);
+          await regularFileSize(file); // a FIFO or device is named, never read
           const idx = parseIdx(new Uint8Array(await readFile(file)), file, 3);
           if (idx.shape[1] !== h || idx.shape[2] !== w)
             throw new Error(
