@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { crc32 } from '../../src/data/crc32.js';
 import type { Model } from '../../src/models/index.js';
 import { modelArtifacts, type SaveOptions } from '../../src/models/layers-format.js';
+import { urlSaver } from '../../src/models/load-url.js';
 import { resolveSource } from './load-model.js';
 
 /** Writes `data` to `path` via a temporary file and a rename, so readers never see half a file. */
@@ -56,42 +57,12 @@ async function write(
   topology: ReturnType<Model['toJSON']> | null,
   options: SaveOptions,
 ): Promise<void> {
-  const { json, shards } = modelArtifacts(model, topology, crc32, options);
   const src = await resolveSource(target, 'save');
+  // As TF.js's http handler: one multipart POST (the core's URL saver).
   if (src.kind === 'http') {
-    // As TF.js's http handler: one multipart POST with model.json and model.weights.bin.
-    const bytes = new Uint8Array(shards.reduce((n, s) => n + s.bytes.byteLength, 0));
-    let off = 0;
-    for (const s of shards) {
-      bytes.set(s.bytes, off);
-      off += s.bytes.byteLength;
-    }
-    const body = new FormData();
-    const manifest = [
-      { paths: ['./model.weights.bin'], weights: json.weightsManifest[0]!.weights },
-    ];
-    const posted = {
-      ...json,
-      weightsManifest: manifest,
-      mnistLab: { ...json.mnistLab, weightsCrc32: [crc32(bytes)] },
-    };
-    body.append(
-      'model.json',
-      new Blob([JSON.stringify(posted)], { type: 'application/json' }),
-      'model.json',
-    );
-    body.append(
-      'model.weights.bin',
-      new Blob([bytes], { type: 'application/octet-stream' }),
-      'model.weights.bin',
-    );
-    const res = await fetch(src.url, { method: 'POST', body });
-    if (!res.ok)
-      throw new Error(
-        `save(${src.url.href}): the server answered HTTP ${res.status} ${res.statusText}.`,
-      );
-    return;
+    return topology ? urlSaver.save(model, target, options) : urlSaver.saveWeights(model, target);
   }
+  const { json, shards } = modelArtifacts(model, topology, crc32, options);
   const dir = src.dir;
   await mkdir(dir, { recursive: true });
   const old = await previousWeightFiles(dir);

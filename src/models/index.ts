@@ -3,7 +3,9 @@
 import { registerLayer } from '../layers/layer-registry.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import '../layers/index.js';
+import { urlSaver } from './load-url.js';
 import { Model } from './model.js';
+import { registerUrlSaver } from './model-saver.js';
 import { Sequential, type SequentialArgs } from './sequential.js';
 
 export { Model, type ModelArgs, type EvaluateArgs, type PredictArgs } from './model.js';
@@ -30,6 +32,7 @@ export {
 } from './layers-format.js';
 export { readableMemorySize, type PrintFn } from './summary.js';
 
+registerUrlSaver(urlSaver);
 registerLayer('Functional', (c) => Model.fromConfig(c));
 registerLayer('Model', (c) => Model.fromConfig(c));
 registerLayer('Sequential', (c) => Sequential.fromConfig(c));

@@ -1,15 +1,23 @@
-// Loading a model over http(s) with fetch: browser-safe (a page's loadModel), and what the Node
-// loader uses for URLs. Sizes are bounded by Content-Length and again while streaming; shards
-// must live under model.json's folder on the same origin.
+// Models at URLs, browser-safe: http(s) with fetch (what the Node loader uses for URLs too),
+// and in a browser localstorage:// and indexeddb:// in TF.js's layouts. Sizes are bounded by
+// Content-Length and again while streaming; shards must live under model.json's folder on the
+// same origin. Also the saver behind model.save(url) where no file saver is installed.
+import { crc32 } from '../data/crc32.js';
+import { readStoredModel, storageScheme, writeStoredModel } from './browser-storage.js';
 import {
+  assignWeights,
   checkModelJson,
+  decodeWeights,
+  modelArtifacts,
   modelFromArtifacts,
   TopologyError,
   type CheckedModelJson,
   type ModelLimits,
+  type SaveOptions,
 } from './layers-format.js';
 import type { Model } from './model.js';
 import { ModelFormatError } from './model-format-error.js';
+import type { ModelSaver } from './model-saver.js';
 import { modelFromJSON } from './index.js';
 
 /** Largest model.json read (topologies of big models are a few MB). */
@@ -119,32 +127,111 @@ export async function readModelFromUrl(
   return { checked, groups };
 }
 
-/**
- * Loads a model saved in TF.js's Layers format from a URL to its model.json (relative URLs
- * resolve against the page). What `loadModel` does in a browser.
- */
-export async function loadModelFromUrl(
-  url: string | URL,
-  options: UrlLoadOptions = {},
-): Promise<Model> {
-  const text = String(url);
-  if (/^(indexeddb|localstorage):\/\//i.test(text)) {
-    throw new Error(
-      `${text}: browser storage is not supported by mnist-lab yet; serve the model folder and load its model.json URL.`,
-    );
-  }
-  const base = (globalThis as { location?: { href: string } }).location?.href;
-  const resolved = base ? new URL(text, base) : new URL(text);
-  if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') {
-    throw new Error(`${text}: only http(s):// URLs can be fetched.`);
-  }
-  const { checked, groups } = await readModelFromUrl(resolved, options, options.fetch ?? fetch);
+function check(json: unknown, shown: string, limits: ModelLimits): CheckedModelJson {
   try {
-    const { model, warning } = modelFromArtifacts(checked, groups, modelFromJSON, options);
-    if (warning) console.warn(`${resolved.href}: ${warning}`);
-    return model;
+    return checkModelJson(json, limits);
   } catch (e) {
-    if (e instanceof TopologyError) throw new ModelFormatError(resolved.href, e.message);
+    if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
     throw e;
   }
 }
+
+/** Checked JSON and weight bytes from http(s), localstorage:// or indexeddb://. */
+async function readAny(
+  url: string,
+  options: UrlLoadOptions,
+): Promise<{ checked: CheckedModelJson; groups: Uint8Array[]; shown: string }> {
+  if (storageScheme(url)) {
+    const stored = await readStoredModel(url);
+    return { checked: check(stored.json, url, options), groups: [stored.weightData], shown: url };
+  }
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  const resolved = base ? new URL(url, base) : new URL(url);
+  if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') {
+    throw new Error(
+      `${url}: only http(s)://, localstorage:// and indexeddb:// can be loaded here.`,
+    );
+  }
+  return {
+    ...(await readModelFromUrl(resolved, options, options.fetch ?? fetch)),
+    shown: resolved.href,
+  };
+}
+
+/**
+ * Loads a model in TF.js's Layers format from a URL to its model.json (relative URLs resolve
+ * against the page), or from localstorage://NAME or indexeddb://NAME where TF.js or mnist-lab
+ * saved it. What `loadModel` does in a browser.
+ */
+export async function loadModelFromUrl(url: string, options: UrlLoadOptions = {}): Promise<Model> {
+  const { checked, groups, shown } = await readAny(String(url), options);
+  try {
+    const { model, warning } = modelFromArtifacts(checked, groups, modelFromJSON, options);
+    if (warning) console.warn(`${shown}: ${warning}`);
+    return model;
+  } catch (e) {
+    if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
+    throw e;
+  }
+}
+
+/** model.save(url) without a file saver: browser storage, or an http(s) POST as TF.js's. */
+async function saveToUrl(
+  model: Model,
+  url: string,
+  weightsOnly: boolean,
+  options: SaveOptions,
+): Promise<void> {
+  if (!model.built) {
+    throw new Error(
+      `save(): model '${model.name}' is not built yet, so it has no weights. Call it on data or build(inputShape) first.`,
+    );
+  }
+  const { json, shards } = modelArtifacts(
+    model,
+    weightsOnly ? null : model.toJSON(),
+    crc32,
+    options,
+  );
+  const data = concatBytes(shards.map((s) => s.bytes));
+  if (storageScheme(url)) {
+    await writeStoredModel(url, json, data);
+    return;
+  }
+  const body = new FormData();
+  const posted = {
+    ...json,
+    weightsManifest: [
+      { paths: ['./model.weights.bin'], weights: json.weightsManifest[0]!.weights },
+    ],
+    mnistLab: { ...json.mnistLab, weightsCrc32: [crc32(data)] },
+  };
+  body.append(
+    'model.json',
+    new Blob([JSON.stringify(posted)], { type: 'application/json' }),
+    'model.json',
+  );
+  body.append(
+    'model.weights.bin',
+    new Blob([data], { type: 'application/octet-stream' }),
+    'model.weights.bin',
+  );
+  const res = await fetch(url, { method: 'POST', body });
+  if (!res.ok)
+    throw new Error(`save(${url}): the server answered HTTP ${res.status} ${res.statusText}.`);
+}
+
+/** The saver for URL targets, used where no file saver is installed (a browser). */
+export const urlSaver: ModelSaver = {
+  save: (model, url, options = {}) => saveToUrl(model, url, false, options),
+  saveWeights: (model, url) => saveToUrl(model, url, true, {}),
+  loadWeights: async (model, url) => {
+    const { checked, groups, shown } = await readAny(url, {});
+    try {
+      assignWeights(model, decodeWeights(checked, groups).model, { byPosition: true });
+    } catch (e) {
+      if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
+      throw e;
+    }
+  },
+};

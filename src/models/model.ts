@@ -426,17 +426,17 @@ export class Model extends Layer implements TrainingTarget {
    * (Node; see node/models). `includeOptimizer` keeps the optimizer's state too.
    */
   save(dir: string, options: SaveOptions = {}): Promise<void> {
-    return requireModelSaver('model.save()').save(this, dir, options);
+    return requireModelSaver('model.save()', dir).save(this, dir, options);
   }
 
   /** Writes the weights only (works for subclassed models too). */
   saveWeights(dir: string): Promise<void> {
-    return requireModelSaver('model.saveWeights()').saveWeights(this, dir);
+    return requireModelSaver('model.saveWeights()', dir).saveWeights(this, dir);
   }
 
   /** Reads weights written by save() or saveWeights() into this (built) model. */
   loadWeights(dir: string): Promise<void> {
-    return requireModelSaver('model.loadWeights()').loadWeights(this, dir);
+    return requireModelSaver('model.loadWeights()', dir).loadWeights(this, dir);
   }
 
   override toString(): string {
