@@ -1277,6 +1277,8 @@ const KernelTable* table() {
     k.name = "avx512";
 #elif defined(MLN_SIMD_AVX2)
     k.name = "avx2";
+#elif defined(MLN_SIMD_WASM)
+    k.name = "simd128";
 #else
     k.name = "generic";
 #endif

@@ -18,16 +18,12 @@ export const tanh: ActivationFn = (x) => ops.tanh(x);
 export const softplus: ActivationFn = (x) => ops.softplus(x);
 
 /**
- * Softmax over `axis` (default the last). Over the last axis the output remembers its logits,
- * so cross-entropy losses can use the exact fused form (as Keras's TensorFlow backend does).
+ * Softmax over `axis` (default the last). Over the last axis it is the `softmax` op, whose
+ * output cross-entropy losses recognise (ops.softmaxLogits) to use the exact fused form.
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis(axis, x.rank);
-  if (a === x.rank - 1) {
-    const out = ops.softmax(x);
-    out.logits = x;
-    return out;
-  }
+  if (a === x.rank - 1) return ops.softmax(x);
   // Move the axis last, softmax, move it back.
   const perm = x.shape.map((_, i) => i);
   perm.splice(a, 1);
