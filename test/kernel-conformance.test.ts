@@ -184,6 +184,25 @@ async function discoverTargets(): Promise<Discovery> {
   if (native && ![...others.values()].includes(native)) others.set(native.name, native);
 
   const targets: Target[] = [];
+  // Every instruction-set path of native besides the one it picked, one thread.
+  if (native) {
+    const isa = (await import('../node/native/isa.js')) as typeof import('../node/native/isa.js');
+    const info = isa.nativeInfo();
+    for (const level of info?.supported ?? []) {
+      if (level === info!.isa) continue;
+      targets.push({
+        label: `native ${level} float32 (1 thread)`,
+        backend: native,
+        dtype: 'float32',
+        refDtype: 'float32',
+        threads: 1,
+        setup: () => {
+          isa.setNativeIsa(level);
+          return () => isa.setNativeIsa(info!.isa);
+        },
+      });
+    }
+  }
   for (const b of others.values()) {
     const own = b.getNumThreads();
     // The backend's own thread count, plus 1 and an odd count so work splitting is exercised.
