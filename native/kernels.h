@@ -14,8 +14,9 @@ namespace mln {
   X(U_LINEAR, linear) X(U_NEG, neg) X(U_ABS, abs) X(U_SIGN, sign) X(U_SQUARE, square)             \
   X(U_SQRT, sqrt) X(U_RSQRT, rsqrt) X(U_RECIPROCAL, reciprocal) X(U_EXP, exp) X(U_LOG, log)       \
   X(U_LOG1P, log1p) X(U_RELU, relu) X(U_RELU6, relu6) X(U_LEAKY_RELU, leaky_relu) X(U_ELU, elu)   \
-  X(U_SIGMOID, sigmoid) X(U_TANH, tanh) X(U_SOFTPLUS, softplus) X(U_SCALE, scale)                 \
-  X(U_ADD_SCALAR, add_scalar) X(U_POW_SCALAR, pow_scalar) X(U_CLIP, clip)
+  X(U_SIGMOID, sigmoid) X(U_TANH, tanh) X(U_SOFTPLUS, softplus) X(U_SOFTSIGN, softsign)           \
+  X(U_GELU, gelu) X(U_SCALE, scale) X(U_ADD_SCALAR, add_scalar) X(U_POW_SCALAR, pow_scalar)       \
+  X(U_CLIP, clip)
 
 #define MLN_BINARY_OPS(X)                                                                         \
   X(B_ADD, add) X(B_SUB, sub) X(B_MUL, mul) X(B_DIV, div) X(B_POW, pow) X(B_MAXIMUM, maximum)     \

@@ -474,6 +474,12 @@ const unaryCasesByOp: Record<UnaryOp, [Omit<UnaryCase, 'op'>, ...Omit<UnaryCase,
   sigmoid: [{ lo: -30, hi: 30, specials: [0, 100, -100, 1000, -1000] }],
   tanh: [{ lo: -10, hi: 10, specials: [0] }],
   softplus: [{ lo: -30, hi: 30, specials: [0, 100, -100, 1000, -1000] }],
+  softsign: [{ lo: -30, hi: 30, specials: [0, 1e6, -1e6] }],
+  // Past -12 or so gelu underflows: the absolute floor covers that tail.
+  gelu: [
+    { lo: -6, hi: 6, specials: [0, -0.7518, 1e-3, -1e-3] },
+    { lo: -20, hi: 20, specials: [30, -30, 100] },
+  ],
   scale: [
     { lo: -8, hi: 8, param: -1.5 },
     { lo: -8, hi: 8, param: 0.1 },

@@ -4,7 +4,7 @@ import { gradCheck, randomTensor } from '../../test/helpers/gradcheck.js';
 import '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
-import { activationNames, getActivation } from './index.js';
+import { activationNames, gelu, getActivation } from './index.js';
 
 test('every activation is differentiable by name (Keras and TF.js spellings)', () => {
   for (const name of [...activationNames(), 'leakyRelu']) {
@@ -21,6 +21,11 @@ test('values at a few points', () => {
   assert.deepEqual(at('leaky_relu'), [-0.4, 0.5, 7]);
   assert.deepEqual(at('elu'), [Number((Math.exp(-2) - 1).toFixed(4)), 0.5, 7]);
   assert.deepEqual(at('linear'), [-2, 0.5, 7]);
+  // PyTorch: F.softsign, F.gelu (erf form) and F.gelu(approximate='tanh') at -2, 0.5, 7.
+  assert.deepEqual(at('softsign'), [-0.6667, 0.3333, 0.875]);
+  assert.deepEqual(at('gelu'), [-0.0455, 0.3457, 7]);
+  const tanhForm = Array.from(gelu(x, true).data).map((v) => Number(v.toFixed(4)));
+  assert.deepEqual(tanhForm, [-0.0454, 0.3457, 7]);
   assert.equal(getActivation(null), getActivation('linear'));
 });
 

@@ -37,6 +37,39 @@ export function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
+/**
+ * erf to double precision: 2/sqrt(pi) e^(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)), a
+ * series of positive terms (no cancellation); erf is +-1 in double beyond |x| = 6.
+ */
+function erf(x: number): number {
+  const a = Math.abs(x);
+  if (!(a < 6)) return Number.isNaN(x) ? NaN : Math.sign(x);
+  let term = a;
+  let sum = a;
+  for (let n = 1; term > sum * 1e-17; n++) {
+    term *= (2 * a * a) / (2 * n + 1);
+    sum += term;
+  }
+  return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * Math.exp(-a * a) * sum;
+}
+
+/** erfc(a) for a >= 0; its continued fraction beyond 3, where 1 - erf(a) would cancel. */
+function erfc(a: number): number {
+  if (a < 3) return 1 - erf(a);
+  let k = a;
+  for (let i = 120; i >= 1; i--) k = a + i / 2 / k;
+  return Math.exp(-a * a) / Math.sqrt(Math.PI) / k;
+}
+
+/** The standard normal CDF, accurate in both tails. */
+function normalCdf(x: number): number {
+  const z = x / Math.SQRT2;
+  return z >= 0 ? 1 - 0.5 * erfc(z) : 0.5 * erfc(-z);
+}
+
+/** The standard normal density. */
+const normalPdf = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+
 const identity: ScalarFn = (x) => x;
 const passGrad: ScalarGradFn = (_x, _y, dy) => dy;
 
@@ -77,6 +110,15 @@ export const UNARY = {
   sigmoid: { f: () => sigmoid, grad: () => (_x, y, dy) => dy * y * (1 - y) },
   tanh: { f: () => Math.tanh, grad: () => (_x, y, dy) => dy * (1 - y * y) },
   softplus: { f: () => softplus, grad: () => (x, _y, dy) => dy * sigmoid(x) },
+  softsign: {
+    f: () => (x) => x / (1 + Math.abs(x)),
+    grad: () => (x, _y, dy) => dy / ((1 + Math.abs(x)) * (1 + Math.abs(x))),
+  },
+  // x * Phi(x), the exact (erf) form, Keras's default.
+  gelu: {
+    f: () => (x) => x * normalCdf(x),
+    grad: () => (x, _y, dy) => dy * (normalCdf(x) + x * normalPdf(x)),
+  },
   scale: {
     params: ['the factor'],
     f: (s) => (x) => s * x,
