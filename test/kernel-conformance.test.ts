@@ -172,6 +172,14 @@ async function loadNative(notes: string[], problems: string[]): Promise<Backend 
   return backend;
 }
 
+/** The wasm backend from node/wasm/load.ts, when dist/wasm holds the module. */
+async function loadWasm(notes: string[]): Promise<Backend | undefined> {
+  const mod = await import('../node/wasm/load.js');
+  const b = mod.loadWasmBackend();
+  if (!b) notes.push(`wasm skipped: ${mod.wasmLoadError()}`);
+  return b ?? undefined;
+}
+
 async function discoverTargets(): Promise<Discovery> {
   const notes: string[] = [];
   const problems: string[] = [];
@@ -182,6 +190,8 @@ async function discoverTargets(): Promise<Discovery> {
   }
   const native = await loadNative(notes, problems);
   if (native && ![...others.values()].includes(native)) others.set(native.name, native);
+  const wasm = await loadWasm(notes);
+  if (wasm) others.set(wasm.name, wasm);
 
   const targets: Target[] = [];
   // Every instruction-set path of native besides the one it picked, one thread.
@@ -205,8 +215,11 @@ async function discoverTargets(): Promise<Discovery> {
   }
   for (const b of others.values()) {
     const own = b.getNumThreads();
+    b.setNumThreads(3);
+    const threaded = b.getNumThreads() === 3;
+    b.setNumThreads(own);
     // The backend's own thread count, plus 1 and an odd count so work splitting is exercised.
-    for (const threads of [...new Set([own, 1, 3])]) {
+    for (const threads of threaded ? [...new Set([own, 1, 3])] : [own]) {
       const label = `${b.name} float32 (${threads} thread${threads === 1 ? '' : 's'})`;
       targets.push({ label, backend: b, dtype: 'float32', refDtype: 'float32', threads });
     }
