@@ -1184,7 +1184,7 @@ void ukernel(long kc, const float* __restrict a, const float* __restrict b, floa
     for (int v = 0; v < NV; v++) bv[v] = load(b + v * W);
 #pragma GCC unroll 16
     for (int r = 0; r < R; r++) {
-      const V av = set1(a[r]);
+      const V av = load_splat(a + r);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; v++) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
     }

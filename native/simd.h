@@ -210,6 +210,8 @@ constexpr bool kIntMul = true;
 
 MLN_INLINE V zero() { return wasm_f32x4_splat(0.0f); }
 MLN_INLINE V set1(float x) { return wasm_f32x4_splat(x); }
+// One instruction (v128.load32_splat) where splat(load) may be two.
+MLN_INLINE V load_splat(const float* p) { return wasm_v128_load32_splat(p); }
 MLN_INLINE V load(const float* p) { return wasm_v128_load(p); }
 MLN_INLINE void store(float* p, V v) { wasm_v128_store(p, v); }
 MLN_INLINE V add(V a, V b) { return wasm_f32x4_add(a, b); }
@@ -333,6 +335,10 @@ MLN_INLINE float hsum(V a) { return a; }
 MLN_INLINE float hmax(V a) { return a; }
 MLN_INLINE float hmin(V a) { return a; }
 
+#endif
+
+#if !defined(MLN_SIMD_WASM)
+MLN_INLINE V load_splat(const float* p) { return set1(*p); }
 #endif
 
 // Shared helpers built from the primitives above.
