@@ -33,7 +33,7 @@ void ranges(size_t n, size_t grain, F&& f, size_t align = 1) {
 size_t unary_grain(int op) {
   switch (op) {
     case U_EXP: case U_LOG: case U_LOG1P: case U_ELU: case U_SIGMOID: case U_TANH: case U_SOFTPLUS:
-    case U_POW_SCALAR:
+    case U_POW_SCALAR: case U_GELU:
       return 8192;
     default:
       return 65536;
@@ -50,7 +50,7 @@ void unary(int op, const float* x, float* y, size_t n, double p1, double p2) {
 void unary_grad(int op, const float* x, const float* y, const float* dy, float* dx, size_t n, double p1,
                 double p2) {
   const KernelTable& T = kt();
-  ranges(n, op == U_SOFTPLUS || op == U_POW_SCALAR ? 8192 : 65536, [&](size_t i0, size_t i1) {
+  ranges(n, op == U_SOFTPLUS || op == U_POW_SCALAR || op == U_GELU ? 8192 : 65536, [&](size_t i0, size_t i1) {
     T.unary_grad(op, x + i0, y + i0, dy + i0, dx + i0, i1 - i0, p1, p2);
   });
 }
