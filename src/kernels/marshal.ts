@@ -100,22 +100,21 @@ function planFor(specs: readonly Spec[], codes: Record<CodeList, Codes>): Plan {
         });
         return;
       }
-      case 'ints':
+      case 'ints': {
         kinds.push('i32in');
-        steps.push((v, out) => (out.push(toInt32(spec.name, v as readonly number[])), true));
+        const pack = int32Packer(spec.name);
+        steps.push((v, out) => (out.push(pack(v as readonly number[])), true));
         return;
+      }
       case 'geometry': {
         kinds.push('i32in');
         const keys = spec.keys as readonly string[];
+        const pack = int32Packer(spec.name, keys);
+        const values = new Array<number>(keys.length);
         steps.push((v, out) => {
           const g = v as Record<string, number>;
-          out.push(
-            toInt32(
-              spec.name,
-              keys.map((k) => g[k]!),
-              keys,
-            ),
-          );
+          for (let i = 0; i < keys.length; i++) values[i] = g[keys[i]!]!;
+          out.push(pack(values));
           return true;
         });
         return;
@@ -170,16 +169,26 @@ function planFor(specs: readonly Spec[], codes: Record<CodeList, Codes>): Plan {
   return { steps, kinds };
 }
 
-/** Small integers as an Int32Array; a non-integer is a RangeError naming it. */
-function toInt32(what: string, values: readonly number[], keys?: readonly string[]): Int32Array {
-  const out = Int32Array.from(values);
-  for (let i = 0; i < values.length; i++) {
-    if (out[i] !== values[i]) {
-      const name = keys ? keys[i] : `${what}[${i}]`;
-      throw new RangeError(`${name} must be an integer, got ${values[i]}`);
+/**
+ * Packs small integers into an Int32Array reused from call to call (the compiled side reads it
+ * during the call only); a non-integer is a RangeError naming it.
+ */
+function int32Packer(
+  what: string,
+  keys?: readonly string[],
+): (values: readonly number[]) => Int32Array {
+  let buf = new Int32Array(0);
+  return (values) => {
+    if (buf.length !== values.length) buf = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      buf[i] = v;
+      if (buf[i] !== v) {
+        throw new RangeError(`${keys ? keys[i] : `${what}[${i}]`} must be an integer, got ${v}`);
+      }
     }
-  }
-  return out;
+    return buf;
+  };
 }
 
 /**
