@@ -13,7 +13,7 @@ import type { Backend } from '../src/kernels/backend.js';
 export type Tf = typeof TfCore;
 
 /** Backend names accepted by --backends, in table order. */
-export const BACKEND_NAMES = ['native', 'js', 'tfjs-wasm', 'tfjs-cpu', 'torch'] as const;
+export const BACKEND_NAMES = ['native', 'wasm', 'js', 'tfjs-wasm', 'tfjs-cpu', 'torch'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 interface EngineBase {
@@ -51,7 +51,7 @@ export interface LoadedEngines {
 }
 
 export function isOurs(backend: string): boolean {
-  return backend === 'native' || backend === 'js';
+  return backend === 'native' || backend === 'wasm' || backend === 'js';
 }
 
 export function threadLabel(backend: string, threads: number): string {
@@ -84,6 +84,19 @@ export async function loadEngines(
           impl: native.impl,
         });
       }
+    }
+  }
+
+  if (selected.has('wasm')) {
+    const wasm = await loadWasm();
+    if (typeof wasm === 'string') {
+      info.push(`wasm: skipped (${wasm})`);
+      engines.push(skipped('wasm', 1, wasm));
+    } else {
+      info.push(
+        'wasm: our C++ kernels compiled to WebAssembly SIMD128 (dist/wasm), single-threaded',
+      );
+      engines.push({ kind: 'ours', backend: 'wasm', threads: 1, label: 'wasm', impl: wasm });
     }
   }
 
@@ -177,6 +190,15 @@ async function loadJs(): Promise<Backend | string> {
   return isBackend(mod.jsBackend)
     ? mod.jsBackend
     : 'src/kernels/index.ts does not export a jsBackend';
+}
+
+async function loadWasm(): Promise<Backend | string> {
+  const mod = await importBuilt('node/wasm/load.js');
+  if (typeof mod === 'string') return mod;
+  const impl = (mod.loadWasmBackend as () => unknown)();
+  if (impl === null)
+    return `loadWasmBackend() returned null: ${String((mod.wasmLoadError as () => unknown)())}`;
+  return isBackend(impl) ? impl : 'loadWasmBackend() returned something that is not a Backend';
 }
 
 async function loadNative(): Promise<{ impl: Backend; describe: string; isa?: string } | string> {

@@ -1,5 +1,4 @@
-// Shared declarations: operation codes (kept in step with node/native/native-backend.ts) and the
-// per-ISA kernel table the drivers dispatch through.
+// Shared declarations: operation codes and the per-ISA kernel table the drivers dispatch through.
 #pragma once
 
 #include <cstddef>
@@ -7,20 +6,36 @@
 
 namespace mln {
 
-// Order must match UNARY_OPS in node/native/native-backend.ts.
-enum UnaryOp : int {
-  U_LINEAR, U_NEG, U_ABS, U_SIGN, U_SQUARE, U_SQRT, U_RSQRT, U_RECIPROCAL, U_EXP, U_LOG, U_LOG1P,
-  U_RELU, U_RELU6, U_LEAKY_RELU, U_ELU, U_SIGMOID, U_TANH, U_SOFTPLUS, U_SCALE, U_ADD_SCALAR,
-  U_POW_SCALAR, U_CLIP, U_COUNT
-};
+// The op codes. Each list names its members the way src/kernels/backend.ts declares them; the
+// enums are generated from the lists, and the addon and the wasm module export the names so
+// the TypeScript side maps names to codes at load (never by position). A test reads these
+// lists and fails when one misses a member the TypeScript declaration has.
+#define MLN_UNARY_OPS(X)                                                                          \
+  X(U_LINEAR, linear) X(U_NEG, neg) X(U_ABS, abs) X(U_SIGN, sign) X(U_SQUARE, square)             \
+  X(U_SQRT, sqrt) X(U_RSQRT, rsqrt) X(U_RECIPROCAL, reciprocal) X(U_EXP, exp) X(U_LOG, log)       \
+  X(U_LOG1P, log1p) X(U_RELU, relu) X(U_RELU6, relu6) X(U_LEAKY_RELU, leaky_relu) X(U_ELU, elu)   \
+  X(U_SIGMOID, sigmoid) X(U_TANH, tanh) X(U_SOFTPLUS, softplus) X(U_SOFTSIGN, softsign)           \
+  X(U_GELU, gelu) X(U_SCALE, scale) X(U_ADD_SCALAR, add_scalar) X(U_POW_SCALAR, pow_scalar)       \
+  X(U_CLIP, clip)
 
-// Order must match BINARY_OPS in node/native/native-backend.ts.
-enum BinaryOp : int {
-  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_SQUARED_DIFFERENCE, B_GREATER,
-  B_GREATER_EQUAL, B_LESS, B_EQUAL, B_COUNT
-};
+#define MLN_BINARY_OPS(X)                                                                         \
+  X(B_ADD, add) X(B_SUB, sub) X(B_MUL, mul) X(B_DIV, div) X(B_POW, pow) X(B_MAXIMUM, maximum)     \
+  X(B_MINIMUM, minimum) X(B_SQUARED_DIFFERENCE, squared_difference) X(B_GREATER, greater)         \
+  X(B_GREATER_EQUAL, greater_equal) X(B_LESS, less) X(B_EQUAL, equal)
 
-enum ReduceOp : int { R_SUM, R_MEAN, R_MAX, R_MIN, R_PROD, R_COUNT };
+#define MLN_REDUCE_OPS(X) X(R_SUM, sum) X(R_MEAN, mean) X(R_MAX, max) X(R_MIN, min) X(R_PROD, prod)
+
+// GEMM epilogues: the unary ops the GEMM may fuse (only those the ops use).
+#define MLN_EPILOGUES(X) X(U_LINEAR, linear) X(U_RELU, relu)
+
+#define MLN_OPTIMIZERS(X) X(O_SGD, sgd) X(O_RMSPROP, rmsprop) X(O_ADAM, adam) X(O_ADAGRAD, adagrad) X(O_ADADELTA, adadelta)
+
+#define MLN_ENUM_MEMBER(code, name) code,
+enum UnaryOp : int { MLN_UNARY_OPS(MLN_ENUM_MEMBER) U_COUNT };
+enum BinaryOp : int { MLN_BINARY_OPS(MLN_ENUM_MEMBER) B_COUNT };
+enum ReduceOp : int { MLN_REDUCE_OPS(MLN_ENUM_MEMBER) R_COUNT };
+enum OptimizerKind : int { MLN_OPTIMIZERS(MLN_ENUM_MEMBER) O_COUNT };
+#undef MLN_ENUM_MEMBER
 
 struct ConvGeom {
   long n, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft;

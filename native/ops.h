@@ -37,7 +37,6 @@ size_t max_pool_backward(const float* dy, const int32_t* argmax, size_t n, float
 void avg_pool(const float* x, const PoolGeom& g, float* y);
 void avg_pool_backward(const float* dy, const PoolGeom& g, float* dx);
 
-enum OptimizerKind : int { O_SGD, O_RMSPROP, O_ADAM, O_ADAGRAD, O_ADADELTA };
 // s0..s2: slot arrays (null when absent); h: hyper-parameters (see native-backend.ts).
 void apply_update(int kind, float* p, const float* g, size_t n, float* s0, float* s1, float* s2, const double* h);
 

@@ -9,6 +9,8 @@
 
 #if defined(MLN_SIMD_AVX512) || defined(MLN_SIMD_AVX2) || defined(MLN_SIMD_SSE2)
 #include <immintrin.h>
+#elif defined(MLN_SIMD_WASM)
+#include <wasm_simd128.h>
 #endif
 
 #if defined(_MSC_VER)
@@ -197,6 +199,79 @@ MLN_INLINE float hmin(V a) {
   return s;
 }
 
+#elif defined(MLN_SIMD_WASM)
+
+// WebAssembly SIMD128: 4 lanes, no FMA (relaxed-simd is not baseline), masks are all-ones lanes.
+constexpr int W = 4;
+using V = v128_t;
+using VI = v128_t;
+using M = v128_t;
+constexpr bool kIntMul = true;
+
+MLN_INLINE V zero() { return wasm_f32x4_splat(0.0f); }
+MLN_INLINE V set1(float x) { return wasm_f32x4_splat(x); }
+// One instruction (v128.load32_splat) where splat(load) may be two.
+MLN_INLINE V load_splat(const float* p) { return wasm_v128_load32_splat(p); }
+MLN_INLINE V load(const float* p) { return wasm_v128_load(p); }
+MLN_INLINE void store(float* p, V v) { wasm_v128_store(p, v); }
+MLN_INLINE V add(V a, V b) { return wasm_f32x4_add(a, b); }
+MLN_INLINE V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
+MLN_INLINE V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
+MLN_INLINE V div(V a, V b) { return wasm_f32x4_div(a, b); }
+MLN_INLINE V fmadd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+MLN_INLINE V fnmadd(V a, V b, V c) { return wasm_f32x4_sub(c, wasm_f32x4_mul(a, b)); }
+MLN_INLINE V sqrt(V a) { return wasm_f32x4_sqrt(a); }
+// Same NaN rule as x86 max/min (the second operand wins): pmax(b, a) = b < a ? a : b.
+MLN_INLINE V max(V a, V b) { return wasm_f32x4_pmax(b, a); }
+MLN_INLINE V min(V a, V b) { return wasm_f32x4_pmin(b, a); }
+MLN_INLINE M gt(V a, V b) { return wasm_f32x4_gt(a, b); }
+MLN_INLINE M ge(V a, V b) { return wasm_f32x4_ge(a, b); }
+MLN_INLINE M lt(V a, V b) { return wasm_f32x4_lt(a, b); }
+MLN_INLINE M le(V a, V b) { return wasm_f32x4_le(a, b); }
+MLN_INLINE M eq(V a, V b) { return wasm_f32x4_eq(a, b); }
+MLN_INLINE M isnan(V a) { return wasm_f32x4_ne(a, a); }
+MLN_INLINE M mand(M a, M b) { return wasm_v128_and(a, b); }
+MLN_INLINE M mor(M a, M b) { return wasm_v128_or(a, b); }
+MLN_INLINE bool any(M a) { return wasm_v128_any_true(a); }
+MLN_INLINE V select(M m, V a, V b) { return wasm_v128_bitselect(a, b, m); }
+MLN_INLINE VI iselect(M m, VI a, VI b) { return wasm_v128_bitselect(a, b, m); }
+MLN_INLINE VI bits(V a) { return a; }
+MLN_INLINE V from_bits(VI a) { return a; }
+MLN_INLINE VI iset1(int32_t x) { return wasm_i32x4_splat(x); }
+MLN_INLINE VI iload(const int32_t* p) { return wasm_v128_load(p); }
+MLN_INLINE void istore(int32_t* p, VI v) { wasm_v128_store(p, v); }
+MLN_INLINE VI iadd(VI a, VI b) { return wasm_i32x4_add(a, b); }
+MLN_INLINE VI isub(VI a, VI b) { return wasm_i32x4_sub(a, b); }
+MLN_INLINE VI iand(VI a, VI b) { return wasm_v128_and(a, b); }
+MLN_INLINE VI ior(VI a, VI b) { return wasm_v128_or(a, b); }
+MLN_INLINE VI ixor(VI a, VI b) { return wasm_v128_xor(a, b); }
+MLN_INLINE VI imul(VI a, VI b) { return wasm_i32x4_mul(a, b); }
+template <int S> MLN_INLINE VI isll(VI a) { return wasm_i32x4_shl(a, S); }
+template <int S> MLN_INLINE VI isrl(VI a) { return wasm_u32x4_shr(a, S); }
+template <int S> MLN_INLINE VI isra(VI a) { return wasm_i32x4_shr(a, S); }
+MLN_INLINE M igt(VI a, VI b) { return wasm_i32x4_gt(a, b); }
+MLN_INLINE M iuge(VI a, VI b) { return wasm_u32x4_ge(a, b); }
+// Round to nearest even first: the conversion itself truncates.
+MLN_INLINE VI cvt_round(V a) { return wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(a)); }
+MLN_INLINE V cvt_float(VI a) { return wasm_f32x4_convert_i32x4(a); }
+MLN_INLINE VI iota() { return wasm_i32x4_make(0, 1, 2, 3); }
+MLN_INLINE float hsum(V a) {
+  return (wasm_f32x4_extract_lane(a, 0) + wasm_f32x4_extract_lane(a, 1)) +
+         (wasm_f32x4_extract_lane(a, 2) + wasm_f32x4_extract_lane(a, 3));
+}
+MLN_INLINE float hmax(V a) {
+  float s = wasm_f32x4_extract_lane(a, 0);
+  for (float t : {wasm_f32x4_extract_lane(a, 1), wasm_f32x4_extract_lane(a, 2), wasm_f32x4_extract_lane(a, 3)})
+    s = t > s ? t : s;
+  return s;
+}
+MLN_INLINE float hmin(V a) {
+  float s = wasm_f32x4_extract_lane(a, 0);
+  for (float t : {wasm_f32x4_extract_lane(a, 1), wasm_f32x4_extract_lane(a, 2), wasm_f32x4_extract_lane(a, 3)})
+    s = t < s ? t : s;
+  return s;
+}
+
 #else  // MLN_SIMD_SCALAR: one lane, plain C++ for any target
 
 constexpr int W = 1;
@@ -260,6 +335,10 @@ MLN_INLINE float hsum(V a) { return a; }
 MLN_INLINE float hmax(V a) { return a; }
 MLN_INLINE float hmin(V a) { return a; }
 
+#endif
+
+#if !defined(MLN_SIMD_WASM)
+MLN_INLINE V load_splat(const float* p) { return set1(*p); }
 #endif
 
 // Shared helpers built from the primitives above.

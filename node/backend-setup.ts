@@ -1,29 +1,52 @@
-// Imported by the Node entry: registers the native backend when its addon loads, honours
-// MNIST_LAB_BACKEND=js|native, and says once, clearly, when it falls back to js.
+// Imported by the Node entry: the backends in order native -> wasm -> js (the first that loads
+// is active), MNIST_LAB_BACKEND=native|wasm|js to choose one, and one line on stderr when the
+// choice is not native, saying why.
 import '../src/kernels/index.js'; // registers the js reference backend
-import { registerBackend, setBackend } from '../src/kernels/registry.js';
+import {
+  findBackend,
+  registerBackend,
+  registerBackendFactory,
+  setBackend,
+} from '../src/kernels/registry.js';
 import { loadNativeBackend, nativeLoadError } from './native/load.js';
+import { loadWasmBackend, wasmLoadError } from './wasm/load.js';
 
+const NAMES = ['native', 'wasm', 'js'];
 const wanted = process.env['MNIST_LAB_BACKEND']?.trim().toLowerCase() || undefined;
-if (wanted !== undefined && wanted !== 'js' && wanted !== 'native') {
+if (wanted !== undefined && !NAMES.includes(wanted)) {
   throw new Error(
-    `MNIST_LAB_BACKEND must be 'js' or 'native', got '${process.env['MNIST_LAB_BACKEND']}'.`,
+    `MNIST_LAB_BACKEND must be one of ${NAMES.join(', ')}, got '${process.env['MNIST_LAB_BACKEND']}'.`,
   );
 }
 
-const native = wanted === 'js' ? null : loadNativeBackend();
-if (native) {
-  registerBackend(native, 10);
-} else if (wanted === 'native') {
+// wasm is compiled on first use: a process on native never pays for it.
+registerBackendFactory('wasm', 5, loadWasmBackend);
+const native = wanted === 'js' || wanted === 'wasm' ? null : loadNativeBackend();
+if (native) registerBackend(native, 10);
+
+function unavailable(name: string, why: string | undefined, rebuild: string): never {
   throw new Error(
-    `MNIST_LAB_BACKEND=native, but the native kernels could not be loaded (${nativeLoadError() ?? 'unknown reason'}). ` +
-      'Rebuild them with `npm run build:native`, or unset MNIST_LAB_BACKEND to use the js backend.',
+    `MNIST_LAB_BACKEND=${name}, but the ${name} kernels could not be loaded (${why ?? 'unknown reason'}). ` +
+      `Rebuild them with \`${rebuild}\`, or unset MNIST_LAB_BACKEND.`,
   );
-} else if (wanted === undefined) {
+}
+
+if (wanted === 'native' && !native)
+  unavailable('native', nativeLoadError(), 'npm run build:native');
+if (wanted === 'wasm' && !findBackend('wasm'))
+  unavailable('wasm', wasmLoadError(), 'npm run build:wasm');
+
+let choice = wanted ?? 'native';
+if (wanted === undefined && !native) {
+  choice = findBackend('wasm') ? 'wasm' : 'js';
+  const wasmWhy =
+    choice === 'js'
+      ? `; wasm kernels unavailable too (${wasmLoadError() ?? 'unknown reason'})`
+      : '';
   process.emitWarning(
-    `native kernels unavailable (${nativeLoadError() ?? 'unknown reason'}); using the slower pure-TypeScript "js" backend. ` +
-      'Run `npm run build:native` to see why the build failed, or set MNIST_LAB_BACKEND=js to silence this.',
+    `native kernels unavailable (${nativeLoadError() ?? 'unknown reason'})${wasmWhy}; using the "${choice}" backend. ` +
+      'Run `npm run build:native` to see why the build failed, or set MNIST_LAB_BACKEND to silence this.',
     { code: 'MNIST_LAB_NO_NATIVE' },
   );
 }
-setBackend(native ? 'native' : 'js');
+setBackend(choice);

@@ -75,7 +75,10 @@ export function addTrainOptions(cmd: Command): Command {
       nonNegativeInt('--early-stopping'),
     )
     .option('--seed <n>', 'global random seed', nonNegativeInt('--seed'), 42)
-    .option('--backend <name>', 'native or js (default: native when built; env MNIST_LAB_BACKEND)')
+    .option(
+      '--backend <name>',
+      'native, wasm or js (default: native when built; env MNIST_LAB_BACKEND)',
+    )
     .option(
       '--dataset <name>',
       'mnist or fashion-mnist',

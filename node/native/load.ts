@@ -9,11 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from '../../src/kernels/backend.js';
 import type { NativeAddon } from './addon.js';
-import { NativeBackend } from './native-backend.js';
+import { createNativeBackend } from './native-backend.js';
 
 const ADDON = join('build', 'Release', 'mnist_lab_native.node');
 
-let loaded: { addon: NativeAddon; backend: NativeBackend } | null | undefined;
+let loaded: { addon: NativeAddon; backend: Backend } | null | undefined;
 let loadError: string | undefined;
 
 /** The directory holding mnist-lab's package.json, walking up from this file (dist/node/native/). */
@@ -59,7 +59,7 @@ export function loadAddonFile(file: string): NativeAddon | string {
   }
 }
 
-function load(): { addon: NativeAddon; backend: NativeBackend } | null {
+function load(): { addon: NativeAddon; backend: Backend } | null {
   if (process.env['MNIST_LAB_SKIP_NATIVE'] === '1') {
     loadError = 'MNIST_LAB_SKIP_NATIVE=1';
     return null;
@@ -74,10 +74,10 @@ function load(): { addon: NativeAddon; backend: NativeBackend } | null {
     loadError = addon;
     return null;
   }
-  return { addon, backend: new NativeBackend(addon) };
+  return { addon, backend: createNativeBackend(addon) };
 }
 
-function ensureLoaded(): { addon: NativeAddon; backend: NativeBackend } | null {
+function ensureLoaded(): { addon: NativeAddon; backend: Backend } | null {
   if (loaded === undefined) loaded = load();
   return loaded;
 }

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { gradCheck, randomTensor } from '../../test/helpers/gradcheck.js';
 import '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
-import { activationNames, getActivation } from './index.js';
+import * as ops from '../ops/index.js';
+import { activationNames, gelu, getActivation } from './index.js';
 
 test('every activation is differentiable by name (Keras and TF.js spellings)', () => {
   for (const name of [...activationNames(), 'leakyRelu']) {
@@ -20,19 +21,29 @@ test('values at a few points', () => {
   assert.deepEqual(at('leaky_relu'), [-0.4, 0.5, 7]);
   assert.deepEqual(at('elu'), [Number((Math.exp(-2) - 1).toFixed(4)), 0.5, 7]);
   assert.deepEqual(at('linear'), [-2, 0.5, 7]);
+  // PyTorch: F.softsign, F.gelu (erf form) and F.gelu(approximate='tanh') at -2, 0.5, 7.
+  assert.deepEqual(at('softsign'), [-0.6667, 0.3333, 0.875]);
+  assert.deepEqual(at('gelu'), [-0.0455, 0.3457, 7]);
+  const tanhForm = Array.from(gelu(x, true).data).map((v) => Number(v.toFixed(4)));
+  assert.deepEqual(tanhForm, [-0.0454, 0.3457, 7]);
   assert.equal(getActivation(null), getActivation('linear'));
 });
 
-test('softmax over the last axis keeps its logits', () => {
+test('softmax over the last axis is the softmax op (losses find its logits)', () => {
   const x = new Tensor(Float32Array.from([1, 2, 3]), [1, 3]);
   const y = getActivation('softmax')(x);
-  assert.equal(y.logits, x);
+  assert.equal(ops.softmaxLogits(y), x);
   assert.ok(Math.abs(Array.from(y.data).reduce((a, b) => a + b, 0) - 1) < 1e-6);
 });
 
 test('unknown activation names list the valid ones', () => {
   assert.throws(
-    () => getActivation('gelu'),
-    /Unknown activation 'gelu'. Valid activations: linear, relu, relu6, leaky_relu, elu, sigmoid, tanh, softplus, softmax/,
+    () => getActivation('swishy'),
+    (error: Error) => {
+      assert.match(error.message, /^Unknown activation 'swishy'. Valid activations: /);
+      for (const name of ['linear', 'relu', 'relu6', 'leaky_relu', 'elu', 'sigmoid', 'tanh'])
+        assert.ok(error.message.includes(`${name},`) || error.message.includes(`${name}.`), name);
+      return true;
+    },
   );
 });

@@ -16,18 +16,28 @@ export const elu = (x: Tensor, alpha = 1): Tensor => ops.elu(x, alpha);
 export const sigmoid: ActivationFn = (x) => ops.sigmoid(x);
 export const tanh: ActivationFn = (x) => ops.tanh(x);
 export const softplus: ActivationFn = (x) => ops.softplus(x);
+/** x / (1 + |x|). */
+export const softsign: ActivationFn = (x) => ops.unary('softsign', x);
+/**
+ * x * Phi(x), Phi the standard normal CDF. Keras default approximate = false (the erf form);
+ * approximate = true is the tanh form, 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+ */
+export function gelu(x: Tensor, approximate = false): Tensor {
+  if (!approximate) return ops.unary('gelu', x);
+  const inner = ops.scale(
+    ops.add(x, ops.scale(ops.powScalar(x, 3), 0.044715)),
+    Math.sqrt(2 / Math.PI),
+  );
+  return ops.mul(ops.scale(x, 0.5), ops.addScalar(ops.tanh(inner), 1));
+}
 
 /**
- * Softmax over `axis` (default the last). Over the last axis the output remembers its logits,
- * so cross-entropy losses can use the exact fused form (as Keras's TensorFlow backend does).
+ * Softmax over `axis` (default the last). Over the last axis it is the `softmax` op, whose
+ * output cross-entropy losses recognise (ops.softmaxLogits) to use the exact fused form.
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis(axis, x.rank);
-  if (a === x.rank - 1) {
-    const out = ops.softmax(x);
-    out.logits = x;
-    return out;
-  }
+  if (a === x.rank - 1) return ops.softmax(x);
   // Move the axis last, softmax, move it back.
   const perm = x.shape.map((_, i) => i);
   perm.splice(a, 1);

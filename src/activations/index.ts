@@ -1,38 +1,22 @@
-// Activation registry: Keras (snake_case) and TF.js (camelCase) spellings.
+// Activation registry, derived from the functions of activations.ts: each is registered under
+// its Keras (snake_case) name, and its camelCase export name is accepted as an alias (TF.js).
 import type { Tensor } from '../tensor/tensor.js';
 import * as fns from './activations.js';
 import type { ActivationFn } from './activations.js';
 
-export type { ActivationFn } from './activations.js';
-export {
-  elu,
-  leakyRelu,
-  linear,
-  relu,
-  relu6,
-  sigmoid,
-  softmax,
-  softplus,
-  tanh,
-} from './activations.js';
+export * from './activations.js';
 
-/** Canonical (Keras) names. */
-const registry = new Map<string, ActivationFn>([
-  ['linear', fns.linear],
-  ['relu', fns.relu],
-  ['relu6', fns.relu6],
-  ['leaky_relu', (x: Tensor) => fns.leakyRelu(x)],
-  ['elu', (x: Tensor) => fns.elu(x)],
-  ['sigmoid', fns.sigmoid],
-  ['tanh', fns.tanh],
-  ['softplus', fns.softplus],
-  ['softmax', (x: Tensor) => fns.softmax(x)],
-]);
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-const aliases = new Map<string, string>([
-  ['leakyRelu', 'leaky_relu'],
-  ['leakyrelu', 'leaky_relu'],
-]);
+/** Canonical (Keras) names; each function is called with its own (Keras) defaults. */
+const registry = new Map<string, ActivationFn>();
+const aliases = new Map<string, string>([['leakyrelu', 'leaky_relu']]);
+for (const [name, fn] of Object.entries(fns) as [string, unknown][]) {
+  if (typeof fn !== 'function') continue;
+  const key = snakeCase(name);
+  registry.set(key, (x: Tensor) => (fn as (x: Tensor) => Tensor)(x));
+  if (key !== name) aliases.set(name, key);
+}
 
 /** Valid activation names (Keras spelling). */
 export function activationNames(): string[] {

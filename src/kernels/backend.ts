@@ -13,54 +13,30 @@
 
 export type FloatArray = Float32Array | Float64Array;
 
-/** Pointwise functions, used by `unary`, `unaryGrad` and the GEMM epilogue. */
-export type UnaryOp =
-  | 'linear' // y = x
-  | 'neg' // y = -x
-  | 'abs'
-  | 'sign' // -1, 0 or 1
-  | 'square'
-  | 'sqrt'
-  | 'rsqrt' // 1 / sqrt(x)
-  | 'reciprocal'
-  | 'exp'
-  | 'log'
-  | 'log1p'
-  | 'relu' // max(x, 0)
-  | 'relu6' // min(max(x, 0), 6)
-  | 'leaky_relu' // x > 0 ? x : param * x   (param = negative slope; Keras default 0.3 for the layer, 0.2 for the activation fn)
-  | 'elu' // x > 0 ? x : param * (exp(x) - 1)   (param = alpha, Keras default 1)
-  | 'sigmoid' // 1 / (1 + exp(-x)), computed without overflow for large |x|
-  | 'tanh'
-  | 'softplus' // log(1 + exp(x)), computed without overflow
-  | 'scale' // y = param * x
-  | 'add_scalar' // y = x + param
-  | 'pow_scalar' // y = x ** param
-  | 'clip'; // y = min(max(x, param), param2)
+import type { UnaryOp } from './unary-ops.js';
+
+export type { UnaryOp };
+export { UNARY_OPS } from './unary-ops.js';
 
 /**
  * Elementwise binary functions with NumPy broadcasting. For `unaryGrad`-like derivatives of
  * binary ops the tensor layer composes these (e.g. d(a/b)/db = -dy * a / b^2).
+ * squared_difference is (a - b)^2; the comparisons give 1 or 0.
  */
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'squared_difference' // (a - b)^2
-  | 'greater' // 1 or 0
-  | 'greater_equal'
-  | 'less'
-  | 'equal';
+// prettier-ignore
+export const BINARY_OPS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'squared_difference', 'greater',
+  'greater_equal', 'less', 'equal',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
 
 /** Reductions over the middle axis of a [outer, axis, inner] view. */
-export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'prod';
+export const REDUCE_OPS = ['sum', 'mean', 'max', 'min', 'prod'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
 
-/** Activations the GEMM epilogue can fuse (applied after bias). */
-export type EpilogueActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'leaky_relu';
+/** Activations the GEMM epilogue fuses (applied after bias): only those the ops use. */
+export const EPILOGUES = ['linear', 'relu'] as const;
+export type EpilogueActivation = (typeof EPILOGUES)[number];
 
 export interface GemmOptions {
   /** Use A^T: A is stored [k, m] instead of [m, k]. */
@@ -75,8 +51,6 @@ export interface GemmOptions {
   bias?: FloatArray;
   /** Applied last, elementwise. Default 'linear'. */
   activation?: EpilogueActivation;
-  /** Parameter of the activation (leaky_relu slope, elu alpha). */
-  activationParam?: number;
 }
 
 /**
@@ -188,16 +162,12 @@ export type OptimizerUpdate =
       epsilon: number;
     };
 
-export interface Backend {
-  /** 'js', 'native', ... */
-  readonly name: string;
-  /** Whether every kernel accepts Float64Array as well as Float32Array. */
-  readonly supportsFloat64: boolean;
-  /** Worker threads the backend uses (1 for single-threaded backends). */
-  getNumThreads(): number;
-  /** Sets the worker thread count (clamped to >= 1); a no-op for single-threaded backends. */
-  setNumThreads(n: number): void;
-
+/**
+ * The kernels, one signature each. Every kernel also has an argument schema in KERNEL_ARGS
+ * (kernel-args.ts), checked against this signature by the compiler, from which the native and
+ * wasm backends' argument marshalling is derived.
+ */
+export interface Kernels {
   /**
    * C[m, n] = act(alpha * op(A) op(B) + beta * C + bias), op(A) [m, k], op(B) [k, n].
    * A is [m, k] (or [k, m] with transA), B is [k, n] (or [n, k] with transB), C is [m, n].
@@ -330,6 +300,24 @@ export interface Backend {
     grad: FloatArray,
     slots: FloatArray[],
   ): void;
+}
+
+export type KernelName = keyof Kernels;
+
+export interface Backend extends Kernels {
+  /** 'js', 'native', 'wasm', ... */
+  readonly name: string;
+  /** Whether every kernel accepts Float64Array as well as Float32Array. */
+  readonly supportsFloat64: boolean;
+  /** Worker threads the backend uses (1 for single-threaded backends). */
+  getNumThreads(): number;
+  /** Sets the worker thread count (clamped to >= 1); a no-op for single-threaded backends. */
+  setNumThreads(n: number): void;
+  /**
+   * What this backend leaves to the js reference: kernel names ('conv2d') and ops of a kernel
+   * ('unary:gelu'). Empty when it implements everything itself.
+   */
+  fallbacks(): readonly string[];
 }
 
 /**

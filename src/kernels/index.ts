@@ -1,9 +1,11 @@
 /**
  * The kernel layer's entry point: the contract's types, the backend registry, and the `js`
- * reference backend, registered on import at priority 0 so any faster backend outranks it.
+ * reference backend, registered on import at priority 0 so any faster backend outranks it. In
+ * a browser the `wasm` backend starts loading too: `await ready()` makes it the default.
  */
 import { JsBackend } from './js/js-backend.js';
-import { registerBackend } from './registry.js';
+import { registerBackend, registerBackendLoader } from './registry.js';
+import { loadWasmFromUrl } from './wasm/browser.js';
 
 export type {
   Backend,
@@ -23,6 +25,7 @@ export {
   findBackend,
   getBackend,
   registerBackend,
+  ready,
   registeredBackends,
   setBackend,
 } from './registry.js';
@@ -30,3 +33,9 @@ export { JsBackend };
 
 export const jsBackend = new JsBackend();
 registerBackend(jsBackend, 0);
+
+// Browsers (pages and workers); Node has its own order (node/backend-setup.ts).
+const g = globalThis as { document?: unknown; importScripts?: unknown; process?: unknown };
+if (g.process === undefined && (g.document !== undefined || g.importScripts !== undefined)) {
+  registerBackendLoader(5, () => loadWasmFromUrl());
+}

@@ -1,4 +1,14 @@
-import { add, clip, div, log, mul, neg, softmaxCrossEntropy, sum } from '../ops/index.js';
+import {
+  add,
+  clip,
+  div,
+  log,
+  mul,
+  neg,
+  softmaxCrossEntropy,
+  softmaxLogits,
+  sum,
+} from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   alignRanks,
@@ -29,7 +39,7 @@ const DEFAULTS = { fromLogits: false, labelSmoothing: 0, axis: -1 };
 
 /**
  * Keras 3's `categorical_crossentropy` per sample: the class axis is reduced away. With logits
- * (fromLogits, or yPred.logits set by a softmax layer, as Keras's TensorFlow backend finds them)
+ * (fromLogits, or yPred the output of a softmax op, as Keras's TensorFlow backend finds them)
  * it is the fused, exact softmax cross-entropy; otherwise yPred is renormalised to sum to 1,
  * clipped to [1e-7, 1 - 1e-7] and -sum(yTrue * log(yPred)) is taken.
  */
@@ -43,6 +53,7 @@ export function categoricalCrossentropyPerSample(
     throw new RangeError(`${NAME}: labelSmoothing must be in [0, 1], got ${o.labelSmoothing}.`);
   }
   const dtype = floatTypeOf(yPred, NAME);
+  const fromSoftmax = softmaxLogits(yPred);
   let [t, p] = alignRanks(asFloat(yTrue, dtype), yPred);
   checkSameShape(NAME, t, p);
   if (p.rank === 0) throw new Error(`${NAME}: y_pred needs a class axis, got a scalar.`);
@@ -57,14 +68,15 @@ export function categoricalCrossentropyPerSample(
     t = add(mul(t, 1 - o.labelSmoothing), o.labelSmoothing / classes);
   }
   let logits: Tensor | null = o.fromLogits ? p : null;
-  if (p.logits) {
+  // (A prediction reshaped to line up with yTrue has one class: nothing to fuse.)
+  if (fromSoftmax && p === yPred) {
     if (o.fromLogits) {
       warnOnce(
         `${NAME} received fromLogits: true, but y_pred was produced by a softmax activation and thus ` +
           'does not represent logits. Was this intended?',
       );
     }
-    logits = p.logits;
+    logits = fromSoftmax;
   }
   if (logits) {
     return softmaxCrossEntropy(moveAxisLast(logits, o.axis), moveAxisLast(t, o.axis));

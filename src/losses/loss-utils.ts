@@ -102,21 +102,13 @@ export function alignRanks(yTrue: Tensor, yPred: Tensor): [Tensor, Tensor] {
   let a = yTrue;
   let b = yPred;
   if (a.rank === b.rank + 1 && a.shape[a.rank - 1] === 1) {
-    if (b.rank === 1)
-      b = withLogits(reshape(b, [...b.shape, 1]), b, (l) => reshape(l, [...l.shape, 1]));
+    if (b.rank === 1) b = reshape(b, [...b.shape, 1]);
     else a = reshape(a, a.shape.slice(0, -1));
   } else if (b.rank === a.rank + 1 && b.shape[b.rank - 1] === 1) {
     if (a.rank === 1) a = reshape(a, [...a.shape, 1]);
-    else
-      b = withLogits(reshape(b, b.shape.slice(0, -1)), b, (l) => reshape(l, l.shape.slice(0, -1)));
+    else b = reshape(b, b.shape.slice(0, -1));
   }
   return [a, b];
-}
-
-/** Carries `.logits` over a reshape of a prediction. */
-function withLogits(out: Tensor, from: Tensor, f: (logits: Tensor) => Tensor): Tensor {
-  if (from.logits) out.logits = f(from.logits);
-  return out;
 }
 
 /** Throws unless the two shapes are equal. */

@@ -12,9 +12,8 @@ import {
 } from './sparse-categorical-crossentropy.js';
 
 function softmaxLayer(z: Tensor): Tensor {
-  const p = softmax(z);
-  p.logits = z;
-  return p;
+  // The softmax op's output: losses find z behind it (ops.softmaxLogits).
+  return softmax(z);
 }
 
 function oneHot(labels: number[], classes: number): Tensor {

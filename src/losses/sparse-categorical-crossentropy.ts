@@ -1,4 +1,4 @@
-import { clip, log, softmaxCrossEntropy } from '../ops/index.js';
+import { clip, log, softmaxCrossEntropy, softmaxLogits } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   classIndices,
@@ -22,7 +22,7 @@ const DEFAULTS = { fromLogits: false };
 /**
  * Keras 3's `sparse_categorical_crossentropy` per sample. yTrue holds class indices, shaped
  * like yPred without its last axis, or with a trailing 1 ([n] or [n, 1] for yPred [n, k]),
- * in any dtype. With logits (fromLogits, or yPred.logits set by a softmax layer) it is the
+ * in any dtype. With logits (fromLogits, or yPred the output of a softmax op) it is the
  * fused softmax cross-entropy; otherwise, as Keras does, the fused op runs on
  * log(clip(yPred, 1e-7, 1 - 1e-7)), which also renormalises yPred.
  */
@@ -35,14 +35,15 @@ export function sparseCategoricalCrossentropyPerSample(
   floatTypeOf(yPred, NAME);
   if (yPred.rank === 0) throw new Error(`${NAME}: y_pred needs a class axis, got a scalar.`);
   const labels = classIndices(NAME, yTrue, yPred);
-  if (yPred.logits) {
+  const fromSoftmax = softmaxLogits(yPred);
+  if (fromSoftmax) {
     if (o.fromLogits) {
       warnOnce(
         `${NAME} received fromLogits: true, but y_pred was produced by a softmax activation and thus ` +
           'does not represent logits. Was this intended?',
       );
     }
-    return softmaxCrossEntropy(yPred.logits, labels);
+    return softmaxCrossEntropy(fromSoftmax, labels);
   }
   const logits = o.fromLogits ? yPred : log(clip(yPred, EPSILON, 1 - EPSILON));
   return softmaxCrossEntropy(logits, labels);

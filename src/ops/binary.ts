@@ -3,6 +3,7 @@ import { broadcastShapes } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import { Tensor, scalar } from '../tensor/tensor.js';
 import { backendFor, empty, floats, resultType } from './engine.js';
+import { unaryRaw } from './unary.js';
 import { sumToShape } from './reduce.js';
 
 type Operand = Tensor | number;
@@ -70,9 +71,14 @@ export function pow(a: Operand, b: Operand): Tensor {
       dy,
       binaryRaw('mul', y, binaryRaw('pow', x, binaryRaw('sub', y, scalar(1, y.dtype)))),
     );
-    // d/db = out * log(a), taken as 0 where a <= 0
-    const logA = empty(x.shape, x.dtype);
-    for (let i = 0; i < logA.size; i++) logA.data[i] = x.data[i]! > 0 ? Math.log(x.data[i]!) : 0;
+    // d/db = out * log(a), taken as 0 where a <= 0: log of max(a, the smallest normal float)
+    // is finite everywhere (subnormals may be flushed), and the mask (a > 0) zeroes it there.
+    const tiny = scalar(x.dtype === 'float64' ? 2 ** -1022 : 2 ** -126, x.dtype);
+    const logA = binaryRaw(
+      'mul',
+      unaryRaw('log', binaryRaw('maximum', x, tiny)),
+      binaryRaw('greater', x, scalar(0, x.dtype)),
+    );
     const db = binaryRaw('mul', dy, binaryRaw('mul', out, logA));
     return [da, db];
   });

@@ -1,4 +1,4 @@
-import type { Backend, FloatArray } from '../kernels/backend.js';
+import type { Backend, BinaryOp, FloatArray } from '../kernels/backend.js';
 import '../kernels/index.js'; // registers the js reference backend
 import { findBackend, getBackend } from '../kernels/registry.js';
 import { allocate, isFloatArray, type DType } from '../tensor/dtype.js';
@@ -37,4 +37,24 @@ export function empty(shape: Shape, dtype: DType): Tensor {
 export function resultType(a: Tensor, b?: Tensor): DType {
   if (a.dtype === 'float64' || b?.dtype === 'float64') return 'float64';
   return 'float32';
+}
+
+/**
+ * out = a op b with a and b read at the given (broadcastable) shapes, whatever their own
+ * shapes say: how ops broadcast a reduced tensor back over the reduced axes. No recording.
+ */
+export function broadcastBinary(
+  op: BinaryOp,
+  a: Tensor,
+  aShape: Shape,
+  b: Tensor,
+  bShape: Shape,
+  outShape: Shape,
+): Tensor {
+  const dtype = resultType(a, b);
+  const out = empty(outShape, dtype);
+  const ad = a.dtype === dtype ? floats(a, op) : Float64Array.from(floats(a, op));
+  const bd = b.dtype === dtype ? floats(b, op) : Float64Array.from(floats(b, op));
+  backendFor(dtype).binary(op, ad, aShape, bd, bShape, floats(out, op), outShape);
+  return out;
 }

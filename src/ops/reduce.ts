@@ -1,8 +1,8 @@
 import type { ReduceOp } from '../kernels/backend.js';
 import { normalizeAxis, type Shape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
-import { Tensor } from '../tensor/tensor.js';
-import { backendFor, empty, floats } from './engine.js';
+import { Tensor, scalar } from '../tensor/tensor.js';
+import { backendFor, broadcastBinary, empty, floats } from './engine.js';
 
 type Axes = number | readonly number[] | undefined;
 
@@ -31,8 +31,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): 
   for (const a of axes) if (t.shape[a] !== 1 || op !== 'mean') t = reduceAxisRaw(step, t, a);
   if (op === 'mean') {
     const count = axes.reduce((p, a) => p * x.shape[a]!, 1);
-    const d = t.data;
-    for (let i = 0; i < d.length; i++) d[i] = d[i]! / count;
+    t = broadcastBinary('div', t, t.shape, scalar(count, t.dtype), [], t.shape);
   }
   const shape = keepDims ? t.shape : x.shape.filter((_, i) => !axes.includes(i));
   return new Tensor(t.data, shape);
@@ -50,12 +49,9 @@ export function mean(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   const axes = axesOf(axis, x.rank);
   const out = reduceRaw('mean', x, axes, keepDims);
   const count = axes.reduce((p, a) => p * x.shape[a]!, 1);
-  return record(out, 'mean', [x], (dy) => {
-    const g = broadcastTo(dy, x.shape, axes);
-    const d = g.data;
-    for (let i = 0; i < d.length; i++) d[i] = d[i]! / count;
-    return [g];
-  });
+  return record(out, 'mean', [x], (dy) => [
+    broadcastBinary('div', dy, keptShape(x.shape, axes), scalar(count, dy.dtype), [], x.shape),
+  ]);
 }
 
 /** Max over `axis`; the gradient goes to every position equal to the max. */
@@ -71,11 +67,9 @@ function extreme(op: 'max' | 'min', x: Tensor, axis: Axes, keepDims: boolean): T
   const axes = axesOf(axis, x.rank);
   const out = reduceRaw(op, x, axes, keepDims);
   return record(out, op, [x], (dy) => {
-    const m = broadcastTo(out, x.shape, axes);
-    const g = broadcastTo(dy, x.shape, axes);
-    const gd = g.data;
-    for (let i = 0; i < gd.length; i++) if (x.data[i] !== m.data[i]) gd[i] = 0;
-    return [g];
+    const kept = keptShape(x.shape, axes);
+    const isExtreme = broadcastBinary('equal', x, x.shape, out, kept, x.shape);
+    return [broadcastBinary('mul', isExtreme, x.shape, dy, kept, x.shape)];
   });
 }
 
@@ -92,36 +86,18 @@ export function argmax(x: Tensor, axis = -1): Tensor {
   );
 }
 
+/** `shape` with `axes` set to 1: how a reduced tensor lines up against its input. */
+function keptShape(shape: Shape, axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
 /**
  * Repeats `t` (whose `axes` were reduced away, kept or not) back to `shape`. A fresh tensor,
  * safe to modify.
  */
 export function broadcastTo(t: Tensor, shape: Shape, axes: readonly number[]): Tensor {
-  const out = empty(shape, t.dtype);
-  // Strides of t viewed with the reduced axes as size 1.
-  const rank = shape.length;
-  const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const strides = new Array<number>(rank);
-  let s = 1;
-  for (let i = rank - 1; i >= 0; i--) {
-    strides[i] = kept[i] === 1 ? 0 : s;
-    s *= kept[i]!;
-  }
-  const idx = new Array<number>(rank).fill(0);
-  const src = t.data;
-  const dst = out.data;
-  let offset = 0;
-  for (let i = 0; i < dst.length; i++) {
-    dst[i] = src[offset]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      idx[d]!++;
-      offset += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      offset -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-  }
-  return out;
+  // t + 0, read at the kept shape: the binary kernel does the broadcasting.
+  return broadcastBinary('add', t, keptShape(shape, axes), scalar(0, t.dtype), [], shape);
 }
 
 /** Sums a broadcast gradient back down to `shape` (the inverse of NumPy broadcasting). */

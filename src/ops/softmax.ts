@@ -12,12 +12,26 @@ function rowsCols(x: Tensor, op: string): [number, number] {
   return [x.size / Math.max(1, cols), cols];
 }
 
+/** Each softmax output's input, for `softmaxLogits`. Weak: it never keeps a tensor alive. */
+const softmaxInputs = new WeakMap<Tensor, Tensor>();
+
+/**
+ * The logits `t` was computed from, when `t` is the output of `softmax`; otherwise undefined.
+ * Cross-entropy losses ask this to choose the fused `softmaxCrossEntropy` (exact, and stable
+ * where log(softmax) would underflow), as Keras's TensorFlow backend looks for a Softmax op
+ * behind its input.
+ */
+export function softmaxLogits(t: Tensor): Tensor | undefined {
+  return softmaxInputs.get(t);
+}
+
 /** Softmax over the last axis. */
 export function softmax(x: Tensor): Tensor {
   const [rows, cols] = rowsCols(x, 'softmax');
   const k = backendFor(x.dtype);
   const out = empty(x.shape, x.dtype);
   k.softmax(floats(x, 'softmax'), rows, cols, floats(out, 'softmax'));
+  softmaxInputs.set(out, x);
   return record(out, 'softmax', [x], (dy) => {
     const dx = empty(x.shape, x.dtype);
     k.softmaxGrad(floats(out, 'softmax'), floats(dy, 'softmax'), rows, cols, floats(dx, 'softmax'));

@@ -3,6 +3,13 @@ import { record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { backendFor, empty, floats } from './engine.js';
 
+/** A pointwise function without recording (building block). */
+export function unaryRaw(op: UnaryOp, x: Tensor, param?: number, param2?: number): Tensor {
+  const out = empty(x.shape, x.dtype);
+  backendFor(x.dtype).unary(op, floats(x, op), floats(out, op), param, param2);
+  return out;
+}
+
 /** Applies a pointwise function (see UnaryOp); differentiable. */
 export function unary(op: UnaryOp, x: Tensor, param?: number, param2?: number): Tensor {
   const xd = floats(x, op);
@@ -30,10 +37,10 @@ export const relu6 = (x: Tensor): Tensor => unary('relu6', x);
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
 export const tanh = (x: Tensor): Tensor => unary('tanh', x);
 export const softplus = (x: Tensor): Tensor => unary('softplus', x);
-/** x > 0 ? x : alpha * x. */
-export const leakyRelu = (x: Tensor, alpha = 0.2): Tensor => unary('leaky_relu', x, alpha);
+/** x > 0 ? x : alpha * x (the slope's Keras defaults live in the activation and the layer). */
+export const leakyRelu = (x: Tensor, alpha: number): Tensor => unary('leaky_relu', x, alpha);
 /** x > 0 ? x : alpha * (exp(x) - 1). */
-export const elu = (x: Tensor, alpha = 1): Tensor => unary('elu', x, alpha);
+export const elu = (x: Tensor, alpha: number): Tensor => unary('elu', x, alpha);
 /** Clamps to [lo, hi]; the gradient passes where lo <= x <= hi. */
 export const clip = (x: Tensor, lo: number, hi: number): Tensor => unary('clip', x, lo, hi);
 export const scale = (x: Tensor, s: number): Tensor => unary('scale', x, s);

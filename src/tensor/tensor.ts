@@ -27,11 +27,6 @@ export class Tensor {
   requiresGrad = false;
   /** Accumulated gradient after `backward()` (leaves that require grad only). */
   grad: Tensor | null = null;
-  /**
-   * For the output of a softmax activation: the logits it was computed from. Cross-entropy
-   * losses use them for the exact fused form, as Keras's TensorFlow backend does.
-   */
-  logits: Tensor | null = null;
 
   constructor(
     public data: TypedArray,

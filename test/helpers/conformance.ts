@@ -19,6 +19,8 @@ export interface Target {
   refDtype: DType;
   /** Thread count to set for the run (restored afterwards); the backend's own when absent. */
   threads?: number;
+  /** Runs before each of the target's runs and returns what undoes it (an ISA switch, say). */
+  setup?: () => () => void;
 }
 
 /** Spacing of floats at 1: 2^-23 for float32, 2^-52 for float64. */
@@ -94,6 +96,7 @@ export class Conformance {
       }
       let got: Outputs<K>;
       const saved = target.backend.getNumThreads();
+      const undo = target.setup?.();
       try {
         if (target.threads !== undefined) target.backend.setNumThreads(target.threads);
         got = run(target.backend, target.dtype);
@@ -102,6 +105,7 @@ export class Conformance {
         continue;
       } finally {
         if (target.threads !== undefined) target.backend.setNumThreads(saved);
+        undo?.();
       }
       for (const key of Object.keys(tolerances) as K[]) {
         const result = compare(

@@ -30,9 +30,8 @@ test('unary: hand-computed values of every op', () => {
     ['relu', [-1, 0, 2], [0, 0, 2]],
     ['relu6', [-1, 3, 6, 7], [0, 3, 6, 6]],
     ['leaky_relu', [-2, 3], [-0.6, 3], 0.3],
-    ['leaky_relu', [-2, 3], [-0.4, 3]], // default slope 0.2 (keras.activations.leaky_relu)
     ['elu', [-1, 2], [0.5 * (Math.exp(-1) - 1), 2], 0.5],
-    ['elu', [-1, 2], [Math.exp(-1) - 1, 2]], // default alpha 1
+    ['elu', [-1, 2], [Math.exp(-1) - 1, 2], 1],
     ['sigmoid', [0, 2], [0.5, 1 / (1 + Math.exp(-2))]],
     ['tanh', [0, 1], [0, Math.tanh(1)]],
     ['softplus', [0, 1], [Math.LN2, Math.log(1 + Math.E)]],
@@ -79,7 +78,8 @@ test('unary: works in place and rounds once into float32', () => {
 });
 
 test('unary: ops with a required parameter reject a missing one', () => {
-  for (const op of ['scale', 'add_scalar', 'pow_scalar', 'clip'] as const) {
+  // Keras's defaults (leaky slope, ELU alpha) live in the activations, not the kernels.
+  for (const op of ['scale', 'add_scalar', 'pow_scalar', 'clip', 'leaky_relu', 'elu'] as const) {
     assert.throws(() => unaryFn(op), /needs param/, op);
   }
   assert.throws(() => unaryFn('clip', 0), /needs param2/);

@@ -31,7 +31,7 @@ export function gemm(
   const bias = opts.bias;
   if (bias) checkLength('gemm', 'bias', bias, n);
   const act = opts.activation ?? 'linear';
-  const actFn = act === 'linear' ? undefined : unaryFn(act, opts.activationParam);
+  const actFn = act === 'linear' ? undefined : unaryFn(act);
 
   const acc = new Float64Array(n);
   const aRow = new Float64Array(transB ? k : 0);

@@ -1,0 +1,500 @@
+// The kernels' entry points, written once for every host: the Node-API addon (addon.cc) and
+// the WebAssembly module (wasm-entry.cc). Each reads its arguments in the order the kernel
+// declaration in src/kernels/backend.ts flattens them (src/kernels/marshal.ts), checks every
+// length and range, and calls the drivers of ops.h / gemm.h. A host supplies the argument
+// reader `A`:
+//   bool ok;                                      false after the first failure
+//   float* f32(i, what, need)                     Float32Array with >= need items (else throws)
+//   int32_t* i32(i, what, need, size_t* len)      Int32Array with >= need items
+//   size_t len_f32(i, what, float** data)         any Float32Array, its length
+//   bool is_i32(i), is_number(i), is_nullish(i)
+//   double num(i, fallback); bool flag(i); uint32_t u32(i); long dim(i, what)
+//   bool fail_range(msg)                          throws a RangeError naming the kernel
+#pragma once
+
+#include <cmath>
+#include <cstdio>
+
+#include "gemm.h"
+#include "kernels.h"
+#include "ops.h"
+
+// Every kernel with an entry point, by the name the TypeScript declaration gives it.
+#define MLN_KERNELS(X)                                                                                \
+  X(gemm) X(unary) X(unaryGrad) X(binary) X(reduce) X(argmax) X(transpose) X(softmax) X(logSoftmax) \
+  X(softmaxGrad) X(softmaxCrossEntropy) X(softmaxCrossEntropyGrad) X(dropoutMask) X(conv2d)         \
+  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(maxPool) X(maxPoolBackward) X(avgPool)           \
+  X(avgPoolBackward) X(applyUpdate)
+
+namespace mln {
+namespace entry {
+
+// Code of an enum argument: the TypeScript side sends the code it read from the exported name
+// lists, so anything else is a bug worth a clear error.
+template <class A>
+int code(A& a, size_t i, int count, const char* what) {
+  const double v = a.num(i, -1);
+  if (a.ok && !(v >= 0 && v < count && v == std::floor(v))) {
+    char msg[120];
+    std::snprintf(msg, sizeof msg, "unknown %s code %g", what, v);
+    a.fail_range(msg);
+    return -1;
+  }
+  return (int)v;
+}
+
+// gemm(m, n, k, a, b, c, transA, transB, alpha, beta, bias | null, activation)
+template <class A>
+void gemm(A& a) {
+  GemmArgs g{};
+  g.m = a.dim(0, "m");
+  g.n = a.dim(1, "n");
+  g.k = a.dim(2, "k");
+  const double mk = (double)g.m * g.k, kn = (double)g.k * g.n, mn = (double)g.m * g.n;
+  g.a = a.f32(3, "a", mk);
+  g.b = a.f32(4, "b", kn);
+  g.c = a.f32(5, "c", mn);
+  g.ta = a.flag(6);
+  g.tb = a.flag(7);
+  g.alpha = (float)a.num(8, 1.0);
+  g.beta = (float)a.num(9, 0.0);
+  g.bias = a.is_nullish(10) ? nullptr : a.f32(10, "bias", (double)g.n);
+  static const int kEpilogue[] = {
+#define MLN_CODE(code, name) code,
+      MLN_EPILOGUES(MLN_CODE)
+#undef MLN_CODE
+  };
+  const int e = code(a, 11, (int)(sizeof kEpilogue / sizeof kEpilogue[0]), "activation");
+  if (!a.ok) return;
+  g.act = kEpilogue[e];
+  g.act_param = 0;
+  mln::gemm(g);
+}
+
+// unary(op, x, out, param, param2)
+template <class A>
+void unary(A& a) {
+  const int op = code(a, 0, U_COUNT, "unary op");
+  float* x = nullptr;
+  const size_t n = a.len_f32(1, "x", &x);
+  float* out = a.f32(2, "out", (double)n);
+  const double p1 = a.num(3, 0), p2 = a.num(4, 0);
+  if (!a.ok) return;
+  mln::unary(op, x, out, n, p1, p2);
+}
+
+// unaryGrad(op, x, y, dy, dx, param, param2)
+template <class A>
+void unaryGrad(A& a) {
+  const int op = code(a, 0, U_COUNT, "unary op");
+  float* x = nullptr;
+  const size_t n = a.len_f32(1, "x", &x);
+  float* y = a.f32(2, "y", (double)n);
+  float* dy = a.f32(3, "dy", (double)n);
+  float* dx = a.f32(4, "dx", (double)n);
+  const double p1 = a.num(5, 0), p2 = a.num(6, 0);
+  if (!a.ok) return;
+  mln::unary_grad(op, x, y, dy, dx, n, p1, p2);
+}
+
+// A shape (Int32Array of non-negative dims, at most 32) and its element count.
+template <class A>
+bool shape(A& a, size_t i, const char* what, long* dims, int* rank, double* size) {
+  size_t len = 0;
+  const int32_t* s = a.i32(i, what, 0, &len);
+  if (!a.ok) return false;
+  if (len > 32) return a.fail_range("shapes have at most 32 dimensions");
+  *rank = (int)len;
+  *size = 1;
+  for (size_t d = 0; d < len; d++) {
+    if (s[d] < 0) return a.fail_range("shape dimensions must be non-negative");
+    dims[d] = s[d];
+    *size *= s[d];
+  }
+  return true;
+}
+
+// binary(op, a, aShape, b, bShape, out, outShape)
+template <class A>
+void binary(A& a) {
+  const int op = code(a, 0, B_COUNT, "binary op");
+  long as[32], bs[32], os[32];
+  int ar = 0, br = 0, orank = 0;
+  double asz = 0, bsz = 0, osz = 0;
+  if (!shape(a, 2, "aShape", as, &ar, &asz) || !shape(a, 4, "bShape", bs, &br, &bsz) ||
+      !shape(a, 6, "outShape", os, &orank, &osz))
+    return;
+  if (const char* err = broadcast_check(as, ar, bs, br, os, orank)) {
+    a.fail_range(err);
+    return;
+  }
+  const float* x = a.f32(1, "a", asz);
+  const float* y = a.f32(3, "b", bsz);
+  float* out = a.f32(5, "out", osz);
+  if (!a.ok) return;
+  mln::binary(op, x, as, ar, y, bs, br, out, os, orank);
+}
+
+// reduce(op, x, outer, axis, inner, out)
+template <class A>
+void reduce(A& a) {
+  const int op = code(a, 0, R_COUNT, "reduce op");
+  const long outer = a.dim(2, "outer"), axis = a.dim(3, "axis"), inner = a.dim(4, "inner");
+  const float* x = a.f32(1, "x", (double)outer * axis * inner);
+  float* out = a.f32(5, "out", (double)outer * inner);
+  if (!a.ok) return;
+  mln::reduce(op, x, outer, axis, inner, out);
+}
+
+// argmax(x, outer, axis, inner, out)
+template <class A>
+void argmax(A& a) {
+  const long outer = a.dim(1, "outer"), axis = a.dim(2, "axis"), inner = a.dim(3, "inner");
+  const float* x = a.f32(0, "x", (double)outer * axis * inner);
+  int32_t* out = a.i32(4, "out", (double)outer * inner, nullptr);
+  if (!a.ok) return;
+  if (axis == 0 && outer * inner > 0) {
+    a.fail_range("the reduced axis is empty");
+    return;
+  }
+  mln::argmax(x, outer, axis, inner, out);
+}
+
+// transpose(x, shape, perm, out)
+template <class A>
+void transpose(A& a) {
+  long dims[32], perm[32];
+  int rank = 0;
+  double size = 0;
+  if (!shape(a, 1, "shape", dims, &rank, &size)) return;
+  size_t plen = 0;
+  const int32_t* p = a.i32(2, "perm", 0, &plen);
+  if (!a.ok) return;
+  bool seen[32] = {};
+  if (plen != (size_t)rank) {
+    a.fail_range("perm must be a permutation of the dimensions");
+    return;
+  }
+  for (int d = 0; d < rank; d++) {
+    perm[d] = p[d];
+    if (perm[d] < 0 || perm[d] >= rank || seen[perm[d]]) {
+      a.fail_range("perm must be a permutation of the dimensions");
+      return;
+    }
+    seen[perm[d]] = true;
+  }
+  const float* x = a.f32(0, "x", size);
+  float* out = a.f32(3, "out", size);
+  if (!a.ok) return;
+  mln::transpose(x, dims, perm, rank, out);
+}
+
+// softmax / logSoftmax(x, rows, cols, out)
+template <class A>
+void softmax_kind(A& a, int kind) {
+  const long rows = a.dim(1, "rows"), cols = a.dim(2, "cols");
+  const float* x = a.f32(0, "x", (double)rows * cols);
+  float* out = a.f32(3, "out", (double)rows * cols);
+  if (!a.ok) return;
+  mln::softmax(kind, x, rows, cols, out);
+}
+template <class A>
+void softmax(A& a) {
+  softmax_kind(a, 0);
+}
+template <class A>
+void logSoftmax(A& a) {
+  softmax_kind(a, 1);
+}
+
+// softmaxGrad(y, dy, rows, cols, dx)
+template <class A>
+void softmaxGrad(A& a) {
+  const long rows = a.dim(2, "rows"), cols = a.dim(3, "cols");
+  const double sz = (double)rows * cols;
+  const float* y = a.f32(0, "y", sz);
+  const float* dy = a.f32(1, "dy", sz);
+  float* dx = a.f32(4, "dx", sz);
+  if (!a.ok) return;
+  mln::softmax_grad(y, dy, rows, cols, dx);
+}
+
+// Labels: Float32Array [rows, cols] (dense) or Int32Array [rows] (sparse).
+template <class A>
+bool labels(A& a, size_t i, long rows, long cols, const float** dense, const int32_t** sparse) {
+  if (!a.ok) return false;
+  if (a.is_i32(i)) {
+    *sparse = a.i32(i, "labels", (double)rows, nullptr);
+    *dense = nullptr;
+    if (!a.ok) return false;
+    for (long r = 0; r < rows; r++) {
+      const int32_t l = (*sparse)[r];
+      if (l < 0 || l >= cols) {
+        char msg[160];
+        std::snprintf(msg, sizeof msg, "label %d of row %ld is not in [0, %ld)", l, r, cols);
+        return a.fail_range(msg);
+      }
+    }
+  } else {
+    *dense = a.f32(i, "labels", (double)rows * cols);
+    *sparse = nullptr;
+  }
+  return a.ok;
+}
+
+// softmaxCrossEntropy(logits, labels, rows, cols, loss, probs)
+template <class A>
+void softmaxCrossEntropy(A& a) {
+  const long rows = a.dim(2, "rows"), cols = a.dim(3, "cols");
+  const double sz = (double)rows * cols;
+  const float* logits = a.f32(0, "logits", sz);
+  const float* dense = nullptr;
+  const int32_t* sparse = nullptr;
+  labels(a, 1, rows, cols, &dense, &sparse);
+  float* loss = a.f32(4, "loss", (double)rows);
+  float* probs = a.f32(5, "probs", sz);
+  if (!a.ok) return;
+  mln::softmax_xent(logits, dense, sparse, rows, cols, loss, probs);
+}
+
+// softmaxCrossEntropyGrad(probs, labels, rows, cols, scale (Float32Array | number), dlogits)
+template <class A>
+void softmaxCrossEntropyGrad(A& a) {
+  const long rows = a.dim(2, "rows"), cols = a.dim(3, "cols");
+  const double sz = (double)rows * cols;
+  const float* probs = a.f32(0, "probs", sz);
+  const float* dense = nullptr;
+  const int32_t* sparse = nullptr;
+  labels(a, 1, rows, cols, &dense, &sparse);
+  const float* scale = nullptr;
+  float scale_num = 1.0f;
+  if (a.ok && a.is_number(4)) scale_num = (float)a.num(4);
+  else scale = a.f32(4, "scale", (double)rows);
+  float* dlogits = a.f32(5, "dlogits", sz);
+  if (!a.ok) return;
+  mln::softmax_xent_grad(probs, dense, sparse, rows, cols, scale, scale_num, dlogits);
+}
+
+// dropoutMask(rate, seed (uint32), mask)
+template <class A>
+void dropoutMask(A& a) {
+  const double rate = a.num(0);
+  if (a.ok && !(rate >= 0 && rate <= 1)) {
+    char msg[120];
+    std::snprintf(msg, sizeof msg, "rate must be in [0, 1], got %g", rate);
+    a.fail_range(msg);
+    return;
+  }
+  const uint32_t seed = a.u32(1);
+  float* mask = nullptr;
+  const size_t n = a.len_f32(2, "mask", &mask);
+  if (!a.ok) return;
+  mln::dropout(rate, seed, mask, n);
+}
+
+// Conv geometry: Int32Array [n, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW,
+// dilationH, dilationW, padTop, padLeft] (the field order of ConvGeometry's declaration).
+template <class A>
+bool conv_geom(A& a, size_t i, ConvGeom* g) {
+  const int32_t* s = a.i32(i, "geometry", 15, nullptr);
+  if (!a.ok) return false;
+  long v[15];
+  for (int j = 0; j < 15; j++) v[j] = s[j];
+  *g = ConvGeom{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
+  for (int j = 0; j < 13; j++)
+    if (v[j] < 0) return a.fail_range("geometry sizes must be non-negative");
+  if (g->kH < 1 || g->kW < 1 || g->strideH < 1 || g->strideW < 1 || g->dilationH < 1 || g->dilationW < 1)
+    return a.fail_range("kernel size, strides and dilations must be >= 1");
+  return true;
+}
+
+inline double conv_x(const ConvGeom& g) { return (double)g.n * g.inH * g.inW * g.inC; }
+inline double conv_y(const ConvGeom& g) { return (double)g.n * g.outH * g.outW * g.outC; }
+inline double conv_w(const ConvGeom& g) { return (double)g.kH * g.kW * g.inC * g.outC; }
+
+// conv2d(x, w, geometry, y)
+template <class A>
+void conv2d(A& a) {
+  ConvGeom g{};
+  if (!conv_geom(a, 2, &g)) return;
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* w = a.f32(1, "w", conv_w(g));
+  float* y = a.f32(3, "y", conv_y(g));
+  if (!a.ok) return;
+  mln::conv2d(x, w, g, y);
+}
+
+// conv2dBackwardInput(dy, w, geometry, dx)
+template <class A>
+void conv2dBackwardInput(A& a) {
+  ConvGeom g{};
+  if (!conv_geom(a, 2, &g)) return;
+  const float* dy = a.f32(0, "dy", conv_y(g));
+  const float* w = a.f32(1, "w", conv_w(g));
+  float* dx = a.f32(3, "dx", conv_x(g));
+  if (!a.ok) return;
+  mln::conv2d_backward_input(dy, w, g, dx);
+}
+
+// conv2dBackwardFilter(x, dy, geometry, dw)
+template <class A>
+void conv2dBackwardFilter(A& a) {
+  ConvGeom g{};
+  if (!conv_geom(a, 2, &g)) return;
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* dy = a.f32(1, "dy", conv_y(g));
+  float* dw = a.f32(3, "dw", conv_w(g));
+  if (!a.ok) return;
+  mln::conv2d_backward_filter(x, dy, g, dw);
+}
+
+// Pool geometry: Int32Array [n, inH, inW, c, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft].
+template <class A>
+bool pool_geom(A& a, size_t i, PoolGeom* g) {
+  const int32_t* s = a.i32(i, "geometry", 12, nullptr);
+  if (!a.ok) return false;
+  long v[12];
+  for (int j = 0; j < 12; j++) v[j] = s[j];
+  *g = PoolGeom{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
+  for (int j = 0; j < 10; j++)
+    if (v[j] < 0) return a.fail_range("geometry sizes must be non-negative");
+  if (g->poolH < 1 || g->poolW < 1 || g->strideH < 1 || g->strideW < 1)
+    return a.fail_range("pool sizes and strides must be >= 1");
+  // Only the first and last windows along an axis can miss the input entirely.
+  if (g->outH > 0 && (g->poolH - 1 - g->padTop < 0 || (g->outH - 1) * g->strideH - g->padTop >= g->inH))
+    return a.fail_range("a pooling window lies entirely outside the input rows");
+  if (g->outW > 0 && (g->poolW - 1 - g->padLeft < 0 || (g->outW - 1) * g->strideW - g->padLeft >= g->inW))
+    return a.fail_range("a pooling window lies entirely outside the input columns");
+  return true;
+}
+
+inline double pool_x(const PoolGeom& g) { return (double)g.n * g.inH * g.inW * g.c; }
+inline double pool_y(const PoolGeom& g) { return (double)g.n * g.outH * g.outW * g.c; }
+
+// maxPool(x, geometry, y, argmax)
+template <class A>
+void maxPool(A& a) {
+  PoolGeom g{};
+  if (!pool_geom(a, 1, &g)) return;
+  const float* x = a.f32(0, "x", pool_x(g));
+  float* y = a.f32(2, "y", pool_y(g));
+  int32_t* am = a.i32(3, "argmax", pool_y(g), nullptr);
+  if (!a.ok) return;
+  mln::max_pool(x, g, y, am);
+}
+
+// avgPool(x, geometry, y)
+template <class A>
+void avgPool(A& a) {
+  PoolGeom g{};
+  if (!pool_geom(a, 1, &g)) return;
+  const float* x = a.f32(0, "x", pool_x(g));
+  float* y = a.f32(2, "y", pool_y(g));
+  if (!a.ok) return;
+  mln::avg_pool(x, g, y);
+}
+
+// avgPoolBackward(dy, geometry, dx)
+template <class A>
+void avgPoolBackward(A& a) {
+  PoolGeom g{};
+  if (!pool_geom(a, 1, &g)) return;
+  const float* dy = a.f32(0, "dy", pool_y(g));
+  float* dx = a.f32(2, "dx", pool_x(g));
+  if (!a.ok) return;
+  mln::avg_pool_backward(dy, g, dx);
+}
+
+// maxPoolBackward(dy, argmax, dx)
+template <class A>
+void maxPoolBackward(A& a) {
+  size_t n = 0;
+  const int32_t* am = a.i32(1, "argmax", 0, &n);
+  const float* dy = a.f32(0, "dy", (double)n);
+  float* dx = nullptr;
+  const size_t dxn = a.len_f32(2, "dx", &dx);
+  if (!a.ok) return;
+  // Like js, a bad index throws after the entries before it were applied.
+  const size_t bad = mln::max_pool_backward(dy, am, n, dx, dxn);
+  if (bad < n) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside dx", bad, am[bad]);
+    a.fail_range(msg);
+  }
+}
+
+// applyUpdate(kind, h0..h5, param, grad, slot0 | null, slot1 | null, slot2 | null). h holds the
+// optimizer's fields in the order of its OptimizerUpdate variant in backend.ts:
+//   sgd: lr, momentum, nesterov          rmsprop: lr, rho, momentum, epsilon, centered
+//   adam: lr, beta1, beta2, epsilon, step, amsgrad
+//   adagrad: lr, epsilon                 adadelta: lr, rho, epsilon
+// Slots come in the variant's documented order, optional ones left out.
+template <class A>
+void applyUpdate(A& a) {
+  const int kind = code(a, 0, O_COUNT, "optimizer");
+  double h[6];
+  for (int i = 0; i < 6; i++) h[i] = a.num(1 + i, 0);
+  float* p = nullptr;
+  const size_t n = a.len_f32(7, "param", &p);
+  const float* g = a.f32(8, "grad", (double)n);
+  float* s[3] = {nullptr, nullptr, nullptr};
+  int given = 0;
+  const char* names[3] = {"slot 0", "slot 1", "slot 2"};
+  for (int i = 0; i < 3; i++)
+    if (!a.is_nullish(9 + i)) {
+      s[i] = a.f32(9 + i, names[i], (double)n);
+      given = i + 1;
+    }
+  if (!a.ok) return;
+  int want = 0;
+  double k[4] = {0, 0, 0, 0};
+  float* slot[3] = {s[0], s[1], s[2]};
+  switch (kind) {
+    case O_SGD:
+      want = h[1] != 0 ? 1 : 0;
+      k[0] = h[0], k[1] = h[1], k[2] = h[2];
+      break;
+    case O_RMSPROP: {
+      const bool centered = h[4] != 0, momentum = h[2] > 0;
+      want = 1 + centered + momentum;
+      slot[1] = centered ? s[1] : nullptr;
+      slot[2] = momentum ? s[centered ? 2 : 1] : nullptr;
+      k[0] = h[0], k[1] = h[1], k[2] = h[2], k[3] = h[3];
+      break;
+    }
+    case O_ADAM: {
+      const double step = h[4];
+      if (!(step >= 1 && step == std::floor(step))) {
+        char msg[80];
+        std::snprintf(msg, sizeof msg, "adam's step is 1-based, got %g", step);
+        a.fail_range(msg);
+        return;
+      }
+      want = h[5] != 0 ? 3 : 2;
+      if (h[5] == 0) slot[2] = nullptr;
+      // The bias corrections fold into one step size, computed once in double.
+      k[0] = h[0] * std::sqrt(1 - std::pow(h[2], step)) / (1 - std::pow(h[1], step));
+      k[1] = h[1], k[2] = h[2], k[3] = h[3];
+      break;
+    }
+    case O_ADAGRAD:
+      want = 1;
+      k[0] = h[0], k[1] = h[1];
+      break;
+    case O_ADADELTA:
+      want = 2;
+      k[0] = h[0], k[1] = h[1], k[2] = h[2];
+      break;
+  }
+  if (given != want) {
+    char msg[80];
+    std::snprintf(msg, sizeof msg, "expected %d slot arrays, got %d", want, given);
+    a.fail_range(msg);
+    return;
+  }
+  if (kind == O_SGD && want == 0) slot[0] = nullptr;
+  mln::apply_update(kind, p, g, n, slot[0], slot[1], slot[2], k);
+}
+
+}  // namespace entry
+}  // namespace mln

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { loadWasmBackend, wasmFile, wasmLoadError } from './load.js';
+
+const built = existsSync(wasmFile() ?? '');
+const skip = built ? false : 'dist/wasm not built (npm run build:wasm)';
+
+test(
+  'the wasm backend loads, implements every kernel itself and checks its arguments',
+  { skip },
+  () => {
+    const w = loadWasmBackend();
+    assert.ok(w, wasmLoadError());
+    assert.equal(w.name, 'wasm');
+    assert.deepEqual(w.fallbacks(), []);
+    assert.equal(w.getNumThreads(), 1);
+    const f32 = new Float32Array(4);
+    // Errors come back from C++ as the same TypeError / RangeError as native's.
+    assert.throws(() => w.unary('exp', new Float64Array(4), f32), {
+      name: 'TypeError',
+      message: /Float64Array.*float32 only/,
+    });
+    assert.throws(() => w.gemm(8, 8, 8, f32, f32, f32), RangeError);
+    assert.throws(() => w.transpose(f32, [2, 2], [0, 0], f32), RangeError);
+    assert.throws(
+      () => w.softmaxCrossEntropy(f32, Int32Array.of(0, 9), 2, 2, f32, f32),
+      RangeError,
+    );
+    // Outputs are copied back; inputs are left alone.
+    const x = Float32Array.of(-1, 0, 2, 3);
+    const y = new Float32Array(4);
+    w.unary('relu', x, y);
+    assert.deepEqual([...y], [0, 0, 2, 3]);
+    assert.deepEqual([...x], [-1, 0, 2, 3]);
+    // In place, through the copy.
+    w.unary('square', x, x);
+    assert.deepEqual([...x], [1, 0, 4, 9]);
+  },
+);
+
+/** Imports the Node entry in a child process and reports the backend it chose and its stderr. */
+function entryChoice(env: Record<string, string>): {
+  backend: string;
+  stderr: string;
+  status: number | null;
+} {
+  const entry = JSON.stringify(new URL('../index.js', import.meta.url).href);
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${entry}); console.log(m.backendName());`,
+    ],
+    { env: { ...process.env, MNIST_LAB_BACKEND: '', ...env }, encoding: 'utf8' },
+  );
+  return { backend: r.stdout.trim(), stderr: r.stderr, status: r.status };
+}
+
+test('Node picks native, then wasm, then js, and says once why it is not native', { skip }, () => {
+  const noNative = entryChoice({ MNIST_LAB_SKIP_NATIVE: '1' });
+  assert.equal(noNative.status, 0, noNative.stderr);
+  assert.equal(noNative.backend, 'wasm');
+  assert.equal(noNative.stderr.match(/native kernels unavailable/g)?.length, 1, noNative.stderr);
+  assert.match(noNative.stderr, /MNIST_LAB_SKIP_NATIVE=1.*using the "wasm" backend/);
+
+  const forced = entryChoice({ MNIST_LAB_BACKEND: 'wasm' });
+  assert.equal(forced.backend, 'wasm');
+  assert.equal(forced.stderr, '');
+
+  const bad = entryChoice({ MNIST_LAB_BACKEND: 'gpu' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /MNIST_LAB_BACKEND must be one of native, wasm, js, got 'gpu'/);
+});
