@@ -39,9 +39,13 @@ export class Adadelta extends Optimizer {
     return new Adadelta(config);
   }
 
-  protected slotSpec(): { count: number; initialValue: number } {
+  protected slotSpec(): {
+    names: readonly string[];
+    initialValue: number;
+    saveOrder?: readonly number[];
+  } {
     // [accumulated squared gradients, accumulated squared updates]
-    return { count: 2, initialValue: 0 };
+    return { names: ['accum_grad', 'accum_var'], initialValue: 0 };
   }
 
   protected update(): OptimizerUpdate {

@@ -45,8 +45,12 @@ export class Adagrad extends Optimizer {
     return new Adagrad(config);
   }
 
-  protected slotSpec(): { count: number; initialValue: number } {
-    return { count: 1, initialValue: this.initialAccumulatorValue };
+  protected slotSpec(): {
+    names: readonly string[];
+    initialValue: number;
+    saveOrder?: readonly number[];
+  } {
+    return { names: ['accumulator'], initialValue: this.initialAccumulatorValue };
   }
 
   protected update(): OptimizerUpdate {

@@ -53,8 +53,13 @@ export class Adam extends Optimizer {
     return new Adam(config);
   }
 
-  protected slotSpec(): { count: number; initialValue: number } {
-    return { count: this.amsgrad ? 3 : 2, initialValue: 0 };
+  protected slotSpec(): {
+    names: readonly string[];
+    initialValue: number;
+    saveOrder?: readonly number[];
+  } {
+    // TF.js's names; 'vhat' (AMSGrad, which TF.js lacks) follows the same style.
+    return { names: this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v'], initialValue: 0 };
   }
 
   protected update(): OptimizerUpdate {

@@ -5,7 +5,7 @@ import { Optimizer, type OptimizerConfig } from './optimizer.js';
 import { RMSprop, type RMSpropConfig } from './rmsprop.js';
 import { SGD, type SGDConfig } from './sgd.js';
 
-export { Optimizer, type OptimizerConfig } from './optimizer.js';
+export { Optimizer, type NamedTensor, type OptimizerConfig } from './optimizer.js';
 export { SGD, type SGDConfig } from './sgd.js';
 export { RMSprop, type RMSpropConfig } from './rmsprop.js';
 export { Adam, type AdamConfig } from './adam.js';

@@ -1,6 +1,20 @@
 import type { FloatArray, OptimizerUpdate } from '../kernels/backend.js';
 import { backendFor } from '../ops/engine.js';
+import { formatShape } from '../tensor/shape.js';
+import { scalar, Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
+
+/** A named state tensor, as TF.js's `Optimizer.getWeights()` returns them. */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}
+
+/** Slot arrays of one variable, kept by name until the variable is first updated. */
+interface PendingSlots {
+  shape: readonly number[];
+  arrays: (FloatArray | undefined)[];
+}
 
 export interface OptimizerConfig {
   learningRate?: number;
@@ -18,6 +32,8 @@ export abstract class Optimizer {
   /** Steps applied so far (Keras `iterations`). */
   iterations = 0;
   private readonly slots = new Map<Variable, FloatArray[]>();
+  /** State restored by `setWeights` for variables this optimizer has not updated yet. */
+  private pending = new Map<string, PendingSlots>();
 
   constructor(learningRate: number) {
     if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
@@ -26,8 +42,15 @@ export abstract class Optimizer {
     this.learningRate = learningRate;
   }
 
-  /** Number and initial value of the state arrays one variable needs. */
-  protected abstract slotSpec(): { count: number; initialValue: number };
+  /**
+   * Names (TF.js's, in the kernel's slot order) and initial value of the state arrays one
+   * variable needs; `saveOrder` lists slot indices in TF.js's `getWeights` order when it differs.
+   */
+  protected abstract slotSpec(): {
+    names: readonly string[];
+    initialValue: number;
+    saveOrder?: readonly number[];
+  };
 
   /** The fused update for the current step (`iterations` is the 0-based step). */
   protected abstract update(): OptimizerUpdate;
@@ -55,18 +78,110 @@ export abstract class Optimizer {
     this.iterations++;
   }
 
-  /** State arrays of a variable (created on first use). */
+  /** State arrays of a variable (created on first use, or taken from `setWeights`). */
   slotsFor(v: Variable): FloatArray[] {
     let s = this.slots.get(v);
     if (!s) {
-      const { count, initialValue } = this.slotSpec();
-      s = Array.from({ length: count }, () => {
+      const { names, initialValue } = this.slotSpec();
+      const restored = this.pending.get(v.name);
+      if (restored) {
+        if (
+          restored.shape.length !== v.shape.length ||
+          restored.shape.some((d, i) => d !== v.shape[i])
+        ) {
+          throw new Error(
+            `${this.className}: optimizer state for '${v.name}' has shape ${formatShape(restored.shape)}, but the variable has shape ${formatShape(v.shape)}.`,
+          );
+        }
+        this.pending.delete(v.name);
+      }
+      s = names.map((_, i) => {
         const a = v.dtype === 'float64' ? new Float64Array(v.size) : new Float32Array(v.size);
-        if (initialValue !== 0) a.fill(initialValue);
+        const saved = restored?.arrays[i];
+        if (saved) a.set(saved);
+        else if (initialValue !== 0) a.fill(initialValue);
         return a;
       });
       this.slots.set(v, s);
     }
     return s;
+  }
+
+  /**
+   * The optimizer's state, TF.js's layout: `{ name: 'iter' }` (the step count) first, then each
+   * slot as `${variableName}/${slotName}` (e.g. `dense/kernel/m`), slot by slot. Copies.
+   */
+  getWeights(): NamedTensor[] {
+    const { names, saveOrder } = this.slotSpec();
+    const order = saveOrder ?? names.map((_, i) => i);
+    const out: NamedTensor[] = [{ name: 'iter', tensor: scalar(this.iterations, 'int32') }];
+    const live = [...this.slots].map(([v, arrays]) => ({ name: v.name, shape: v.shape, arrays }));
+    const waiting = [...this.pending].map(([name, p]) => ({ name, ...p }));
+    for (const i of order) {
+      for (const { name, shape, arrays } of [...live, ...waiting]) {
+        const a = arrays[i];
+        if (a) out.push({ name: `${name}/${names[i]}`, tensor: new Tensor(a.slice(), shape) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Restores state from `getWeights()` (TF.js semantics: `iter` first, then slots by name).
+   * Slots are matched to variables by name when each variable is next updated; a variable
+   * with no saved slots starts fresh. Replaces all current state.
+   */
+  setWeights(weights: NamedTensor[]): void {
+    const [first, ...rest] = weights;
+    if (!first || first.name !== 'iter' || first.tensor.size !== 1) {
+      throw new Error(`${this.className}.setWeights: the first weight must be the scalar 'iter'.`);
+    }
+    const iter = first.tensor.data[0]!;
+    if (!Number.isSafeInteger(iter) || iter < 0) {
+      throw new Error(
+        `${this.className}.setWeights: 'iter' must be a non-negative integer, got ${iter}.`,
+      );
+    }
+    const { names } = this.slotSpec();
+    const pending = new Map<string, PendingSlots>();
+    for (const { name, tensor } of rest) {
+      const cut = typeof name === 'string' ? name.lastIndexOf('/') : -1;
+      const slot = cut > 0 ? names.indexOf(name.slice(cut + 1)) : -1;
+      if (slot < 0) {
+        throw new Error(
+          `${this.className}.setWeights: unexpected weight '${String(name)}' (expected 'variable/slot' with slot one of ${names.map((n) => `'${n}'`).join(', ') || 'none'}).`,
+        );
+      }
+      if (tensor.dtype === 'int32') {
+        throw new Error(`${this.className}.setWeights: weight '${name}' must be a float tensor.`);
+      }
+      const variable = name.slice(0, cut);
+      let p = pending.get(variable);
+      if (!p) {
+        p = { shape: [...tensor.shape], arrays: names.map(() => undefined) };
+        pending.set(variable, p);
+      } else if (
+        p.shape.length !== tensor.shape.length ||
+        p.shape.some((d, i) => d !== tensor.shape[i])
+      ) {
+        throw new Error(
+          `${this.className}.setWeights: slots of '${variable}' disagree in shape (${formatShape(p.shape)} vs ${formatShape(tensor.shape)}).`,
+        );
+      }
+      if (p.arrays[slot])
+        throw new Error(`${this.className}.setWeights: weight '${name}' appears twice.`);
+      p.arrays[slot] = (tensor.data as FloatArray).slice();
+    }
+    for (const [variable, p] of pending) {
+      const missing = names.filter((_, i) => !p.arrays[i]);
+      if (missing.length > 0) {
+        throw new Error(
+          `${this.className}.setWeights: '${variable}' is missing slot${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}.`,
+        );
+      }
+    }
+    this.iterations = iter;
+    this.slots.clear();
+    this.pending = pending;
   }
 }

@@ -52,9 +52,20 @@ export class RMSprop extends Optimizer {
     return new RMSprop(config);
   }
 
-  protected slotSpec(): { count: number; initialValue: number } {
-    // [ms, mg?, mom?] in that order (the kernel contract).
-    return { count: 1 + (this.centered ? 1 : 0) + (this.momentum > 0 ? 1 : 0), initialValue: 0 };
+  protected slotSpec(): {
+    names: readonly string[];
+    initialValue: number;
+    saveOrder?: readonly number[];
+  } {
+    // [ms, mg?, mom?] in that order (the kernel contract), named as TF.js names them; TF.js
+    // lists them rms, momentum, mg.
+    const names = [
+      'rms',
+      ...(this.centered ? ['mg'] : []),
+      ...(this.momentum > 0 ? ['momentum'] : []),
+    ];
+    const saveOrder = ['rms', 'momentum', 'mg'].map((n) => names.indexOf(n)).filter((i) => i >= 0);
+    return { names, initialValue: 0, saveOrder };
   }
 
   protected update(): OptimizerUpdate {

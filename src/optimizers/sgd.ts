@@ -46,8 +46,12 @@ export class SGD extends Optimizer {
     return new SGD(config);
   }
 
-  protected slotSpec(): { count: number; initialValue: number } {
-    return { count: this.momentum !== 0 ? 1 : 0, initialValue: 0 };
+  protected slotSpec(): {
+    names: readonly string[];
+    initialValue: number;
+    saveOrder?: readonly number[];
+  } {
+    return { names: this.momentum !== 0 ? ['momentum'] : [], initialValue: 0 };
   }
 
   protected update(): OptimizerUpdate {
