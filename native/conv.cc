@@ -126,13 +126,17 @@ GemmArgs plain(long m, long n, long k, const float* a, bool ta, const float* b, 
   return a_;
 }
 
-// Output pixels per chunk: enough for an efficient GEMM, few enough for the column budget,
-// and at least one chunk per thread when there is enough work.
+// Output pixels per chunk: enough for an efficient GEMM, few enough for the column budget, and
+// up to kFixedParts chunks for the threads to share. From the shape alone: a chunk's rows decide
+// its GEMM's path and its partial sums, so they must not depend on the thread count.
 size_t chunk_rows(size_t pixels, long K) {
   const size_t budget = std::max<size_t>(64, kColFloats / (size_t)std::max<long>(K, 1));
-  const size_t per_thread = (pixels + num_threads() - 1) / num_threads();
-  return std::max<size_t>(1, std::min(budget, std::max<size_t>(per_thread, 64)));
+  const size_t share = (pixels + kFixedParts - 1) / kFixedParts;
+  return std::max<size_t>(1, std::min(budget, std::max<size_t>(share, 64)));
 }
+
+// Most bytes of per-group dw partials in the filter gradient (groups cost memory, not speed).
+constexpr size_t kPartialBytes = 64u << 20;
 
 // Few taps per output (first layers: inC = 1 or 3): the direct kernels beat im2col, which
 // would copy a handful of floats per pixel. outC is bounded so a padded dy row fits the stack.
@@ -162,7 +166,7 @@ void conv2d(const float* x, const float* w, const ConvGeom& g, float* y) {
       std::memset(wp + t * ldw + g.outC, 0, (ldw - g.outC) * sizeof(float));
     }
     const size_t grain = std::max<size_t>(64, 32768 / (size_t)std::max<long>(1, K * g.outC / 16));
-    const int parts = (int)std::min<size_t>(num_threads(), std::max<size_t>(1, P / grain));
+    const int parts = fixed_parts(P, grain);  // block vs edge pixels depend on where parts begin
     parallel_for(parts, [&](int t, int) {
       T.conv_direct(x, wp, ldw, g, split_point(P, parts, t), split_point(P, parts, t + 1), y);
     });
@@ -192,11 +196,11 @@ void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, 
     return;
   }
   if (direct(g)) {
-    // Per-thread padded partials of dw, summed at the end.
+    // Padded partials of dw over fixed pixel ranges, summed in range order.
     const KernelTable& T = kt();
     const long ldw = padded_cols(g.outC);
     const size_t psize = (size_t)K * ldw;
-    const int parts = (int)std::min<size_t>(num_threads(), std::max<size_t>(1, P / 256));
+    const int parts = fixed_parts(P, 256);
     std::vector<float> partial((size_t)parts * psize, 0.0f);
     parallel_for(parts, [&](int t, int) {
       T.conv_direct_filter(x, dy, g, split_point(P, parts, t), split_point(P, parts, t + 1),
@@ -208,22 +212,23 @@ void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, 
   }
   const size_t rows = chunk_rows(P, K);
   const int tasks = (int)((P + rows - 1) / rows);
-  // Each thread sums its chunks into its own copy of dw (thread 0 into dw itself).
-  const int nt = num_threads();
-  std::vector<float> partial(tasks > 1 ? (size_t)(nt - 1) * wsize : 0);
-  std::vector<char> used(nt, 0);
-  parallel_for(tasks, [&](int t, int th) {
-    const size_t r0 = (size_t)t * rows, r1 = std::min(P, r0 + rows);
-    float* col = t_col.get((r1 - r0) * (size_t)K);
-    im2col(x, g, r0, r1, col);
-    float* out = th == 0 ? dw : partial.data() + (size_t)(th - 1) * wsize;
-    gemm(plain(K, g.outC, (long)(r1 - r0), col, true, dy + r0 * g.outC, false, out, used[th] ? 1.0f : 0.0f));
-    used[th] = 1;
+  // Groups of consecutive chunks, fixed by the shape: each sums its chunks in order into its own
+  // copy of dw (group 0 into dw itself), and the copies are added in group order, so the sum is
+  // the same at any thread count.
+  const int groups = std::min(tasks, (int)std::max<size_t>(1, std::min<size_t>(kFixedParts, kPartialBytes / (wsize * sizeof(float)))));
+  std::vector<float> partial((size_t)(groups - 1) * wsize);
+  parallel_for(groups, [&](int grp, int) {
+    float* out = grp == 0 ? dw : partial.data() + (size_t)(grp - 1) * wsize;
+    const int t0 = (int)split_point(tasks, groups, grp), t1 = (int)split_point(tasks, groups, grp + 1);
+    for (int t = t0; t < t1; t++) {
+      const size_t r0 = (size_t)t * rows, r1 = std::min(P, r0 + rows);
+      float* col = t_col.get((r1 - r0) * (size_t)K);
+      im2col(x, g, r0, r1, col);
+      gemm(plain(K, g.outC, (long)(r1 - r0), col, true, dy + r0 * g.outC, false, out, t == t0 ? 0.0f : 1.0f));
+    }
   });
-  if (!used[0]) std::memset(dw, 0, wsize * sizeof(float));
   const KernelTable& T = kt();
-  for (int th = 1; th < nt; th++)
-    if (used[th]) T.add_inplace(dw, partial.data() + (size_t)(th - 1) * wsize, wsize);
+  for (int grp = 1; grp < groups; grp++) T.add_inplace(dw, partial.data() + (size_t)(grp - 1) * wsize, wsize);
 }
 
 void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, float* dx) {
@@ -254,7 +259,8 @@ void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, f
     }
     return;
   }
-  spc = std::min(spc, std::max<size_t>(1, ((size_t)g.n + num_threads() - 1) / num_threads()));
+  // Chunk sizes set the GEMM shapes, so they come from the batch alone (never the thread count).
+  spc = std::min(spc, std::max<size_t>(1, ((size_t)g.n + kFixedParts - 1) / kFixedParts));
   const int tasks = (int)(((size_t)g.n + spc - 1) / spc);
   parallel_for(tasks, [&](int t, int) {
     const size_t n0 = (size_t)t * spc, n1 = std::min((size_t)g.n, n0 + spc);

@@ -10,16 +10,23 @@
 namespace mln {
 namespace {
 
-// Runs f(begin, end) over [0, n) in up to num_threads() ranges of at least `grain` items.
+// Runs f(begin, end) over [0, n) in up to num_threads() ranges of at least `grain` items. Only
+// for kernels whose every output item is computed alone, so where ranges begin cannot change a
+// result; `align` > 1 puts every inner boundary on a multiple of it, for kernels whose SIMD body
+// and scalar tail round differently (16 floats cover every ISA's vector).
 template <class F>
-void ranges(size_t n, size_t grain, F&& f) {
+void ranges(size_t n, size_t grain, F&& f, size_t align = 1) {
   const size_t want = grain ? n / grain : n;
   const int parts = (int)std::min<size_t>((size_t)num_threads(), std::max<size_t>(want, 1));
   if (parts <= 1) {
     f((size_t)0, n);
     return;
   }
-  parallel_for(parts, [&](int t, int) { f(split_point(n, parts, t), split_point(n, parts, t + 1)); });
+  auto at = [&](int t) {
+    const size_t p = split_point(n, parts, t);
+    return t == parts ? n : std::min(n, p / align * align);
+  };
+  parallel_for(parts, [&](int t, int) { f(at(t), at(t + 1)); });
 }
 
 // Items per thread worth waking a worker for: memory-bound ops need more than transcendental ones.
@@ -166,8 +173,9 @@ void reduce(int op, const float* x, long outer, long axis, long inner, float* ou
   const KernelTable& T = kt();
   const size_t total = (size_t)outer * axis * inner;
   if (outer == 1 && inner == 1 && total >= 131072) {
-    // One long row: partial results per thread, combined here.
-    const int parts = std::min(num_threads(), (int)(total / 65536));
+    // One long row: partial results over fixed ranges, combined here in order (the ranges
+    // never depend on the thread count, so neither does the result).
+    const int parts = fixed_parts(total, 65536);
     std::vector<double> part(parts);
     parallel_for(parts, [&](int t, int) {
       size_t i0 = split_point(total, parts, t), i1 = split_point(total, parts, t + 1);
@@ -405,7 +413,7 @@ void apply_update(int kind, float* p, const float* g, size_t n, float* s0, float
       default:
         break;
     }
-  });
+  }, 16);  // vector body and scalar tail round differently: tails only at the very end
 }
 
 }  // namespace mln

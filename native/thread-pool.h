@@ -29,4 +29,15 @@ void parallel_for(int ntasks, F&& f) {
 // Splits [0, n) into `parts` contiguous ranges; returns range i's start.
 inline size_t split_point(size_t n, int parts, int i) { return n * (size_t)i / (size_t)parts; }
 
+// Most parts a kernel splits work into when the split changes its arithmetic (partial sums,
+// GEMM shapes). Fixed, never derived from the thread count: results must be bit-identical at
+// any thread count, so the pool only decides who runs each part, not where parts begin.
+constexpr int kFixedParts = 16;
+
+// Parts of at least `grain` items (at most kFixedParts, at least 1), from n alone.
+inline int fixed_parts(size_t n, size_t grain) {
+  const size_t want = grain ? n / grain : n;
+  return (int)(want < 1 ? 1 : want > (size_t)kFixedParts ? kFixedParts : want);
+}
+
 }  // namespace mln

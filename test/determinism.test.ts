@@ -1,0 +1,153 @@
+/**
+ * Bit-identical results at any thread count: every native kernel whose work is split (conv
+ * passes, GEMM shapes, long reductions, optimizer steps), and the seed CNN trained end to end.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import type { ConvGeometry } from '../src/kernels/backend.js';
+import { setBackend } from '../src/kernels/registry.js';
+import { buildModel } from '../src/experiments/build-model.js';
+import { defaultSpec } from '../src/experiments/model-spec.js';
+import { normalize, toCategorical } from '../src/data/preprocess.js';
+import { setSeed } from '../src/tensor/seed.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { loadDataset } from '../node/data/load-dataset.js';
+import { loadNativeBackend } from '../node/native/load.js';
+import '../node/backend-setup.js';
+
+const native = loadNativeBackend();
+const skip = native ? false : 'native addon not loaded';
+
+function random(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2147483648 - 1;
+  }
+  return out;
+}
+
+function conv(n: number, h: number, c: number, outC: number, k: number, pad: number): ConvGeometry {
+  const out = h - k + 1 + 2 * pad;
+  return {
+    n,
+    inH: h,
+    inW: h,
+    inC: c,
+    outH: out,
+    outW: out,
+    outC,
+    kH: k,
+    kW: k,
+    strideH: 1,
+    strideW: 1,
+    dilationH: 1,
+    dilationW: 1,
+    padTop: pad,
+    padLeft: pad,
+  };
+}
+
+/** Runs `fn` at 1, 2 and 3 threads and asserts its outputs agree bit for bit. */
+function sameAtEveryThreadCount(fn: () => Float32Array[]): void {
+  assert.ok(native);
+  const before = native.getNumThreads();
+  try {
+    native.setNumThreads(1);
+    const one = fn();
+    for (const threads of [2, 3]) {
+      native.setNumThreads(threads);
+      const other = fn();
+      one.forEach((want, i) =>
+        assert.ok(
+          Buffer.from(other[i]!.buffer).equals(Buffer.from(want.buffer)),
+          `output ${i} differs at ${threads} threads`,
+        ),
+      );
+    }
+  } finally {
+    native.setNumThreads(before);
+  }
+}
+
+test(
+  'conv passes, long reductions and optimizer steps are bit-identical at 1, 2, 3 threads',
+  { skip },
+  () => {
+    assert.ok(native);
+    // Direct kernels (few taps: the first layer) and im2col + GEMM (the second), odd sizes.
+    const geoms = [conv(37, 28, 1, 32, 3, 0), conv(23, 13, 32, 64, 3, 0), conv(5, 9, 7, 12, 3, 1)];
+    sameAtEveryThreadCount(() => {
+      const outs: Float32Array[] = [];
+      geoms.forEach((g, i) => {
+        const x = random(g.n * g.inH * g.inW * g.inC, 10 + i);
+        const w = random(g.kH * g.kW * g.inC * g.outC, 20 + i);
+        const dy = random(g.n * g.outH * g.outW * g.outC, 30 + i);
+        const y = new Float32Array(dy.length);
+        const dx = new Float32Array(x.length);
+        const dw = new Float32Array(w.length);
+        native.conv2d(x, w, g, y);
+        native.conv2dBackwardInput(dy, w, g, dx);
+        native.conv2dBackwardFilter(x, dy, g, dw);
+        outs.push(y, dx, dw);
+      });
+      const long = random(1_000_003, 40);
+      const sum = new Float32Array(1);
+      native.reduce('sum', long, 1, long.length, 1, sum);
+      outs.push(sum);
+      const p = random(100_003, 50);
+      const slots = [new Float32Array(p.length), new Float32Array(p.length)];
+      for (let t = 1; t <= 3; t++) {
+        native.applyUpdate(
+          {
+            kind: 'adam',
+            lr: 0.01,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-7,
+            step: t,
+            amsgrad: false,
+          },
+          p,
+          random(p.length, 60 + t),
+          slots,
+        );
+      }
+      outs.push(p, ...slots);
+      return outs;
+    });
+  },
+);
+
+test(
+  'the seed CNN trained 2 epochs gives one weights hash at 1, 2 and 3 threads',
+  { skip },
+  async () => {
+    assert.ok(native);
+    setBackend('native');
+    const ds = await loadDataset('mnist', {});
+    const n = 384;
+    const x = new Tensor(normalize(ds.train.images.data.subarray(0, n * 784)), [n, 28, 28, 1]);
+    const y = new Tensor(toCategorical(ds.train.labels.data.subarray(0, n), 10).data, [n, 10]);
+    const hashes: string[] = [];
+    const before = native.getNumThreads();
+    try {
+      for (const threads of [1, 2, 3]) {
+        native.setNumThreads(threads);
+        const spec = { ...defaultSpec('cnn'), epochs: 2 };
+        setSeed(spec.seed);
+        const model = buildModel(spec, [28, 28, 1], 10);
+        model.compile({ optimizer: 'adam', loss: spec.loss, metrics: ['accuracy'] });
+        await model.fit(x, y, { epochs: 2, batchSize: spec.batchSize, verbose: 0 });
+        const h = createHash('sha256');
+        for (const w of model.weights) h.update(new Uint8Array(w.data.buffer));
+        hashes.push(h.digest('hex'));
+      }
+    } finally {
+      native.setNumThreads(before);
+    }
+    assert.equal(new Set(hashes).size, 1, `weights hashes: ${hashes.join(', ')}`);
+  },
+);
