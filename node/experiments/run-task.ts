@@ -1,6 +1,7 @@
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
 import { runRecord, type RunRecord } from '../../src/experiments/run-record.js';
 import { backendName, setBackend } from '../../src/kernels/registry.js';
+import { NonFiniteLossError } from '../../src/training/non-finite-loss-error.js';
 import type { RunTask } from './sweep-messages.js';
 import { trainRun } from './train-run.js';
 
@@ -34,10 +35,16 @@ export async function runTask(
   try {
     const result = await trainRun(task.spec, {
       outDir: task.dir,
+      // The sweep starts a run afresh in its folder (one it has not recorded as done).
+      overwrite: true,
       verbose: 0,
       print: () => {},
       callbacks: [forwarder],
-      ...(task.dataDir !== undefined ? { data: { dataDir: task.dataDir } } : {}),
+      data: {
+        ...(task.dataDir !== undefined ? { dataDir: task.dataDir } : {}),
+        ...(task.verify === false ? { verify: false } : {}),
+        ...(task.download === false ? { download: false } : {}),
+      },
       ...(task.trainSamples !== undefined ? { trainSamples: task.trainSamples } : {}),
       ...(task.testSamples !== undefined ? { testSamples: task.testSamples } : {}),
     });
@@ -45,6 +52,7 @@ export async function runTask(
   } catch (e) {
     return runRecord(task.run, task.spec, backendName(), forwarder.history, {
       error: (e as Error).message,
+      failure: e instanceof NonFiniteLossError ? 'diverged' : 'error',
       trainSeconds: (performance.now() - t0) / 1000,
     });
   }

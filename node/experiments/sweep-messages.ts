@@ -10,6 +10,8 @@ export interface RunTask {
   dir: string;
   backend?: string;
   dataDir?: string;
+  verify?: boolean;
+  download?: boolean;
   trainSamples?: number;
   testSamples?: number;
   /** Native threads for this run (the sweep shares the cores among the runs in flight). */
