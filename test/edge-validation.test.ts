@@ -1,8 +1,11 @@
 /** Validation at the edges: environment variables and shapes get one clear line each. */
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { zeros, tensor } from '../src/tensor/tensor.js';
-import { runCli } from './helpers/cli.js';
+import { ROOT, runCli } from './helpers/cli.js';
 
 test('MNIST_LAB_NUM_THREADS and MNIST_LAB_BACKEND are checked with one line each', async () => {
   const cases: [Record<string, string>, RegExp][] = [
@@ -37,4 +40,16 @@ test('negative and fractional shapes are refused before allocating', () => {
   assert.throws(() => zeros([-1, 2]), /A shape holds whole numbers >= 0, got \[-1, 2\]/);
   assert.throws(() => zeros([1.5, 2]), /got \[1\.5, 2\] \(dimension 1\.5\)/);
   assert.throws(() => tensor([1, 2], [2, -1]), /A shape holds whole numbers >= 0/);
+});
+
+test('plot-model draws from shapes without allocating weights', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-plot-big-')), 'big.svg');
+  // Two Dense layers of a million units: 1e12 weights (4 TB) if they were allocated.
+  const r = await runCli(['plot-model', '--hidden', '1000000,1000000', '--out', out], {
+    NODE_OPTIONS: `--import ${join(ROOT, 'dist', 'test', 'helpers', 'report-rss.js')}`,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const rssMb = Number(/maxrss-kb (\d+)/.exec(r.stderr)![1]) / 1024;
+  assert.ok(rssMb < 300, `peak RSS ${rssMb.toFixed(0)} MB`);
+  assert.match(await readFile(out, 'utf8'), /\(None, 1000000\)/);
 });

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildModelForDataset } from '../../src/experiments/build-model.js';
+import { withoutWeights } from '../../src/layers/layer.js';
 import type { Model } from '../../src/models/model.js';
 import { loadModel } from '../../node/models/index.js';
 import { diagramFormat, writeModelDiagram } from '../../node/reports/model-diagram.js';
@@ -39,8 +40,10 @@ async function modelDir(run: string): Promise<string> {
   throw new Error(`--run ${run}: neither model/model.json nor model.json is there; ${expected}.`);
 }
 
+/** Built from shapes alone: a diagram needs no weights, so a huge model costs no memory. */
 function modelFromFlags(flags: PlotFlags): Model {
-  return buildModelForDataset(specFromFlags(flags));
+  const spec = specFromFlags(flags);
+  return withoutWeights(() => buildModelForDataset(spec));
 }
 
 export function plotModelCommand(): Command {

@@ -18,6 +18,7 @@ import { acquireLock } from '../fs/lock.js';
 import { writeChart } from '../reports/charts.js';
 import { renderModelDiagram } from '../reports/model-diagram.js';
 import { buildModelForDataset } from '../../src/experiments/build-model.js';
+import { withoutWeights } from '../../src/layers/layer.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { RunTask, ThreadsMessage, WorkerMessage } from './sweep-messages.js';
 
@@ -564,7 +565,7 @@ async function drawModels(
   const figures: Figure[] = [];
   let i = 0;
   for (const run of seen.values()) {
-    const model = buildModelForDataset(specs.get(run.id)!);
+    const model = withoutWeights(() => buildModelForDataset(specs.get(run.id)!));
 
     const { svg, png } = await renderModelDiagram(model);
     const base = seen.size === 1 ? 'model' : `model-${++i}`;
