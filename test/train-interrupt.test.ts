@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -95,6 +95,11 @@ test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupt
   assert.deepEqual(await readdir(join(out, 'checkpoint')), ['state.json', 'tensors-3-0.bin']);
   await assert.rejects(readFile(join(out, 'metrics.json')), { code: 'ENOENT' });
 
+  // Temp files a killed writer could have left: removed by the resume.
+  await writeFile(join(out, 'history.json.99999.tmp'), 'half');
+  await mkdir(join(out, 'model'), { recursive: true });
+  await writeFile(join(out, 'model', 'weights.bin.tmp-99999-abc'), 'half');
+
   const resumed = await runCli(['train', '--resume', out, '--verbose', '2'], env);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /Resuming .* at epoch 4, batch 1\./);
@@ -106,6 +111,7 @@ test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupt
   const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
   assert.deepEqual(history.epoch, [0, 1, 2, 3, 4, 5]);
   assert.ok(!(await readdir(out)).some((n) => n.endsWith('.tmp') || n === 'checkpoint'));
+  assert.deepEqual((await readdir(join(out, 'model'))).sort(), ['model.json', 'weights.bin']);
 });
 
 test('SIGINT stops at the end of a batch, checkpoints, exits 130 and says how to resume', async () => {
@@ -157,4 +163,30 @@ test('SIGKILL around the model save leaves a folder that resumes to the same wei
   }
   assert.equal(await weightsHash(out), await referenceHash(root));
   assert.ok(!(await readdir(out)).some((n) => n.endsWith('.tmp')));
+});
+
+test('a live run cannot be resumed or overwritten by another process', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-live-'));
+  const out = join(root, 'live');
+  let refusals: CliResult[] = [];
+  const r = await trainAndSignal(
+    [...ARGS, ...DATA, '--out', out],
+    /Epoch 1\/6/,
+    'SIGINT',
+    async () => {
+      refusals = await Promise.all([
+        runCli(['train', '--resume', out], env),
+        runCli(['train', '--overwrite', '--out', out, '--epochs', '1'], env),
+      ]);
+      return true;
+    },
+  );
+  assert.equal(r.code, 130, r.stderr);
+  for (const x of refusals) {
+    assert.equal(x.code, 1);
+    assert.match(
+      x.stderr,
+      /^mnist-lab: .*live is being trained by process \d+ on .*; wait for it, or stop it \(kill -INT \d+\)\.\n$/,
+    );
+  }
 });

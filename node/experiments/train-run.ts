@@ -245,6 +245,16 @@ async function claimFolder(
   return { dir, id, lock, created: false };
 }
 
+/** Temp files of a writer that was killed mid-write (the run folder and its model folder). */
+async function removeTempFiles(dir: string): Promise<void> {
+  for (const sub of [dir, join(dir, 'model')]) {
+    const names = await readdir(sub).catch(() => [] as string[]);
+    for (const name of names) {
+      if (/\.tmp(-[\w-]+)?$/.test(name)) await rm(join(sub, name), { force: true });
+    }
+  }
+}
+
 /** The settings a resumed run must share with its folder's config.json. */
 async function checkSameConfig(dir: string, config: Record<string, unknown>): Promise<void> {
   const path = join(dir, 'config.json');
@@ -379,10 +389,7 @@ export async function trainRun(
       timer.history = structuredClone(ckpt.history.history);
       timer.seconds = [...ckpt.history.epochSeconds];
       epochsDone = ckpt.fit.epoch;
-      // Temp files of a writer that was killed mid-write.
-      for (const name of await readdir(dir)) {
-        if (name.endsWith('.tmp')) await rm(join(dir, name), { force: true });
-      }
+      await removeTempFiles(dir);
       print(`Resuming ${dir} at epoch ${ckpt.fit.epoch + 1}, batch ${ckpt.fit.batch + 1}.`);
     }
     model.summary(undefined, print);
