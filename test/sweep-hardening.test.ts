@@ -201,3 +201,44 @@ test('malformed sweep files get a clear error naming the file', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /results\.json: 'runs' must be a list of run records/);
 });
+
+test('Ctrl-C stops a sweep with exit 130 and a resume line; --resume finishes it', async () => {
+  const out = join(await tempDir(), 'interrupted');
+  const args = [
+    '--grid',
+    'hidden=16,32,64',
+    '--epochs',
+    '2',
+    '--jobs',
+    '1',
+    '--out',
+    out,
+    ...SMALL,
+  ];
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'mnist-lab.js'), 'sweep', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (/\[2\/3\] hidden-32/.test(stdout)) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 130);
+  assert.match(
+    stderr,
+    /interrupted\. Finished runs are saved in .*; finish the sweep with the same command plus --out .* --resume\./,
+  );
+  // The sweep's lock went with it, and so did its workers: --resume starts at once.
+  const resumed = await runCli(['sweep', ...args, '--resume'], env);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.doesNotMatch(resumed.stdout, /Taking over/);
+  assert.match(resumed.stdout, /3 runs \(2 to train\)/);
+  assert.deepEqual(
+    (await records(out)).map((x) => x.status),
+    ['ok', 'ok', 'ok'],
+  );
+});

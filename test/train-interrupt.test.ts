@@ -172,7 +172,7 @@ test('a live run cannot be resumed or overwritten by another process', async () 
   const r = await trainAndSignal(
     [...ARGS, ...DATA, '--out', out],
     /Epoch 1\/6/,
-    'SIGINT',
+    'SIGTERM', // what a service manager sends: stops like Ctrl-C
     async () => {
       refusals = await Promise.all([
         runCli(['train', '--resume', out], env),
@@ -182,6 +182,10 @@ test('a live run cannot be resumed or overwritten by another process', async () 
     },
   );
   assert.equal(r.code, 130, r.stderr);
+  assert.match(
+    r.stderr,
+    /Interrupted \(SIGTERM\); checkpoint saved\. Resume with: mnist-lab train --resume /,
+  );
   for (const x of refusals) {
     assert.equal(x.code, 1);
     assert.match(
