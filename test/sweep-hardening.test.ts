@@ -137,11 +137,31 @@ test('a sweep whose worker was SIGKILLed completes on --resume; a diverged run n
   const resumed = await runCli(['sweep', ...args, '--resume'], env);
   assert.equal(resumed.code, 1, 'the diverged runs stay failed');
   assert.match(resumed.stdout, /Retraining hidden-16_lr-0\.001: its worker died\./);
+  // Its checkpoint is kept: it continues where the worker died, not from epoch 1.
+  assert.match(
+    resumed.stdout,
+    /hidden-16_lr-0\.001: continuing from its checkpoint \(epoch [12]\/3\)/,
+  );
   assert.match(resumed.stdout, /4 runs \(1 to train\)/);
   const after = await records(out);
   assert.deepEqual(
     after.map((x) => x.status),
     ['ok', 'failed', 'ok', 'failed'],
+  );
+  assert.equal(after[0]!.history['loss']!.length, 3, 'the whole history, resumed epochs included');
+  // And it ends exactly where an uninterrupted run of the same setting does.
+  const fresh = join(out, '..', 'fresh');
+  const one = args.map((a) =>
+    a === 'hidden=16,32' ? 'hidden=16' : a === 'lr=0.001,1e30' ? 'lr=0.001' : a,
+  );
+  const f = await runCli(
+    ['sweep', ...one.slice(0, -SMALL.length - 2), '--out', fresh, ...SMALL],
+    env,
+  );
+  assert.equal(f.code, 0, f.stderr);
+  assert.equal(
+    await weightsHash(join(fresh, 'runs', 'hidden-16_lr-0.001')),
+    await weightsHash(join(out, 'runs', 'hidden-16_lr-0.001')),
   );
 
   const retried = await runCli(['sweep', ...args, '--resume', '--retry-failed'], env);

@@ -33,11 +33,9 @@ export async function runTask(
   const forwarder = new EpochForwarder(onEpoch);
   const t0 = performance.now();
   try {
-    const result = await trainRun(task.spec, {
+    const options = {
       outDir: task.dir,
-      // The sweep starts a run afresh in its folder (one it has not recorded as done).
-      overwrite: true,
-      verbose: 0,
+      verbose: 0 as const,
       print: () => {},
       callbacks: [forwarder],
       data: {
@@ -47,7 +45,16 @@ export async function runTask(
       },
       ...(task.trainSamples !== undefined ? { trainSamples: task.trainSamples } : {}),
       ...(task.testSamples !== undefined ? { testSamples: task.testSamples } : {}),
-    });
+    };
+    // A run the sweep has no result for starts afresh in its folder, or continues from its
+    // checkpoint; one that cannot be continued (a damaged checkpoint, other settings) is
+    // started afresh instead. A run that diverges does so again either way.
+    const result = task.resume
+      ? await trainRun(task.spec, { ...options, resume: true }).catch((e: unknown) => {
+          if (e instanceof NonFiniteLossError) throw e;
+          return trainRun(task.spec, { ...options, overwrite: true });
+        })
+      : await trainRun(task.spec, { ...options, overwrite: true });
     return runRecord(task.run, task.spec, backendName(), result.history, result);
   } catch (e) {
     return runRecord(task.run, task.spec, backendName(), forwarder.history, {

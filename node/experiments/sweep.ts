@@ -15,6 +15,8 @@ import {
 import { resultsCsv, sweepReportMarkdown, type Figure } from '../../src/reports/sweep-report.js';
 import { writeFileAtomic, writeJson } from '../fs/write-atomic.js';
 import { acquireLock } from '../fs/lock.js';
+import { hasCheckpoint } from './checkpoint.js';
+import { readStatus } from './run-status.js';
 import { writeChart } from '../reports/charts.js';
 import { renderModelDiagram } from '../reports/model-diagram.js';
 import { buildModelForDataset } from '../../src/experiments/build-model.js';
@@ -429,8 +431,20 @@ async function sweepLocked(
       };
       worker.on('message', onMessage);
       worker.on('exit', onExit);
-      // A run folder without a result is left over from an interrupted sweep: start it afresh.
-      void rm(dir, { recursive: true, force: true }).then(() => worker.send(task));
+      // A run folder without a result is left over from an interrupted sweep: continue it from
+      // its checkpoint (bit-identical to an uninterrupted run), or start it afresh.
+      void (async () => {
+        const status = await readStatus(dir);
+        if (status?.state === 'interrupted' && (await hasCheckpoint(dir))) {
+          print(
+            `  ${run.id}: continuing from its checkpoint (epoch ${status.epoch}/${status.epochs})`,
+          );
+          task.resume = true;
+        } else {
+          await rm(dir, { recursive: true, force: true });
+        }
+        worker.send(task);
+      })();
     });
 
   // Workers leave with the sweep (Ctrl-C, process.exit), mid-run: no orphan keeps a core busy.
