@@ -1,3 +1,4 @@
+import '../node/env-check.js'; // first: checks MNIST_LAB_* before the engine reads them
 import { Command } from 'commander';
 import '../node/index.js';
 import { dataCommand } from './commands/data.js';

@@ -10,8 +10,8 @@ import {
 } from '../src/kernels/registry.js';
 import { loadNativeBackend, nativeLoadError } from './native/load.js';
 import { loadWasmBackend, wasmLoadError } from './wasm/load.js';
+import { BACKEND_NAMES as NAMES } from './backend-names.js';
 
-const NAMES = ['native', 'wasm', 'js'];
 const wanted = process.env['MNIST_LAB_BACKEND']?.trim().toLowerCase() || undefined;
 if (wanted !== undefined && !NAMES.includes(wanted)) {
   throw new Error(

@@ -47,11 +47,14 @@ test('mnist-lab train trains the seed MLP on a small real slice and writes the r
     'misclassified.svg',
     'model',
     'report.md',
+    'status.json',
   ]);
   const evaluation = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
   assert.equal(evaluation.samples, 1000);
   assert.ok(Math.abs(100 * evaluation.accuracy - acc) < 0.01);
   assert.match(await readFile(join(out, 'report.md'), 'utf8'), /\| 7 +\| +[\d.]+% \|/);
+  const status = JSON.parse(await readFile(join(out, 'status.json'), 'utf8'));
+  assert.deepEqual([status.state, status.epoch, status.epochs], ['finished', 2, 2]);
   const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
   assert.equal(config.optimizer, 'adam');
   assert.deepEqual(config.hidden, [512]);
@@ -136,7 +139,10 @@ test('a loss that turns NaN stops the run with advice and keeps the run folder',
     r.stderr,
     /The loss became NaN at epoch 1, batch \d+; training stopped before applying that step\. Try a smaller learning rate/,
   );
-  const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-  assert.match(metrics.error, /NaN/);
+  // A failed run says so in status.json; metrics.json is only for runs that finished.
+  const status = JSON.parse(await readFile(join(out, 'status.json'), 'utf8'));
+  assert.equal(status.state, 'failed');
+  assert.match(status.reason, /NaN/);
+  await assert.rejects(readFile(join(out, 'metrics.json')), { code: 'ENOENT' });
   assert.ok(JSON.parse(await readFile(join(out, 'history.json'), 'utf8')).epoch);
 });

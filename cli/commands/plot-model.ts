@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildModelForDataset } from '../../src/experiments/build-model.js';
+import { withoutWeights } from '../../src/layers/layer.js';
 import type { Model } from '../../src/models/model.js';
 import { loadModel } from '../../node/models/index.js';
 import { diagramFormat, writeModelDiagram } from '../../node/reports/model-diagram.js';
@@ -22,8 +23,10 @@ const MODEL_FLAGS = ['model', 'hidden', 'activation', 'dropout', 'batchnorm', 'd
 
 const PLOT_FLAGS = ['run', 'out', 'shapes', 'rankdir'];
 
+/** Built from shapes alone: a diagram needs no weights, so a huge model costs no memory. */
 function modelFromFlags(flags: PlotFlags): Model {
-  return buildModelForDataset(specFromFlags(flags));
+  const spec = specFromFlags(flags);
+  return withoutWeights(() => buildModelForDataset(spec));
 }
 
 export function plotModelCommand(): Command {

@@ -23,7 +23,14 @@ import { addTrainOptions, specFromFlags } from './train.js';
 const MAX_DEFAULT_JOBS = 4;
 
 /** Train flags a sweep may not vary: they pick the data, which every run must share. */
-const NOT_SWEPT = new Set(['data-dir', 'train-samples', 'test-samples', 'backend']);
+const NOT_SWEPT = new Set([
+  'data-dir',
+  'train-samples',
+  'test-samples',
+  'backend',
+  'no-verify',
+  'no-download',
+]);
 
 /** An argument as a POSIX shell would need it quoted, for the report's command line. */
 function shellQuote(arg: string): string {
@@ -86,6 +93,9 @@ interface SweepFlags {
   jobs: number;
   out?: string;
   resume: boolean;
+  retryFailed: boolean;
+  verify: boolean;
+  download: boolean;
   list: boolean;
   figures: boolean;
   verbose: '0' | '1';
@@ -183,7 +193,12 @@ export function sweepCommand(): Command {
       Math.min(MAX_DEFAULT_JOBS, availableParallelism()),
     )
     .option('--out <dir>', 'sweep folder (default ./sweeps/<preset or grid>-<time>)')
-    .option('--resume', 'finish an interrupted sweep in --out, skipping its finished runs', false)
+    .option(
+      '--resume',
+      'finish an interrupted sweep in --out: train the runs not finished (never started, worker died, folder missing)',
+      false,
+    )
+    .option('--retry-failed', 'with --resume: also retrain the runs that diverged', false)
     .option('--no-figures', 'skip the SVG/PNG figures')
     .option(
       '--verbose <level>',
@@ -209,6 +224,9 @@ export function sweepCommand(): Command {
     }
     if (flags.resume && flags.out === undefined) {
       throw new Error('--resume needs --out DIR: the folder of the sweep to finish.');
+    }
+    if (flags.retryFailed && !flags.resume) {
+      throw new Error('--retry-failed applies to --resume: add --resume --out DIR.');
     }
     const { attr, parse } = flagParser(cmd);
     // User axes replace a preset's axis on the same flag.
@@ -268,6 +286,9 @@ export function sweepCommand(): Command {
       fixed: fixedSettings([...specs.values()], sweptFlags, flags, jobs),
       jobs,
       resume: flags.resume,
+      retryFailed: flags.retryFailed,
+      ...(flags.verify === false ? { verify: false } : {}),
+      ...(flags.download === false ? { download: false } : {}),
       ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
       ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
       ...(flags.trainSamples !== undefined ? { trainSamples: flags.trainSamples } : {}),

@@ -4,7 +4,11 @@ import { getActivation } from '../../src/activations/index.js';
 import { getLoss } from '../../src/losses/index.js';
 import { getOptimizer } from '../../src/optimizers/index.js';
 import { setBackend } from '../../src/kernels/registry.js';
-import { trainRun } from '../../node/experiments/train-run.js';
+import {
+  readRunConfig,
+  trainRun,
+  TrainInterruptedError,
+} from '../../node/experiments/train-run.js';
 import {
   fraction,
   hiddenSizes,
@@ -35,6 +39,8 @@ interface TrainFlags {
   out?: string;
   trainSamples?: number;
   testSamples?: number;
+  verify: boolean;
+  download: boolean;
 }
 
 /** The `train` flags, shared with `sweep`. */
@@ -91,8 +97,29 @@ export function addTrainOptions(cmd: Command): Command {
       'train on the first N images only',
       positiveInt('--train-samples'),
     )
-    .option('--test-samples <n>', 'test on the first N images only', positiveInt('--test-samples'));
+    .option('--test-samples <n>', 'test on the first N images only', positiveInt('--test-samples'))
+    .option('--no-download', 'never download the dataset; fail if no local copy exists')
+    .option('--no-verify', "skip the data files' SHA-256 check (intentionally different data)");
 }
+
+/** Data-loading options from the flags. */
+export function dataOptions(flags: Pick<TrainFlags, 'dataDir' | 'verify' | 'download'>) {
+  return {
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    ...(flags.verify === false ? { verify: false } : {}),
+    ...(flags.download === false ? { download: false } : {}),
+  };
+}
+
+/** Flags `train --resume` accepts: the rest come from the run's config.json. */
+const RESUME_FLAGS = new Set([
+  'resume',
+  'verbose',
+  'dataDir',
+  'verify',
+  'download',
+  'checkpointEvery',
+]);
 
 /** Checks flag combinations and names, and fills the model's defaults. */
 export function specFromFlags(flags: TrainFlags): TrainSpec {
@@ -132,22 +159,68 @@ export function trainCommand(): Command {
       'Train a model on MNIST (default: the seed notebook MLP, 784-512-10, Adam, 5 epochs)',
     ),
   )
-    .option('--out <dir>', 'run folder (default ./runs/<id>)')
+    .option('--out <dir>', 'run folder (default ./runs/<id>, a new one)')
+    .option('--resume <dir>', 'continue an interrupted run from its last checkpoint')
+    .option('--overwrite', 'replace the run --out holds', false)
+    .option(
+      '--checkpoint-every <n>',
+      'checkpoint every N epochs (train --resume continues from the last)',
+      positiveInt('--checkpoint-every'),
+      1,
+    )
     .option(
       '--verbose <level>',
       '0 silent, 1 progress bar, 2 one line per epoch',
       oneOf('--verbose', ['0', '1', '2'] as const),
       '1',
     )
-    .action(async (flags: TrainFlags & { verbose: string }) => {
-      if (flags.backend !== undefined) setBackend(flags.backend);
-      const spec = specFromFlags(flags);
-      await trainRun(spec, {
-        ...(flags.out !== undefined ? { outDir: flags.out } : {}),
-        ...(flags.dataDir !== undefined ? { data: { dataDir: flags.dataDir } } : {}),
-        ...(flags.trainSamples !== undefined ? { trainSamples: flags.trainSamples } : {}),
-        ...(flags.testSamples !== undefined ? { testSamples: flags.testSamples } : {}),
-        verbose: Number(flags.verbose) as 0 | 1 | 2,
-      });
+    .action(async function (
+      this: Command,
+      flags: TrainFlags & {
+        verbose: string;
+        resume?: string;
+        overwrite: boolean;
+        checkpointEvery: number;
+      },
+    ) {
+      // Every flag combination is checked here, before any data loads.
+      if (flags.resume !== undefined) {
+        const extra = Object.keys(flags).filter(
+          (k) => this.getOptionValueSource(k) === 'cli' && !RESUME_FLAGS.has(k),
+        );
+        if (extra.length > 0) {
+          const opt = this.options.find((o) => o.attributeName() === extra[0]);
+          throw new Error(
+            `train --resume takes the run's settings from its config.json; drop ${opt?.long ?? extra[0]}.`,
+          );
+        }
+      }
+      if (flags.overwrite && flags.out === undefined) {
+        throw new Error('--overwrite replaces the run in --out: add --out DIR.');
+      }
+      const resumed = flags.resume !== undefined ? await readRunConfig(flags.resume) : undefined;
+      const backend = resumed ? resumed.backend : flags.backend;
+      if (backend !== undefined) setBackend(backend);
+      const spec = resumed ? resumed.spec : specFromFlags(flags);
+      const trainSamples = resumed ? resumed.trainSamples : flags.trainSamples;
+      const testSamples = resumed ? resumed.testSamples : flags.testSamples;
+      const outDir = flags.resume ?? flags.out;
+      try {
+        await trainRun(spec, {
+          ...(outDir !== undefined ? { outDir } : {}),
+          ...(resumed ? { resume: true } : {}),
+          ...(flags.overwrite ? { overwrite: true } : {}),
+          checkpointEvery: flags.checkpointEvery,
+          handleSignals: true,
+          data: dataOptions(flags),
+          ...(trainSamples !== undefined ? { trainSamples } : {}),
+          ...(testSamples !== undefined ? { testSamples } : {}),
+          verbose: Number(flags.verbose) as 0 | 1 | 2,
+        });
+      } catch (e) {
+        if (!(e instanceof TrainInterruptedError)) throw e;
+        console.error(e.message);
+        process.exitCode = 130;
+      }
     });
 }

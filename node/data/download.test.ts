@@ -24,6 +24,22 @@ const server = await startServer((req, res) => {
     const other = gzipSync(Buffer.from('not the data'));
     res.writeHead(200, { 'content-length': other.length });
     res.end(other);
+  } else if (req.url === '/endless/data.gz') {
+    // No length, and no end: a hostile or broken mirror.
+    res.writeHead(200);
+    const chunk = Buffer.alloc(1 << 16, 7);
+    const pump = (): void => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  } else if (req.url === '/huge/data.gz') {
+    res.writeHead(200, { 'content-length': 10 * 2 ** 30 });
+    res.write(Buffer.alloc(1024));
+  } else if (req.url === '/bomb/data.gz') {
+    const bomb = gzipSync(Buffer.alloc(4 << 20));
+    res.writeHead(200, { 'content-length': bomb.length });
+    res.end(bomb);
   } else {
     res.writeHead(404).end();
   }
@@ -93,4 +109,23 @@ test('stale partial files from a killed download are cleaned up', async () => {
   await writeFile(join(dir, 'data.gz.123-abcd.partial'), 'half');
   await downloadVerified([`${server.url}good/`], 'data.gz', join(dir, 'data.gz'), sha);
   assert.deepEqual(await readdir(dir), ['data.gz']);
+});
+
+test('downloads are capped: a mirror cannot send or inflate more than the file can be', async () => {
+  const dir = await emptyDir();
+  const dest = join(dir, 'data.gz');
+  const opts = { maxBytes: 1 << 20 };
+  await assert.rejects(
+    downloadVerified([`${server.url}endless/`], 'data.gz', dest, sha, opts),
+    /endless\/data\.gz: the server sent more than the \d+ bytes this file can be/,
+  );
+  await assert.rejects(
+    downloadVerified([`${server.url}huge/`], 'data.gz', dest, sha, opts),
+    /huge\/data\.gz: the server offers 10737418240 bytes, more than the \d+ this file can be/,
+  );
+  await assert.rejects(
+    downloadVerified([`${server.url}bomb/`], 'data.gz', dest, sha, opts),
+    /bomb\/data\.gz: the download: inflates to more than 1048576 bytes/,
+  );
+  assert.deepEqual(await readdir(dir), []);
 });

@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { gunzip, isGzip } from '../../src/data/gzip.js';
+import { MAX_IDX_BYTES } from '../../src/data/idx.js';
+import { inflatedSha256, maxCompressed } from './data-file.js';
 
 export interface DownloadOptions {
   /** Called with one line per step (for --verbose). */
@@ -14,6 +15,11 @@ export interface DownloadOptions {
   timeoutMs?: number;
   /** Stand-in for the global fetch (tests). */
   fetch?: typeof fetch;
+  /**
+   * Most bytes the file may inflate to (default MAX_IDX_BYTES); the download itself is cut off
+   * at what that much data can take gzipped, before the checksum is even computed.
+   */
+  maxBytes?: number;
 }
 
 export class DownloadError extends Error {
@@ -46,10 +52,11 @@ export async function downloadVerified(
     const tmp = `${dest}.${process.pid}-${randomBytes(4).toString('hex')}${PARTIAL_SUFFIX}`;
     log(`downloading ${url}`);
     try {
-      await fetchToFile(doFetch, url, tmp, options.timeoutMs ?? 300_000);
-      const bytes = new Uint8Array(await readFile(tmp));
-      const raw = isGzip(bytes) ? gunzip(bytes, url) : bytes;
-      const got = createHash('sha256').update(raw).digest('hex');
+      const maxBytes = options.maxBytes ?? MAX_IDX_BYTES;
+      await fetchToFile(doFetch, url, tmp, options.timeoutMs ?? 300_000, maxCompressed(maxBytes));
+      const got = await inflatedSha256(tmp, maxBytes).catch((e: Error) => {
+        throw new DownloadError(e.message.replace(tmp, 'the download'));
+      });
       if (got !== sha256) {
         throw new DownloadError(`SHA-256 mismatch: expected ${sha256}, got ${got}`);
       }
@@ -76,14 +83,31 @@ async function fetchToFile(
   url: string,
   dest: string,
   timeoutMs: number,
+  maxBytes: number,
 ): Promise<void> {
   const res = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok || !res.body) {
     throw new DownloadError(`HTTP ${res.status} ${res.statusText}`.trim());
   }
   const expected = Number(res.headers.get('content-length') ?? NaN);
+  if (expected > maxBytes) {
+    await res.body.cancel().catch(() => {});
+    throw new DownloadError(
+      `the server offers ${expected} bytes, more than the ${maxBytes} this file can be`,
+    );
+  }
   const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
-  await pipeline(body, createWriteStream(dest, { flags: 'wx' }));
+  // Streamed to disk and cut off at the cap: a mirror cannot fill the disk or the memory.
+  let received = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      received += chunk.length;
+      if (received > maxBytes) {
+        done(new DownloadError(`the server sent more than the ${maxBytes} bytes this file can be`));
+      } else done(null, chunk);
+    },
+  });
+  await pipeline(body, cap, createWriteStream(dest, { flags: 'wx' }));
   if (Number.isFinite(expected)) {
     const { size } = await stat(dest);
     if (size !== expected) {

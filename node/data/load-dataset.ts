@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DataFormatError } from '../../src/data/data-format-error.js';
@@ -10,7 +9,8 @@ import {
   datasetSpec,
   specFiles,
 } from '../../src/data/dataset-spec.js';
-import { parseIdx } from '../../src/data/idx.js';
+import { MAX_IDX_BYTES } from '../../src/data/idx.js';
+import { dataFileExists, readIdxBounded } from './data-file.js';
 import { userCacheDir } from './cache-dir.js';
 import { downloadVerified, type DownloadOptions } from './download.js';
 
@@ -126,6 +126,7 @@ export async function loadDataset(name: string, options: LoadOptions = {}): Prom
           dest,
           file.sha256,
           {
+            maxBytes: file.bytes,
             ...options.downloadOptions,
             log,
           },
@@ -160,40 +161,25 @@ export async function loadDataset(name: string, options: LoadOptions = {}): Prom
   };
 }
 
-/** Reads, decompresses and validates one IDX file. */
+/**
+ * Reads, decompresses and validates one IDX file, streaming: its header is checked before
+ * anything is allocated, and it may inflate to at most the dataset's own file size (verifying)
+ * or MAX_IDX_BYTES (--no-verify), however it is compressed.
+ */
 export async function readIdxFile(
   path: string,
   file: IdxFileSpec,
   verify: boolean,
 ): Promise<{ data: Uint8Array; shape: number[] }> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (e) {
+  const idx = await readIdxBounded(path, file.dims, verify ? file.bytes : MAX_IDX_BYTES);
+  if (verify && idx.sha256 !== file.sha256) {
     throw new DataFormatError(
       path,
-      `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      `SHA-256 mismatch (expected ${file.sha256}, got ${idx.sha256}): the file is corrupted or is not the expected ${file.name}. ` +
+        'Delete it to fetch a fresh copy, or pass --no-verify if this is intentionally different data.',
     );
   }
-  const idx = parseIdx(bytes, path, file.dims);
-  if (verify) {
-    // Hash exactly what parseIdx accepted: header plus data, decompressed.
-    const headerLen = 4 + 4 * idx.shape.length;
-    const raw = new Uint8Array(
-      idx.data.buffer,
-      idx.data.byteOffset - headerLen,
-      headerLen + idx.data.length,
-    );
-    const got = createHash('sha256').update(raw).digest('hex');
-    if (got !== file.sha256) {
-      throw new DataFormatError(
-        path,
-        `SHA-256 mismatch (expected ${file.sha256}, got ${got}): the file is corrupted or is not the expected ${file.name}. ` +
-          'Delete it to fetch a fresh copy, or pass --no-verify if this is intentionally different data.',
-      );
-    }
-  }
-  return idx;
+  return { data: idx.data, shape: idx.shape };
 }
 
 function checkPair(
@@ -202,6 +188,12 @@ function checkPair(
   labelsPath: string,
   labelShape: number[],
 ): void {
+  if (imageShape[0] === 0) {
+    throw new DataFormatError(
+      imagesPath,
+      'holds no images (its header says 0): nothing to train on',
+    );
+  }
   if (imageShape.length !== 3 || imageShape[1] === 0 || imageShape[2] === 0) {
     throw new DataFormatError(
       imagesPath,
@@ -225,11 +217,8 @@ function pack(images: Uint8Array, shape: number[], labels: Uint8Array): LabeledI
 
 async function findFile(dir: string, name: string): Promise<string | undefined> {
   for (const candidate of [join(dir, name), join(dir, `${name}.gz`)]) {
-    try {
-      if ((await stat(candidate)).isFile()) return candidate;
-    } catch {
-      // not there
-    }
+    // Something there that is not a file (a FIFO, a device, a link loop) is an error, not absence.
+    if (await dataFileExists(candidate)) return candidate;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
 import { runRecord, type RunRecord } from '../../src/experiments/run-record.js';
 import { backendName, setBackend } from '../../src/kernels/registry.js';
+import { NonFiniteLossError } from '../../src/training/non-finite-loss-error.js';
 import type { RunTask } from './sweep-messages.js';
 import { trainRun } from './train-run.js';
 
@@ -32,19 +33,33 @@ export async function runTask(
   const forwarder = new EpochForwarder(onEpoch);
   const t0 = performance.now();
   try {
-    const result = await trainRun(task.spec, {
+    const options = {
       outDir: task.dir,
-      verbose: 0,
+      verbose: 0 as const,
       print: () => {},
       callbacks: [forwarder],
-      ...(task.dataDir !== undefined ? { data: { dataDir: task.dataDir } } : {}),
+      data: {
+        ...(task.dataDir !== undefined ? { dataDir: task.dataDir } : {}),
+        ...(task.verify === false ? { verify: false } : {}),
+        ...(task.download === false ? { download: false } : {}),
+      },
       ...(task.trainSamples !== undefined ? { trainSamples: task.trainSamples } : {}),
       ...(task.testSamples !== undefined ? { testSamples: task.testSamples } : {}),
-    });
+    };
+    // A run the sweep has no result for starts afresh in its folder, or continues from its
+    // checkpoint; one that cannot be continued (a damaged checkpoint, other settings) is
+    // started afresh instead. A run that diverges does so again either way.
+    const result = task.resume
+      ? await trainRun(task.spec, { ...options, resume: true }).catch((e: unknown) => {
+          if (e instanceof NonFiniteLossError) throw e;
+          return trainRun(task.spec, { ...options, overwrite: true });
+        })
+      : await trainRun(task.spec, { ...options, overwrite: true });
     return runRecord(task.run, task.spec, backendName(), result.history, result);
   } catch (e) {
     return runRecord(task.run, task.spec, backendName(), forwarder.history, {
       error: (e as Error).message,
+      failure: e instanceof NonFiniteLossError ? 'diverged' : 'error',
       trainSeconds: (performance.now() - t0) / 1000,
     });
   }

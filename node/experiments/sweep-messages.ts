@@ -10,8 +10,12 @@ export interface RunTask {
   dir: string;
   backend?: string;
   dataDir?: string;
+  verify?: boolean;
+  download?: boolean;
   trainSamples?: number;
   testSamples?: number;
+  /** Continue the run in `dir` from its checkpoint (else it starts afresh there). */
+  resume?: boolean;
   /** Native threads for this run (the sweep shares the cores among the runs in flight). */
   threads?: number;
 }

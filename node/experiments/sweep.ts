@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,13 @@ import {
 } from '../../src/reports/chart-specs.js';
 import { resultsCsv, sweepReportMarkdown, type Figure } from '../../src/reports/sweep-report.js';
 import { writeFileAtomic, writeJson } from '../fs/write-atomic.js';
+import { acquireLock } from '../fs/lock.js';
+import { hasCheckpoint } from './checkpoint.js';
+import { readStatus } from './run-status.js';
 import { writeChart } from '../reports/charts.js';
 import { renderModelDiagram } from '../reports/model-diagram.js';
 import { buildModelForDataset } from '../../src/experiments/build-model.js';
+import { withoutWeights } from '../../src/layers/layer.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { RunTask, ThreadsMessage, WorkerMessage } from './sweep-messages.js';
 
@@ -39,10 +43,19 @@ export interface SweepOptions {
    * when one finishes and leaves its cores idle.
    */
   threadsPerJob?: number;
-  /** Keep the finished runs of an interrupted sweep in outDir and train only the rest. */
+  /**
+   * Keep the finished runs of an interrupted sweep in outDir and train the rest: runs never
+   * started, runs whose folder is gone, runs whose worker died or hit an error.
+   */
   resume?: boolean;
+  /** With resume: also retrain runs that diverged (a NaN loss). */
+  retryFailed?: boolean;
   backend?: string;
   dataDir?: string;
+  /** Check the data files' SHA-256 (default true). */
+  verify?: boolean;
+  /** Download a missing dataset (default true). */
+  download?: boolean;
   trainSamples?: number;
   testSamples?: number;
   /** 0: a line per run; 1 (default): also a line per epoch. */
@@ -78,15 +91,87 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function readJson<T>(path: string): Promise<T> {
+/** Largest sweep.json / results.json read back (a 10,000-run sweep is a few MB). */
+const MAX_SWEEP_FILE = 64 << 20;
+
+async function readJson(path: string): Promise<unknown> {
+  const st = await lstat(path);
+  if (!st.isFile())
+    throw new Error(`${path} is not a regular file; it was not written by a sweep.`);
+  if (st.size > MAX_SWEEP_FILE) {
+    throw new Error(`${path} is ${st.size} bytes, too large to be a sweep's file.`);
+  }
   const text = await readFile(path, 'utf8');
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as unknown;
   } catch (e) {
     throw new Error(
       `${path} is not valid JSON (${(e as Error).message}); it was not written by this sweep.`,
     );
   }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** sweep.json as saved, checked before use: a clear error, never a crash on a bad file. */
+function checkPlan(path: string, v: unknown): SavedPlan {
+  const fail = (what: string): never => {
+    throw new Error(
+      `${path}: ${what}; it was not written by this version of sweep. Choose another --out.`,
+    );
+  };
+  if (!isObject(v)) fail('not a JSON object');
+  const o = v as Record<string, unknown>;
+  if (o['version'] !== 1) fail(`'version' must be 1`);
+  if (typeof o['name'] !== 'string') fail(`'name' must be a string`);
+  if (!Array.isArray(o['axes'])) fail(`'axes' must be a list`);
+  const runs = o['runs'];
+  if (
+    !Array.isArray(runs) ||
+    !runs.every((r) => isObject(r) && typeof r['id'] === 'string' && isObject(r['spec']))
+  ) {
+    fail(`'runs' must be a list of { id, spec }`);
+  }
+  for (const k of ['trainSamples', 'testSamples']) {
+    if (o[k] !== null && !Number.isSafeInteger(o[k])) fail(`'${k}' must be a number or null`);
+  }
+  return o as unknown as SavedPlan;
+}
+
+/** The run records of results.json, checked field by field. */
+function checkResults(path: string, v: unknown): RunRecord[] {
+  const runs = isObject(v) ? v['runs'] : undefined;
+  if (
+    !Array.isArray(runs) ||
+    !runs.every(
+      (r) =>
+        isObject(r) &&
+        typeof r['id'] === 'string' &&
+        (r['status'] === 'ok' || r['status'] === 'failed') &&
+        isObject(r['history']) &&
+        isObject(r['setting']),
+    )
+  ) {
+    throw new Error(
+      `${path}: 'runs' must be a list of run records; it was not written by this version of sweep. Choose another --out.`,
+    );
+  }
+  return runs as RunRecord[];
+}
+
+/** Whether a recorded run must be trained again on --resume, and why (null: keep it). */
+async function retrainReason(
+  r: RunRecord,
+  runDir: string,
+  retryFailed: boolean,
+): Promise<string | null> {
+  if (r.status === 'ok') {
+    return (await exists(join(runDir, 'metrics.json'))) ? null : 'its folder is missing';
+  }
+  const failure = r.failure ?? (/^The loss became/.test(r.error ?? '') ? 'diverged' : 'error');
+  if (failure === 'diverged') return retryFailed ? 'it diverged (--retry-failed)' : null;
+  return failure === 'worker' ? 'its worker died' : `it failed (${r.error ?? 'unknown error'})`;
 }
 
 function samePlan(a: SavedPlan, b: SavedPlan): string | null {
@@ -130,8 +215,6 @@ function runLine(r: RunRecord, repeated: boolean): string {
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const print = options.print ?? ((l: string) => console.log(l));
   const outDir = resolve(options.outDir);
-  const axisKeys = options.axes.map((a) => a.key);
-  const repeated = options.runs.some((r) => r.repeat > 0);
   const plan: SavedPlan = {
     version: 1,
     name: options.name,
@@ -146,31 +229,83 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   const planPath = join(outDir, 'sweep.json');
   const resultsPath = join(outDir, 'results.json');
-  let previous: RunRecord[] = [];
+  const previous: RunRecord[] = [];
+  if (options.resume && !(await exists(outDir))) {
+    throw new Error(`--resume: ${outDir} does not exist; there is nothing to resume.`);
+  }
+  // One sweep per folder: a second one would merge its plan and runs into this one's.
+  const existed = await exists(outDir);
+  await mkdir(outDir, { recursive: true });
+  const lock = await acquireLock(
+    join(outDir, 'sweep.lock'),
+    (o) =>
+      new Error(
+        `${outDir} is in use by a running sweep (process ${o.pid} on ${o.hostname}, since ${o.startedAt}); wait for it, or stop it (kill -INT ${o.pid}).`,
+      ),
+  );
+  if (lock.tookOver) {
+    print(`Taking over ${outDir} from a sweep that is gone (process ${lock.tookOver.pid}).`);
+  }
+  try {
+    return await sweepLocked(options, outDir, plan, planPath, resultsPath, previous, print);
+  } catch (e) {
+    // A sweep that failed before any result (bad data, say) leaves no folder behind.
+    if (!existed && !(await exists(resultsPath))) {
+      await lock.release();
+      await rm(outDir, { recursive: true, force: true });
+    }
+    throw e;
+  } finally {
+    await lock.release();
+  }
+}
+
+async function sweepLocked(
+  options: SweepOptions,
+  outDir: string,
+  plan: SavedPlan,
+  planPath: string,
+  resultsPath: string,
+  previous: RunRecord[],
+  print: (line: string) => void,
+): Promise<SweepResult> {
+  const axisKeys = options.axes.map((a) => a.key);
+  const repeated = options.runs.some((r) => r.repeat > 0);
   if (await exists(planPath)) {
     if (!options.resume) {
       throw new Error(
         `${outDir} already holds a sweep. Add --resume to finish it, or choose another --out.`,
       );
     }
-    const why = samePlan(await readJson<SavedPlan>(planPath), plan);
+    const why = samePlan(checkPlan(planPath, await readJson(planPath)), plan);
     if (why !== null) {
       throw new Error(
         `cannot resume ${outDir}: ${why}. Rerun it with its original flags, or choose another --out.`,
       );
     }
     if (await exists(resultsPath)) {
-      const saved = await readJson<{ runs: RunRecord[] }>(resultsPath);
+      const saved = checkResults(resultsPath, await readJson(resultsPath));
       const ids = new Set(options.runs.map((r) => r.id));
-      previous = (saved.runs ?? []).filter((r) => ids.has(r.id));
+      for (const r of saved.filter((x) => ids.has(x.id))) {
+        const why = await retrainReason(
+          r,
+          join(outDir, 'runs', r.id),
+          options.retryFailed ?? false,
+        );
+        if (why === null) previous.push(r);
+        else print(`Retraining ${r.id}: ${why}.`);
+      }
     }
-  } else if (options.resume && !(await exists(outDir))) {
-    throw new Error(`--resume: ${outDir} does not exist; there is nothing to resume.`);
   }
   // Load each dataset once here first: a missing or corrupt file stops the sweep with one clear
   // error instead of failing every run, and a download happens once, not in every worker.
+  const data = {
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.verify === false ? { verify: false } : {}),
+    ...(options.download === false ? { download: false } : {}),
+  };
   for (const name of new Set(options.runs.map((r) => options.specs.get(r.id)!.dataset))) {
-    await loadDataset(name, options.dataDir !== undefined ? { dataDir: options.dataDir } : {});
+    await loadDataset(name, data);
   }
 
   await mkdir(join(outDir, 'runs'), { recursive: true });
@@ -254,6 +389,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         dir,
         ...(options.backend !== undefined ? { backend: options.backend } : {}),
         ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+        ...(options.verify === false ? { verify: false } : {}),
+        ...(options.download === false ? { download: false } : {}),
         ...(options.trainSamples !== undefined ? { trainSamples: options.trainSamples } : {}),
         ...(options.testSamples !== undefined ? { testSamples: options.testSamples } : {}),
         threads: share(),
@@ -282,6 +419,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
             {},
             {
               error: `its worker process died (${signal ?? `exit code ${code}`})`,
+              failure: 'worker',
               trainSeconds: 0,
             },
           ),
@@ -293,8 +431,20 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       };
       worker.on('message', onMessage);
       worker.on('exit', onExit);
-      // A run folder without a result is left over from an interrupted sweep: start it afresh.
-      void rm(dir, { recursive: true, force: true }).then(() => worker.send(task));
+      // A run folder without a result is left over from an interrupted sweep: continue it from
+      // its checkpoint (bit-identical to an uninterrupted run), or start it afresh.
+      void (async () => {
+        const status = await readStatus(dir);
+        if (status?.state === 'interrupted' && (await hasCheckpoint(dir))) {
+          print(
+            `  ${run.id}: continuing from its checkpoint (epoch ${status.epoch}/${status.epochs})`,
+          );
+          task.resume = true;
+        } else {
+          await rm(dir, { recursive: true, force: true });
+        }
+        worker.send(task);
+      })();
     });
 
   // Workers leave with the sweep (Ctrl-C, process.exit), mid-run: no orphan keeps a core busy.
@@ -429,7 +579,7 @@ async function drawModels(
   const figures: Figure[] = [];
   let i = 0;
   for (const run of seen.values()) {
-    const model = buildModelForDataset(specs.get(run.id)!);
+    const model = withoutWeights(() => buildModelForDataset(specs.get(run.id)!));
 
     const { svg, png } = await renderModelDiagram(model);
     const base = seen.size === 1 ? 'model' : `model-${++i}`;

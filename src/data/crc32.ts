@@ -12,9 +12,10 @@ function crcTable(): Uint32Array {
   return table;
 }
 
-export function crc32(bytes: Uint8Array): number {
+/** CRC-32 of `bytes`; pass the CRC of what came before to continue it (streams). */
+export function crc32(bytes: Uint8Array, previous = 0): number {
   const t = crcTable();
-  let c = 0xffffffff;
+  let c = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }

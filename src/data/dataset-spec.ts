@@ -6,6 +6,8 @@ export interface IdxFileSpec {
   sha256: string;
   /** 3 for images, 1 for labels. */
   dims: 1 | 3;
+  /** Size of the decompressed file, header included: the cap on what a copy may inflate to. */
+  bytes: number;
 }
 
 /** An MNIST-format dataset: where its files can be found and what they must contain. */
@@ -38,21 +40,25 @@ export const MNIST: DatasetSpec = {
       name: 'train-images-idx3-ubyte',
       sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
       dims: 3,
+      bytes: 47040016,
     },
     trainLabels: {
       name: 'train-labels-idx1-ubyte',
       sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
       dims: 1,
+      bytes: 60008,
     },
     testImages: {
       name: 't10k-images-idx3-ubyte',
       sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
       dims: 3,
+      bytes: 7840016,
     },
     testLabels: {
       name: 't10k-labels-idx1-ubyte',
       sha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
       dims: 1,
+      bytes: 10008,
     },
   },
   mirrors: [
@@ -84,21 +90,25 @@ export const FASHION_MNIST: DatasetSpec = {
       name: 'train-images-idx3-ubyte',
       sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
       dims: 3,
+      bytes: 47040016,
     },
     trainLabels: {
       name: 'train-labels-idx1-ubyte',
       sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
       dims: 1,
+      bytes: 60008,
     },
     testImages: {
       name: 't10k-images-idx3-ubyte',
       sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
       dims: 3,
+      bytes: 7840016,
     },
     testLabels: {
       name: 't10k-labels-idx1-ubyte',
       sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
       dims: 1,
+      bytes: 10008,
     },
   },
   mirrors: [

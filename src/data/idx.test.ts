@@ -67,3 +67,56 @@ test('rejects corrupt and truncated gzip', () => {
   for (let i = 10; i < garbage.length - 8; i++) garbage[i] = 0xff;
   rejects(garbage, /corrupt gzip/);
 });
+
+test('multi-member gzip is one file: the members inflate back to back', () => {
+  const cut = 9;
+  const two = new Uint8Array([
+    ...gzipSync(images.subarray(0, cut)),
+    ...gzipSync(images.subarray(cut)),
+  ]);
+  const a = parseIdx(two, 'two.gz', 3);
+  assert.deepEqual(a.shape, [2, 3, 4]);
+  assert.deepEqual([...a.data], [...images.subarray(16)]);
+});
+
+test('a header is checked against the cap before anything is allocated', () => {
+  const huge = encodeIdx(new Uint8Array(0), [0, 0, 0]);
+  new DataView(huge.buffer).setUint32(4, 0xffffffff);
+  new DataView(huge.buffer).setUint32(8, 0xffffffff);
+  new DataView(huge.buffer).setUint32(12, 0xffffffff);
+  assert.throws(
+    () => parseIdx(huge, 'h', 3),
+    /its header declares shape 4294967295 x 4294967295 x 4294967295/,
+  );
+  assert.throws(() => parseIdx(images, 'small-cap', 3, 39), /\(40 bytes\), more than the 39 bytes/);
+  // A gzip that inflates past the declared size stops with the file named.
+  const longer = gzipSync(new Uint8Array([...images, ...new Uint8Array(2 << 20)]));
+  assert.throws(
+    () => parseIdx(longer, 'bomb.gz', 3),
+    /bomb\.gz: more data than its header .* declares/,
+  );
+});
+
+test('fuzzed headers: every mutation parses or is a DataFormatError naming the file', () => {
+  let s = 12345;
+  const next = (n: number): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s % n;
+  };
+  const base = encodeIdx(new Uint8Array(6 * 5 * 4), [6, 5, 4]);
+  for (let i = 0; i < 3000; i++) {
+    const bytes = base.slice(0, 16 + next(base.length - 15));
+    for (let k = 1 + next(4); k > 0; k--) bytes[next(16)] = next(4) === 0 ? 0xff : next(256);
+    const input = next(3) === 0 ? gzipSync(bytes) : bytes;
+    try {
+      const r = parseIdx(input, 'fuzz', next(2) === 0 ? 3 : undefined, 1 << 16);
+      assert.equal(
+        r.data.length,
+        r.shape.reduce((a, b) => a * b, 1),
+      );
+    } catch (e) {
+      assert.ok(e instanceof DataFormatError, String(e));
+      assert.ok(e.message.startsWith('fuzz: '), e.message);
+    }
+  }
+});

@@ -13,6 +13,11 @@ export interface RunRecord {
   status: 'ok' | 'failed';
   /** Why a failed run ended (e.g. a NaN loss). */
   error?: string;
+  /**
+   * What kind of failure: the run itself diverged (a NaN loss: it would again), or its worker
+   * died or the run hit another error (disk full, say): `sweep --resume` retrains those.
+   */
+  failure?: 'diverged' | 'worker' | 'error';
   /** null when the run failed before testing. */
   testLoss: number | null;
   testAccuracy: number | null;
@@ -48,7 +53,7 @@ export function bestEpoch(
 /** How a run ended: tested, or failed (a NaN loss, a dead worker) with the reason. */
 export type RunOutcome =
   | { test: { loss: number; accuracy: number }; trainSeconds: number }
-  | { error: string; trainSeconds: number };
+  | { error: string; failure?: RunRecord['failure']; trainSeconds: number };
 
 /** The record of a planned run, from the epochs it finished and how it ended. */
 export function runRecord(
@@ -70,6 +75,7 @@ export function runRecord(
     spec,
     status: ok ? 'ok' : 'failed',
     ...(ok ? {} : { error: outcome.error }),
+    ...(!ok && outcome.failure !== undefined ? { failure: outcome.failure } : {}),
     testLoss: ok ? outcome.test.loss : null,
     testAccuracy: ok ? outcome.test.accuracy : null,
     bestValAccuracy: best?.value ?? null,

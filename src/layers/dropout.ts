@@ -38,6 +38,15 @@ export class Dropout extends Layer {
     return ops.dropout(x, this.rate, this.stream.uint32());
   }
 
+  /** The mask stream's position (checkpoints: a resumed run draws the same masks). */
+  getRandomState(): number[] {
+    return this.stream.getState();
+  }
+
+  setRandomState(state: readonly number[]): void {
+    this.stream.setState(state);
+  }
+
   override getConfig(): LayerConfig {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null };
   }

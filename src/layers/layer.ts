@@ -10,7 +10,7 @@ import {
   type RegularizerIdentifier,
 } from '../regularizers/index.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import {
   formatKerasShape,
@@ -23,6 +23,22 @@ import {
 import { toSnakeCase, uniqueName } from './naming.js';
 import { Node } from './node.js';
 import { SymbolicTensor } from './symbolic-tensor.js';
+
+let shapesOnly = 0;
+
+/**
+ * Runs `build` (which makes a model) with layer weights left unallocated: every weight is an
+ * empty stand-in, so a model of any size can be built to draw or inspect its shapes (plot-model)
+ * without its memory. The result is for drawing only; it cannot run.
+ */
+export function withoutWeights<T>(build: () => T): T {
+  shapesOnly++;
+  try {
+    return build();
+  } finally {
+    shapesOnly--;
+  }
+}
 
 /** Constructor arguments every layer accepts (Keras / TF.js names). */
 export interface LayerArgs {
@@ -313,7 +329,9 @@ export abstract class Layer {
       weightBudget.remaining -= bytes;
     }
     const init = getInitializer(initializer);
-    const value = init.apply(shape, this.dtype);
+    // Inside withoutWeights: an empty stand-in, so a model can be drawn from shapes alone.
+    const value =
+      shapesOnly > 0 ? new Tensor(new Float32Array(0), [0]) : init.apply(shape, this.dtype);
     const variable = new Variable(value, { name: `${this.name}/${name}`, trainable });
     variable.requiresGrad = trainable && this._trainable;
     this.weightEntries.push({

@@ -33,6 +33,8 @@ export function accuracyKind(
 export class AutoAccuracy extends Metric {
   override readonly direction = 'up' as const;
   private inner: Metric | null = null;
+  /** State restored before the first update picked the variant. */
+  private restored: readonly number[] | null = null;
 
   constructor(readonly name = 'accuracy') {
     super();
@@ -55,15 +57,34 @@ export class AutoAccuracy extends Metric {
           : kind === 'sparse_categorical'
             ? new SparseCategoricalAccuracy(this.name)
             : new CategoricalAccuracy(this.name);
+      if (this.restored) this.inner.setState(this.restored);
+      this.restored = null;
     }
     this.inner.updateState(yTrue, yPred);
   }
 
   result(): number {
-    return this.inner ? this.inner.result() : 0;
+    if (this.inner) return this.inner.result();
+    const [total, count] = this.restored ?? [0, 0];
+    return count ? total! / count : 0;
   }
 
   resetState(): void {
     this.inner?.resetState();
+    this.restored = null;
+  }
+
+  override getState(): number[] {
+    return this.inner ? this.inner.getState() : [...(this.restored ?? [0, 0])];
+  }
+
+  override setState(state: readonly number[]): void {
+    if (state.length !== 2 || !state.every(Number.isFinite)) {
+      throw new RangeError(
+        `Metric '${this.name}': expected [total, count], got ${state.length} numbers.`,
+      );
+    }
+    if (this.inner) this.inner.setState(state);
+    else this.restored = [...state];
   }
 }

@@ -43,4 +43,17 @@ export class Mean extends Metric {
     this.total = 0;
     this.count = 0;
   }
+
+  override getState(): number[] {
+    return [this.total, this.count];
+  }
+
+  override setState(state: readonly number[]): void {
+    if (state.length !== 2 || !state.every(Number.isFinite)) {
+      throw new RangeError(
+        `Metric '${this.name}': expected [total, count], got ${state.length} numbers.`,
+      );
+    }
+    [this.total, this.count] = state as [number, number];
+  }
 }

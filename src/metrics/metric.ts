@@ -14,4 +14,14 @@ export abstract class Metric {
   abstract updateState(yTrue: Tensor, yPred: Tensor): void;
   abstract result(): number;
   abstract resetState(): void;
+
+  /** The running state as numbers, for checkpoints mid-epoch (Keras's metric variables). */
+  getState(): number[] {
+    throw new Error(`Metric '${this.name}' cannot save its state.`);
+  }
+
+  /** Restores what `getState()` returned. */
+  setState(_state: readonly number[]): void {
+    throw new Error(`Metric '${this.name}' cannot restore its state.`);
+  }
 }

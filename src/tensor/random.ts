@@ -25,6 +25,35 @@ export class Random {
     this.s3 = next();
   }
 
+  /** The generator's position, to continue its stream later (checkpoints). */
+  getState(): number[] {
+    const spare = this.spareNormal;
+    return [
+      this.s0 >>> 0,
+      this.s1 >>> 0,
+      this.s2 >>> 0,
+      this.s3 >>> 0,
+      ...(spare === undefined ? [] : [spare]),
+    ];
+  }
+
+  /** Continues the stream `getState()` described. */
+  setState(state: readonly number[]): void {
+    const words = state.slice(0, 4);
+    if (
+      (state.length !== 4 && state.length !== 5) ||
+      words.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) ||
+      words.every((w) => w === 0) ||
+      (state.length === 5 && !Number.isFinite(state[4]))
+    ) {
+      throw new RangeError(
+        'Random.setState: expected four uint32 words (not all 0) and an optional spare normal.',
+      );
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
+    this.spareNormal = state.length === 5 ? state[4] : undefined;
+  }
+
   /** A uniformly distributed unsigned 32-bit integer. */
   uint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;

@@ -2,9 +2,17 @@
 
 export type Shape = readonly number[];
 
+/** Number of elements; every dimension must be a whole number >= 0 (checked before allocating). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new RangeError(
+        `A shape holds whole numbers >= 0, got [${shape.join(', ')}] (dimension ${d}).`,
+      );
+    }
+    n *= d;
+  }
   return n;
 }
 

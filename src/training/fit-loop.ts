@@ -14,6 +14,9 @@ import { gatherInputs, gatherRows, sampleCount, splitAt } from './batching.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
 import type { CompiledModel, FitArgs, TrainingTarget } from './types.js';
 
+/** Models inside a fit: a second concurrent fit would interleave steps on the same weights. */
+const fitting = new WeakSet<object>();
+
 function checkPositiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1)
     throw new RangeError(`${name} must be a whole number >= 1, got ${v}.`);
@@ -38,6 +41,24 @@ export async function fitLoop(
   y: Tensor,
   args: FitArgs = {},
 ): Promise<History> {
+  if (fitting.has(target)) {
+    throw new Error('fit() is already running on this model; await it before starting another.');
+  }
+  fitting.add(target);
+  try {
+    return await fitChecked(target, compiled, x, y, args);
+  } finally {
+    fitting.delete(target);
+  }
+}
+
+async function fitChecked(
+  target: TrainingTarget,
+  compiled: CompiledModel,
+  x: Tensor | Tensor[],
+  y: Tensor,
+  args: FitArgs,
+): Promise<History> {
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   const initialEpoch = args.initialEpoch ?? 0;
@@ -49,13 +70,19 @@ export async function fitLoop(
   if (y.shape[0] !== n) {
     throw new Error(`x has ${n} samples but y has ${y.shape[0]} (shape ${formatShape(y.shape)}).`);
   }
+  if (n === 0) throw new RangeError('fit() got 0 samples: there is nothing to train on.');
+  if (
+    args.validationSplit !== undefined &&
+    !(args.validationSplit >= 0 && args.validationSplit < 1)
+  ) {
+    throw new RangeError(`validationSplit must be in [0, 1), got ${args.validationSplit}.`);
+  }
 
   let trainX = x;
   let trainY = y;
   let valData: [Tensor | Tensor[], Tensor] | undefined = args.validationData;
   if (!valData && args.validationSplit !== undefined && args.validationSplit > 0) {
     const f = args.validationSplit;
-    if (!(f < 1)) throw new RangeError(`validationSplit must be in [0, 1), got ${f}.`);
     const keep = Math.floor(n * (1 - f));
     if (keep === 0 || keep === n) {
       throw new RangeError(
@@ -103,18 +130,47 @@ export async function fitLoop(
 
   const shuffle = args.shuffle ?? true;
   const shuffler = new Random(nextSeed());
+  const state = args.state;
+  const resumed = state?.started === true;
+  if (state && resumed) {
+    if (state.batch > steps) {
+      throw new RangeError(`fit state: batch ${state.batch} of an epoch of ${steps} batches.`);
+    }
+    if (state.batch > 0 && state.metrics.length !== metrics.length) {
+      throw new RangeError(
+        `fit state: ${state.metrics.length} metric states for ${metrics.length} metrics.`,
+      );
+    }
+    shuffler.setState(state.shuffle!);
+  }
+  if (state) {
+    state.stoppedMidEpoch = false;
+    if (!resumed) state.epoch = initialEpoch;
+  }
   const weights = target.trainableWeights();
   target.stopTraining = false;
   await each(callbacks, (c) => c.onTrainBegin({}));
   let epochLogs: Logs = {};
   try {
-    for (let epoch = initialEpoch; epoch < epochs && !target.stopTraining; epoch++) {
+    const first = state ? state.epoch : initialEpoch;
+    for (let epoch = first; epoch < epochs && !target.stopTraining; epoch++) {
+      if (state?.stopRequested) break;
       await each(callbacks, (c) => c.onEpochBegin(epoch, {}));
-      for (const m of metrics) m.resetState();
+      const epochStart = shuffler.getState();
       const order = shuffle ? shuffler.permutation(n) : null;
+      // A resumed epoch continues from its saved batch with its saved running sums.
+      const firstBatch = resumed && epoch === first ? state.batch : 0;
       let lossSum = 0;
       let seen = 0;
-      for (let b = 0; b < steps && !target.stopTraining; b++) {
+      if (firstBatch > 0) {
+        metrics.forEach((m, i) => m.setState(state!.metrics[i]!));
+        lossSum = state!.lossSum;
+        seen = state!.seen;
+      } else {
+        for (const m of metrics) m.resetState();
+      }
+      let stoppedMid = false;
+      for (let b = firstBatch; b < steps && !target.stopTraining; b++) {
         await each(callbacks, (c) => c.onBatchBegin(b, {}));
         const start = b * batchSize;
         const end = Math.min(n, start + batchSize);
@@ -129,12 +185,28 @@ export async function fitLoop(
           for (const m of metrics) m.updateState(yb, yPred);
         });
         const batchLogs = collect(lossSum / seen, metrics);
+        if (state) {
+          Object.assign(state, { epoch, batch: b + 1, shuffle: epochStart, lossSum, seen });
+          state.metrics = metrics.map((m) => m.getState());
+        }
         await each(callbacks, (c) => c.onBatchEnd(b, batchLogs));
+        if (state?.stopRequested && b + 1 < steps) {
+          stoppedMid = true;
+          break;
+        }
+      }
+      if (stoppedMid) {
+        state!.stoppedMidEpoch = true;
+        break;
       }
       epochLogs = collect(lossSum / Math.max(1, seen), metrics);
       if (valData && (epoch + 1 - initialEpoch) % validationFreq === 0) {
         const val = evaluateLoop(target, compiled, valData[0], valData[1], { batchSize });
         for (const [k, v] of Object.entries(val)) epochLogs[`val_${k}`] = v;
+      }
+      if (state) {
+        Object.assign(state, { epoch: epoch + 1, batch: 0, shuffle: shuffler.getState() });
+        Object.assign(state, { lossSum: 0, seen: 0, metrics: [] });
       }
       await each(callbacks, (c) => c.onEpochEnd(epoch, epochLogs));
     }

@@ -3,6 +3,7 @@ import type { CallbackHooks } from '../callbacks/lambda-callback.js';
 import type { Loss } from '../losses/loss.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import type { FitState } from './fit-state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 
@@ -43,6 +44,12 @@ export interface FitArgs {
   initialEpoch?: number;
   /** Run validation every N epochs (default 1). */
   validationFreq?: number;
+  /**
+   * The loop's position, updated at every batch and epoch end. A state from an earlier fit
+   * (restored from a checkpoint with the weights and optimizer state) continues it exactly;
+   * its `stopRequested` stops after the current batch. Wins over `initialEpoch`.
+   */
+  state?: FitState;
 }
 
 /** Keras's History: per-epoch logs. */

@@ -12,10 +12,15 @@ export interface CliResult {
 }
 
 /** Runs `mnist-lab ...args` as a user would, through bin/mnist-lab.js. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'mnist-lab.js'), ...args], {
       env: { ...process.env, ...env },
+      ...(cwd !== undefined ? { cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,196 @@
+/**
+ * Interrupted training: SIGKILL mid-epoch and during the save, SIGINT, then `train --resume`,
+ * which must end with the weights of an uninterrupted run, bit for bit.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readStatus } from '../node/experiments/run-status.js';
+import { ROOT, runCli, type CliResult } from './helpers/cli.js';
+
+const env = { MNIST_LAB_DATA_DIR: '' };
+// Epochs long enough (~0.2 s here) that a kill lands inside the epoch it aims at.
+const ARGS = ['--epochs', '6', '--hidden', '256', '--dropout', '0.2', '--validation-split', '0.1'];
+const DATA = ['--train-samples', '12000', '--test-samples', '500', '--verbose', '2'];
+
+async function weightsHash(dir: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(join(dir, 'model', 'weights.bin')))
+    .digest('hex');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `train`, and once stdout matches `when` (and `ready` holds, polled), sends `signal`.
+ * Resolves with the result and what `ready` saw.
+ */
+function trainAndSignal(
+  args: string[],
+  when: RegExp,
+  signal: NodeJS.Signals,
+  ready: () => Promise<boolean> = async () => true,
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mnist-lab.js'), 'train', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (!sent && when.test(stdout)) {
+        sent = true;
+        void (async () => {
+          for (let i = 0; i < 400 && !(await ready()); i++) await sleep(2);
+          child.kill(signal);
+        })();
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, sig) => resolve({ code: code ?? (sig ? 128 : null), stdout, stderr }));
+  });
+}
+
+let reference: Promise<string> | undefined;
+/** The uninterrupted run's weights hash (trained once, shared by the tests). */
+function referenceHash(root: string): Promise<string> {
+  reference ??= (async () => {
+    const out = join(root, 'whole');
+    const r = await runCli(['train', ...ARGS, ...DATA, '--out', out], env);
+    assert.equal(r.code, 0, r.stderr);
+    return weightsHash(out);
+  })();
+  return reference;
+}
+
+test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupted run', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-kill-'));
+  const out = join(root, 'killed');
+  let atKill = -1;
+  const r = await trainAndSignal(
+    [...ARGS, ...DATA, '--out', out],
+    /Epoch 3\/6/,
+    'SIGKILL',
+    async () => {
+      const s = await readStatus(out);
+      atKill = s?.epoch ?? -1;
+      return atKill === 3;
+    },
+  );
+  assert.equal(r.code, 128, 'killed');
+  assert.equal(atKill, 3, 'killed after the checkpoint of epoch 3');
+  assert.doesNotMatch(r.stdout, /Epoch 4\/6/);
+  // The folder says what happened: a run whose process is gone, with a checkpoint.
+  const status = await readStatus(out);
+  assert.equal(status?.state, 'interrupted');
+  assert.match(status?.reason ?? '', /is gone/);
+  assert.deepEqual(await readdir(join(out, 'checkpoint')), ['state.json', 'tensors-3-0.bin']);
+  await assert.rejects(readFile(join(out, 'metrics.json')), { code: 'ENOENT' });
+
+  // Temp files a killed writer could have left: removed by the resume.
+  await writeFile(join(out, 'history.json.99999.tmp'), 'half');
+  await mkdir(join(out, 'model'), { recursive: true });
+  await writeFile(join(out, 'model', 'weights.bin.tmp-99999-abc'), 'half');
+
+  const resumed = await runCli(['train', '--resume', out, '--verbose', '2'], env);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /Resuming .* at epoch 4, batch 1\./);
+  assert.doesNotMatch(resumed.stdout, /Epoch 3\/6/);
+  assert.match(resumed.stdout, /Epoch 6\/6/);
+  assert.equal(await weightsHash(out), await referenceHash(root));
+  const done = await readStatus(out);
+  assert.deepEqual([done?.state, done?.epoch], ['finished', 6]);
+  const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+  assert.deepEqual(history.epoch, [0, 1, 2, 3, 4, 5]);
+  assert.ok(!(await readdir(out)).some((n) => n.endsWith('.tmp') || n === 'checkpoint'));
+  assert.deepEqual((await readdir(join(out, 'model'))).sort(), ['model.json', 'weights.bin']);
+});
+
+test('SIGINT stops at the end of a batch, checkpoints, exits 130 and says how to resume', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-int-'));
+  const out = join(root, 'stopped');
+  // Mid-epoch 2: the progress line of epoch 1 is out, epoch 2 is under way.
+  const r = await trainAndSignal(
+    [...ARGS, ...DATA, '--out', out],
+    /Epoch 1\/6/,
+    'SIGINT',
+    async () => {
+      await sleep(60);
+      return true;
+    },
+  );
+  assert.equal(r.code, 130, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(
+    lines.at(-1),
+    `Interrupted (SIGINT); checkpoint saved. Resume with: mnist-lab train --resume ${out}`,
+  );
+  const status = await readStatus(out);
+  assert.equal(status?.state, 'interrupted');
+  assert.equal(status?.resume, `mnist-lab train --resume ${out}`);
+  const state = JSON.parse(await readFile(join(out, 'checkpoint', 'state.json'), 'utf8'));
+  assert.equal(state.fit.epoch, 1, 'stopped inside epoch 2');
+  assert.ok(state.fit.batch > 0, 'mid-epoch');
+
+  const resumed = await runCli(['train', '--resume', out, '--verbose', '0'], env);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(await weightsHash(out), await referenceHash(root));
+});
+
+test('SIGKILL around the model save leaves a folder that resumes to the same weights', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-save-'));
+  const out = join(root, 'saving');
+  const r = await trainAndSignal([...ARGS, ...DATA, '--out', out], /Test accuracy/, 'SIGKILL');
+  assert.equal(r.code, 128);
+  const files = await readdir(out);
+  // metrics.json only ever appears after the model it describes.
+  if (files.includes('metrics.json')) {
+    assert.ok((await readdir(join(out, 'model'))).includes('weights.bin'));
+  }
+  const status = await readStatus(out);
+  if (status?.state !== 'finished') {
+    assert.equal(status?.state, 'interrupted');
+    const resumed = await runCli(['train', '--resume', out, '--verbose', '0'], env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+  }
+  assert.equal(await weightsHash(out), await referenceHash(root));
+  assert.ok(!(await readdir(out)).some((n) => n.endsWith('.tmp')));
+});
+
+test('a live run cannot be resumed or overwritten by another process', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-live-'));
+  const out = join(root, 'live');
+  let refusals: CliResult[] = [];
+  const r = await trainAndSignal(
+    [...ARGS, ...DATA, '--out', out],
+    /Epoch 1\/6/,
+    'SIGTERM', // what a service manager sends: stops like Ctrl-C
+    async () => {
+      refusals = await Promise.all([
+        runCli(['train', '--resume', out], env),
+        runCli(['train', '--overwrite', '--out', out, '--epochs', '1'], env),
+      ]);
+      return true;
+    },
+  );
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(
+    r.stderr,
+    /Interrupted \(SIGTERM\); checkpoint saved\. Resume with: mnist-lab train --resume /,
+  );
+  for (const x of refusals) {
+    assert.equal(x.code, 1);
+    assert.match(
+      x.stderr,
+      /^mnist-lab: .*live is being trained by process \d+ on .*; wait for it, or stop it \(kill -INT \d+\)\.\n$/,
+    );
+  }
+});
