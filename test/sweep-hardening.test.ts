@@ -169,10 +169,13 @@ test('a sweep whose worker was SIGKILLed completes on --resume; a diverged run n
   assert.match(retried.stdout, /4 runs \(2 to train\)/);
 });
 
+/** The hash of a run's saved weights: its model's shards, in the manifest's order. */
 async function weightsHash(dir: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(join(dir, 'model', 'weights.bin')))
-    .digest('hex');
+  const model = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8'));
+  const hash = createHash('sha256');
+  for (const group of model.weightsManifest)
+    for (const path of group.paths) hash.update(await readFile(join(dir, 'model', path)));
+  return hash.digest('hex');
 }
 
 test("a sweep's results do not depend on --jobs", async () => {

@@ -17,10 +17,13 @@ const env = { MNIST_LAB_DATA_DIR: '' };
 const ARGS = ['--epochs', '6', '--hidden', '256', '--dropout', '0.2', '--validation-split', '0.1'];
 const DATA = ['--train-samples', '12000', '--test-samples', '500', '--verbose', '2'];
 
+/** The hash of a run's saved weights: its model's shards, in the manifest's order. */
 async function weightsHash(dir: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(join(dir, 'model', 'weights.bin')))
-    .digest('hex');
+  const model = JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8'));
+  const hash = createHash('sha256');
+  for (const group of model.weightsManifest)
+    for (const path of group.paths) hash.update(await readFile(join(dir, 'model', path)));
+  return hash.digest('hex');
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -98,7 +101,7 @@ test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupt
   // Temp files a killed writer could have left: removed by the resume.
   await writeFile(join(out, 'history.json.99999.tmp'), 'half');
   await mkdir(join(out, 'model'), { recursive: true });
-  await writeFile(join(out, 'model', 'weights.bin.tmp-99999-abc'), 'half');
+  await writeFile(join(out, 'model', 'group1-shard1of1.bin.99999-abc.tmp'), 'half');
 
   const resumed = await runCli(['train', '--resume', out, '--verbose', '2'], env);
   assert.equal(resumed.code, 0, resumed.stderr);
@@ -111,7 +114,7 @@ test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupt
   const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
   assert.deepEqual(history.epoch, [0, 1, 2, 3, 4, 5]);
   assert.ok(!(await readdir(out)).some((n) => n.endsWith('.tmp') || n === 'checkpoint'));
-  assert.deepEqual((await readdir(join(out, 'model'))).sort(), ['model.json', 'weights.bin']);
+  assert.deepEqual((await readdir(join(out, 'model'))).sort(), ['group1-shard1of1.bin', 'model.json']);
 });
 
 test('SIGINT stops at the end of a batch, checkpoints, exits 130 and says how to resume', async () => {
@@ -153,7 +156,7 @@ test('SIGKILL around the model save leaves a folder that resumes to the same wei
   const files = await readdir(out);
   // metrics.json only ever appears after the model it describes.
   if (files.includes('metrics.json')) {
-    assert.ok((await readdir(join(out, 'model'))).includes('weights.bin'));
+    assert.ok((await readdir(join(out, 'model'))).includes('model.json'));
   }
   const status = await readStatus(out);
   if (status?.state !== 'finished') {

@@ -1,13 +1,20 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 
 /**
- * Writes through a temporary file and a rename, so a process killed mid-write never leaves half a
- * file behind: readers see the old content or the new, nothing in between.
+ * Writes through a temporary file, flushed to disk, and a rename, so a process killed mid-write
+ * never leaves half a file behind: readers see the old content or the new, nothing in between.
+ * The temporary name ends in `.tmp` (resumed runs sweep such leftovers away).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    await writeFile(tmp, data);
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });

@@ -1,28 +1,11 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from '../../src/data/crc32.js';
 import type { Model } from '../../src/models/index.js';
 import { modelArtifacts, type SaveOptions } from '../../src/models/layers-format.js';
 import { urlSaver } from '../../src/models/load-url.js';
 import { resolveSource } from './load-model.js';
-
-/** Writes `data` to `path` via a temporary file and a rename, so readers never see half a file. */
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
+import { writeFileAtomic as writeAtomic } from '../fs/write-atomic.js';
 
 function checkBuilt(model: Model, what: string): void {
   if (!model.built) {
