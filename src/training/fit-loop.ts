@@ -80,11 +80,12 @@ export async function fitLoop(
   const verbose = args.verbose ?? 1;
   const metrics = compiled.makeMetrics();
   const history = new History();
-  // The progress bar goes before user callbacks, so anything they print starts on a fresh line.
+  // The progress bar goes before user callbacks, so anything they print starts on a fresh line;
+  // History goes last (as in Keras) so it records what callbacks add, e.g. learning_rate.
   const callbacks: Callback[] = [
-    history,
     ...(verbose > 0 ? [new ProgbarLogger({ verbose: verbose as 1 | 2 })] : []),
     ...toCallbacks(args.callbacks),
+    history,
   ];
   const params: CallbackParams = {
     epochs,
@@ -121,7 +122,6 @@ export async function fitLoop(
         const xb = gatherInputs(trainX, order, start, end);
         const yb = gatherRows(trainY, order, start, end);
         const { loss: value, yPred } = trainStep(target, compiled, xb, yb, weights);
-        if (!Number.isFinite(value)) throw new NonFiniteLossError(epoch, b, value);
         const count = end - start;
         lossSum += value * count;
         seen += count;
@@ -130,6 +130,10 @@ export async function fitLoop(
         });
         const batchLogs = collect(lossSum / seen, metrics);
         await each(callbacks, (c) => c.onBatchEnd(b, batchLogs));
+        // The step was not applied; unless a callback (TerminateOnNaN) ended training, fail.
+        if (!Number.isFinite(value) && !target.stopTraining) {
+          throw new NonFiniteLossError(epoch, b, value);
+        }
       }
       epochLogs = collect(lossSum / Math.max(1, seen), metrics);
       if (valData && (epoch + 1 - initialEpoch) % validationFreq === 0) {
