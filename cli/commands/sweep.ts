@@ -8,6 +8,7 @@ import {
   SWEEP_PRESETS,
   type SweepPreset,
 } from '../../src/experiments/sweep-presets.js';
+import { describeSchedule } from '../../src/experiments/optimizer-from-spec.js';
 import { markdownTable } from '../../src/reports/markdown-table.js';
 import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
@@ -111,8 +112,27 @@ const SPEC_LABELS: [keyof TrainSpec, string][] = [
   ['batchSize', 'batch-size'],
   ['validationSplit', 'validation-split'],
   ['earlyStopping', 'early-stopping'],
+  ['holdout', 'holdout'],
+  ['lrSchedule', 'lr-schedule'],
+  ['reduceLrOnPlateau', 'reduce-lr-on-plateau'],
+  ['labelSmoothing', 'label-smoothing'],
+  ['weightDecay', 'weight-decay'],
   ['seed', 'seed'],
 ];
+
+/** Report text of the object-valued settings. */
+function describeSetting(spec: TrainSpec, field: keyof TrainSpec): string | undefined {
+  if (field === 'holdout' && spec.holdout) {
+    const { where, count } = spec.holdout;
+    return `the ${where} ${count} training images`;
+  }
+  if (field === 'lrSchedule' && spec.lrSchedule) return describeSchedule(spec.lrSchedule);
+  if (field === 'reduceLrOnPlateau' && spec.reduceLrOnPlateau) {
+    const r = spec.reduceLrOnPlateau;
+    return `patience ${r.patience}, factor ${r.factor}, min lr ${r.minLr}`;
+  }
+  return undefined;
+}
 
 /** The settings every run shares, for the report's Settings list. */
 function fixedSettings(
@@ -141,7 +161,7 @@ function fixedSettings(
           ? `${[...lrs][0]} (${first.optimizer}'s Keras default)`
           : "each optimizer's Keras default";
     } else if (v === undefined) text = 'off';
-    else text = String(v);
+    else text = describeSetting(first, field) ?? String(v);
     if (flag === 'validation-split' && first.validationSplit > 0) {
       const n = flags.trainSamples ?? 60000;
       const keep = Math.floor(n * (1 - first.validationSplit));

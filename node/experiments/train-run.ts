@@ -2,11 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
 import { EarlyStopping } from '../../src/callbacks/early-stopping.js';
+import { ReduceLROnPlateau } from '../../src/callbacks/reduce-lr-on-plateau.js';
 import { normalize, toCategorical } from '../../src/data/preprocess.js';
 import { buildModel } from '../../src/experiments/build-model.js';
 import type { TrainSpec } from '../../src/experiments/model-spec.js';
 import { backendName } from '../../src/kernels/registry.js';
-import { getOptimizer } from '../../src/optimizers/index.js';
+import { lossFromSpec, optimizerFromSpec } from '../../src/experiments/optimizer-from-spec.js';
+import { splitHoldout } from '../../src/experiments/holdout.js';
 import { setSeed } from '../../src/tensor/seed.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { loadDataset, type LoadOptions } from '../data/load-dataset.js';
@@ -99,8 +101,13 @@ export async function trainRun(
   const sparse = /sparse/i.test(spec.loss);
   const nTrain = Math.min(options.trainSamples ?? Infinity, ds.train.labels.data.length);
   const nTest = Math.min(options.testSamples ?? Infinity, ds.test.labels.data.length);
-  const xTrain = toInputs(ds.train.images, nTrain, cnn);
-  const yTrain = toTargets(ds.train.labels.data, nTrain, classes, sparse);
+  let xTrain = toInputs(ds.train.images, nTrain, cnn);
+  let yTrain = toTargets(ds.train.labels.data, nTrain, classes, sparse);
+  let validationData: [Tensor, Tensor] | undefined;
+  if (spec.holdout) {
+    const split = splitHoldout(xTrain, yTrain, spec.holdout);
+    [xTrain, yTrain, validationData] = [split.x, split.y, split.validationData];
+  }
   const xTest = toInputs(ds.test.images, nTest, cnn);
   const yTest = toTargets(ds.test.labels.data, nTest, classes, sparse);
 
@@ -108,13 +115,17 @@ export async function trainRun(
     ? [ds.train.images.shape[1], ds.train.images.shape[2], 1]
     : [xTrain.shape[1]!];
   const model = buildModel(spec, inputShape, classes);
-  const optimizerConfig: Record<string, number> = {};
-  if (spec.lr !== undefined) optimizerConfig['learningRate'] = spec.lr;
-  if (spec.momentum !== undefined) optimizerConfig['momentum'] = spec.momentum;
-  const optimizer = getOptimizer({ className: spec.optimizer, config: optimizerConfig });
-  model.compile({ optimizer, loss: spec.loss, metrics: ['accuracy'] });
+  const fitSamples =
+    validationData || spec.validationSplit === 0
+      ? xTrain.shape[0]!
+      : Math.floor(nTrain * (1 - spec.validationSplit));
+  const optimizer = optimizerFromSpec(spec, Math.ceil(fitSamples / spec.batchSize));
+  model.compile({ optimizer, loss: lossFromSpec(spec), metrics: ['accuracy'] });
   model.summary(undefined, print);
-  print(`Backend: ${backendName()}   train ${nTrain}   test ${nTest}   dataset ${spec.dataset}`);
+  const held = validationData ? `   validation ${spec.holdout!.where} ${spec.holdout!.count}` : '';
+  print(
+    `Backend: ${backendName()}   train ${xTrain.shape[0]}${held}   test ${nTest}   dataset ${spec.dataset}`,
+  );
 
   await mkdir(dir, { recursive: true });
   await writeJson(join(dir, 'config.json'), {
@@ -125,7 +136,20 @@ export async function trainRun(
   });
 
   const timer = new EpochRecorder();
-  const callbacks: Callback[] = [timer, ...(options.callbacks ?? [])];
+  const callbacks: Callback[] = [];
+  if (spec.reduceLrOnPlateau) {
+    // Before the recorder, so the history holds each epoch's learning_rate.
+    const validates = validationData !== undefined || spec.validationSplit > 0;
+    callbacks.push(
+      new ReduceLROnPlateau({
+        monitor: validates ? 'val_loss' : 'loss',
+        verbose: 1,
+        log: print,
+        ...spec.reduceLrOnPlateau,
+      }),
+    );
+  }
+  callbacks.push(timer, ...(options.callbacks ?? []));
   let early: EarlyStopping | undefined;
   if (spec.earlyStopping !== undefined) {
     early = new EarlyStopping({
@@ -146,6 +170,7 @@ export async function trainRun(
     await model.fit(xTrain, yTrain, {
       epochs: spec.epochs,
       batchSize: spec.batchSize,
+      ...(validationData ? { validationData } : {}),
       ...(spec.validationSplit > 0 ? { validationSplit: spec.validationSplit } : {}),
       callbacks,
       verbose: options.verbose ?? 1,

@@ -14,6 +14,21 @@ export interface ModelSpec {
   batchnorm: boolean;
 }
 
+/** A learning-rate schedule in epochs; steps per epoch turn it into a Keras schedule at run time. */
+export type LrScheduleSpec =
+  /** ExponentialDecay: the rate times decayRate every decayEpochs (smoothly, or in steps). */
+  | { kind: 'exponential'; decayRate: number; decayEpochs: number; staircase: boolean }
+  /** CosineDecay to alpha times the rate by the last epoch, after a linear warm-up from 0. */
+  | { kind: 'cosine'; alpha: number; warmupEpochs: number }
+  /** PiecewiseConstantDecay: values[i] from epoch boundaries[i - 1] on (values[0] first). */
+  | { kind: 'piecewise'; boundaries: number[]; values: number[] };
+
+/** The validation images taken from the training set: its first or last `count`. */
+export interface HoldoutSpec {
+  where: 'first' | 'last';
+  count: number;
+}
+
 export interface TrainSpec extends ModelSpec {
   optimizer: string;
   /** undefined: the optimizer's Keras default. */
@@ -26,6 +41,16 @@ export interface TrainSpec extends ModelSpec {
   validationSplit: number;
   /** EarlyStopping(monitor val_loss, patience) when set. */
   earlyStopping?: number;
+  /** Validation images held out of the training set (instead of validationSplit). */
+  holdout?: HoldoutSpec;
+  /** A schedule for the learning rate (`lr`, or the optimizer's default, is its peak). */
+  lrSchedule?: LrScheduleSpec;
+  /** ReduceLROnPlateau on val_loss (loss without validation) when set. */
+  reduceLrOnPlateau?: { patience: number; factor: number; minLr: number };
+  /** Label smoothing of the categorical / binary cross-entropy. */
+  labelSmoothing?: number;
+  /** AdamW's decoupled weight decay. */
+  weightDecay?: number;
   seed: number;
   dataset: 'mnist' | 'fashion-mnist';
 }
