@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { activationNames, getActivation } from './index.js';
 
 test('every activation is differentiable by name (Keras and TF.js spellings)', () => {
-  for (const name of [...activationNames(), 'leakyRelu']) {
+  for (const name of [...activationNames(), 'leakyRelu', 'swish']) {
     gradCheck(name, getActivation(name), [randomTensor([3, 4], 1, -2, 2)]);
   }
 });
@@ -20,6 +20,9 @@ test('values at a few points', () => {
   assert.deepEqual(at('leaky_relu'), [-0.4, 0.5, 7]);
   assert.deepEqual(at('elu'), [Number((Math.exp(-2) - 1).toFixed(4)), 0.5, 7]);
   assert.deepEqual(at('linear'), [-2, 0.5, 7]);
+  const silu = (v: number): number => Number((v / (1 + Math.exp(-v))).toFixed(4));
+  assert.deepEqual(at('silu'), [silu(-2), silu(0.5), silu(7)]);
+  assert.equal(getActivation('swish'), getActivation('silu'));
   assert.equal(getActivation(null), getActivation('linear'));
 });
 
@@ -33,6 +36,6 @@ test('softmax over the last axis keeps its logits', () => {
 test('unknown activation names list the valid ones', () => {
   assert.throws(
     () => getActivation('gelu'),
-    /Unknown activation 'gelu'. Valid activations: linear, relu, relu6, leaky_relu, elu, sigmoid, tanh, softplus, softmax/,
+    /Unknown activation 'gelu'. Valid activations: linear, relu, relu6, leaky_relu, elu, sigmoid, tanh, softplus, silu, softmax/,
   );
 });

@@ -16,6 +16,8 @@ export const elu = (x: Tensor, alpha = 1): Tensor => ops.elu(x, alpha);
 export const sigmoid: ActivationFn = (x) => ops.sigmoid(x);
 export const tanh: ActivationFn = (x) => ops.tanh(x);
 export const softplus: ActivationFn = (x) => ops.softplus(x);
+/** Keras 3's silu (alias swish; Ramachandran et al.; Elfwing et al.): x * sigmoid(x). */
+export const silu: ActivationFn = (x) => ops.mul(x, ops.sigmoid(x));
 
 /**
  * Softmax over `axis` (default the last). Over the last axis the output remembers its logits,

@@ -11,6 +11,7 @@ export {
   relu,
   relu6,
   sigmoid,
+  silu,
   softmax,
   softplus,
   tanh,
@@ -26,12 +27,15 @@ const registry = new Map<string, ActivationFn>([
   ['sigmoid', fns.sigmoid],
   ['tanh', fns.tanh],
   ['softplus', fns.softplus],
+  ['silu', fns.silu],
   ['softmax', (x: Tensor) => fns.softmax(x)],
 ]);
 
 const aliases = new Map<string, string>([
   ['leakyRelu', 'leaky_relu'],
   ['leakyrelu', 'leaky_relu'],
+  // Keras 3 exports silu as swish too, and serialises both as 'silu'.
+  ['swish', 'silu'],
 ]);
 
 /** Valid activation names (Keras spelling). */
