@@ -14,7 +14,7 @@ import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
 import { fileStamp } from '../../node/fs/file-stamp.js';
 import { oneOf, positiveInt } from '../parse.js';
-import { addTrainOptions, specFromFlags } from './train.js';
+import { addTrainOptions, checkHoldoutSize, specFromFlags } from './train.js';
 
 /**
  * Default --jobs: one worker per core, up to this many. On 2 cores, two single-threaded workers
@@ -258,7 +258,9 @@ export function sweepCommand(): Command {
           const [name, parsed] = parse(key, value);
           merged[name] = parsed;
         }
-        specs.set(run.id, specFromFlags(merged as unknown as Parameters<typeof specFromFlags>[0]));
+        const spec = specFromFlags(merged as unknown as Parameters<typeof specFromFlags>[0]);
+        checkHoldoutSize(spec, flags.trainSamples);
+        specs.set(run.id, spec);
       } catch (e) {
         throw new Error(`run ${run.id}: ${(e as Error).message}`);
       }
@@ -268,7 +270,14 @@ export function sweepCommand(): Command {
     const outDir = flags.out ?? join('sweeps', `${name}-${fileStamp()}`);
     const jobs = flags.jobs;
     const intro = [
-      ...(preset ? [`${preset.description}.`, '', `Reproduces ${preset.source}.`, ''] : []),
+      ...(preset
+        ? [
+            `${preset.description}.`,
+            '',
+            `Reproduces ${preset.source}.${preset.differs ? ` ${preset.differs}` : ''}`,
+            '',
+          ]
+        : []),
       `Command: \`mnist-lab ${process.argv.slice(2).map(shellQuote).join(' ')}\``,
     ];
     // Finished runs are already on disk; say how to pick up the rest.
@@ -286,6 +295,7 @@ export function sweepCommand(): Command {
       specs,
       intro,
       fixed: fixedSettings([...specs.values()], sweptFlags, flags, jobs),
+      ...(preset?.notebook ? { notebook: preset.notebook } : {}),
       jobs,
       resume: flags.resume,
       ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
