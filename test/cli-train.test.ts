@@ -253,3 +253,37 @@ test('train --reduce-lr-on-plateau records each epoch learning_rate', async () =
   assert.deepEqual(history.history.learning_rate, [1e-8, 1e-8, 5e-9]);
   assert.match(r.stdout, /Epoch 2: ReduceLROnPlateau reducing learning rate to 5e-9\./);
 });
+
+test('train --preset mnist-cnn: the recipe, with flags given on the command line winning', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-preset-')), 'run');
+  const r = await runCli(
+    [
+      'train',
+      '--preset',
+      'mnist-cnn',
+      '--epochs',
+      '2',
+      '--train-samples',
+      '300',
+      '--test-samples',
+      '100',
+      '--out',
+      out,
+      '--verbose',
+      '0',
+    ],
+    env,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Total params: 468,906/);
+  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  assert.equal(config.model, 'cnn-bn');
+  assert.equal(config.optimizer, 'adamw');
+  assert.equal(config.weightDecay, 0.01);
+  assert.equal(config.epochs, 2, '--epochs overrides the preset');
+  assert.deepEqual(config.lrSchedule, { kind: 'cosine', alpha: 0, warmupEpochs: 1 });
+  assert.equal(config.labelSmoothing, 0.1);
+  const bad = await runCli(['train', '--preset', 'mnist-best', '--train-samples', '10'], env);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /unknown train preset 'mnist-best'; presets: mnist-cnn/);
+});

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import {
   defaultSpec,
+  MODEL_KINDS,
   type HoldoutSpec,
+  type ModelKind,
   type LrScheduleSpec,
   type TrainSpec,
 } from '../../src/experiments/model-spec.js';
@@ -10,6 +12,11 @@ import { getLoss } from '../../src/losses/index.js';
 import { getOptimizer } from '../../src/optimizers/index.js';
 import { setBackend } from '../../src/kernels/registry.js';
 import { trainRun } from '../../node/experiments/train-run.js';
+import {
+  getTrainPreset,
+  TRAIN_PRESETS,
+  type TrainPreset,
+} from '../../src/experiments/train-presets.js';
 import {
   fraction,
   hiddenSizes,
@@ -24,7 +31,7 @@ import {
 } from '../parse.js';
 
 interface TrainFlags {
-  model: 'mlp' | 'cnn';
+  model: ModelKind;
   hidden?: number[];
   activation: string;
   dropout: number;
@@ -63,10 +70,10 @@ interface TrainFlags {
 /** The `train` flags, shared with `sweep`. */
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <kind>', 'mlp or cnn', oneOf('--model', ['mlp', 'cnn'] as const), 'mlp')
+    .option('--model <kind>', 'mlp, cnn or cnn-bn', oneOf('--model', MODEL_KINDS), 'mlp')
     .option(
       '--hidden <sizes>',
-      "hidden Dense sizes, comma-separated, or 'none' (default 512; cnn: 64)",
+      "hidden Dense sizes, comma-separated, or 'none' (default 512; cnn: 64; cnn-bn: 128)",
       hiddenSizes('--hidden'),
     )
     .option('--activation <name>', 'hidden activation', 'relu')
@@ -330,28 +337,50 @@ export function checkHoldoutSize(spec: TrainSpec, trainSamples?: number): void {
 }
 
 export function trainCommand(): Command {
-  return addTrainOptions(
+  const cmd = addTrainOptions(
     new Command('train').description(
       'Train a model on MNIST (default: the seed notebook MLP, 784-512-10, Adam, 5 epochs)',
     ),
   )
+    .option(
+      '--preset <name>',
+      `a training recipe (${TRAIN_PRESETS.map((p) => p.name).join(', ')}); flags given as well override it`,
+    )
     .option('--out <dir>', 'run folder (default ./runs/<id>)')
     .option(
       '--verbose <level>',
       '0 silent, 1 progress bar, 2 one line per epoch',
       oneOf('--verbose', ['0', '1', '2'] as const),
       '1',
-    )
-    .action(async (flags: TrainFlags & { verbose: string }) => {
-      if (flags.backend !== undefined) setBackend(flags.backend);
-      const spec = specFromFlags(flags);
-      checkHoldoutSize(spec, flags.trainSamples);
-      await trainRun(spec, {
-        ...(flags.out !== undefined ? { outDir: flags.out } : {}),
-        ...(flags.dataDir !== undefined ? { data: { dataDir: flags.dataDir } } : {}),
-        ...(flags.trainSamples !== undefined ? { trainSamples: flags.trainSamples } : {}),
-        ...(flags.testSamples !== undefined ? { testSamples: flags.testSamples } : {}),
-        verbose: Number(flags.verbose) as 0 | 1 | 2,
-      });
+    );
+  return cmd.action(async (flags: TrainFlags & { verbose: string; preset?: string }) => {
+    if (flags.preset !== undefined) applyPreset(cmd, flags, getTrainPreset(flags.preset));
+    if (flags.backend !== undefined) setBackend(flags.backend);
+    const spec = specFromFlags(flags);
+    checkHoldoutSize(spec, flags.trainSamples);
+    await trainRun(spec, {
+      ...(flags.out !== undefined ? { outDir: flags.out } : {}),
+      ...(flags.dataDir !== undefined ? { data: { dataDir: flags.dataDir } } : {}),
+      ...(flags.trainSamples !== undefined ? { trainSamples: flags.trainSamples } : {}),
+      ...(flags.testSamples !== undefined ? { testSamples: flags.testSamples } : {}),
+      verbose: Number(flags.verbose) as 0 | 1 | 2,
     });
+  });
+}
+
+/** Sets the preset's flags that the command line did not give, parsed as if typed. */
+function applyPreset(cmd: Command, flags: object, preset: TrainPreset): void {
+  const target = flags as Record<string, unknown>;
+  for (const [key, value] of Object.entries(preset.flags)) {
+    const option = cmd.options.find((o) => o.long === `--${key}`);
+    if (!option) throw new Error(`preset ${preset.name}: unknown flag --${key}.`);
+    const name = option.attributeName();
+    if (cmd.getOptionValueSource(name) === 'cli') continue;
+    const isSwitch = !option.required && !option.optional;
+    target[name] = isSwitch
+      ? value === 'true'
+      : option.parseArg
+        ? option.parseArg(value, undefined as never)
+        : value;
+  }
 }

@@ -5,7 +5,7 @@ import { EarlyStopping } from '../../src/callbacks/early-stopping.js';
 import { ReduceLROnPlateau } from '../../src/callbacks/reduce-lr-on-plateau.js';
 import { normalize, toCategorical } from '../../src/data/preprocess.js';
 import { buildModel } from '../../src/experiments/build-model.js';
-import type { TrainSpec } from '../../src/experiments/model-spec.js';
+import { isConvolutional, type TrainSpec } from '../../src/experiments/model-spec.js';
 import { backendName } from '../../src/kernels/registry.js';
 import { lossFromSpec, optimizerFromSpec } from '../../src/experiments/optimizer-from-spec.js';
 import { splitHoldout } from '../../src/experiments/holdout.js';
@@ -97,7 +97,7 @@ export async function trainRun(
 
   const ds = await loadDataset(spec.dataset, options.data ?? {});
   const classes = ds.spec.classNames.length;
-  const cnn = spec.model === 'cnn';
+  const cnn = isConvolutional(spec.model);
   const sparse = /sparse/i.test(spec.loss);
   const nTrain = Math.min(options.trainSamples ?? Infinity, ds.train.labels.data.length);
   const nTest = Math.min(options.testSamples ?? Infinity, ds.test.labels.data.length);

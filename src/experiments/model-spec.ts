@@ -2,9 +2,22 @@
  * A plain-data description of the notebooks' models and training settings: what `mnist-lab
  * train` flags and sweep grids set, what a run folder records in config.json.
  */
+/** The model kinds `--model` builds. */
+export const MODEL_KINDS = ['mlp', 'cnn', 'cnn-bn'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/** Whether a kind takes [h, w, 1] images rather than flattened pixels. */
+export function isConvolutional(kind: ModelKind): boolean {
+  return kind !== 'mlp';
+}
+
 export interface ModelSpec {
-  /** 'mlp': Dense layers on flattened pixels; 'cnn': the seed notebook's convolutional net. */
-  model: 'mlp' | 'cnn';
+  /**
+   * 'mlp': Dense layers on flattened pixels; 'cnn': the seed notebook's convolutional net;
+   * 'cnn-bn': two blocks of two 3x3 'same' convolutions with BatchNormalization (32 then 64
+   * filters), each block max-pooled, then Dense(hidden) with BatchNormalization and Dropout.
+   */
+  model: ModelKind;
   /** Hidden Dense sizes, e.g. [512] or [512, 256] (for the CNN: the Dense layer after Flatten). */
   hidden: number[];
   activation: string;
@@ -56,10 +69,10 @@ export interface TrainSpec extends ModelSpec {
 }
 
 /** The seed notebooks' defaults: seed-001's MLP, and the seed CNN. */
-export function defaultSpec(model: 'mlp' | 'cnn' = 'mlp'): TrainSpec {
+export function defaultSpec(model: ModelKind = 'mlp'): TrainSpec {
   return {
     model,
-    hidden: model === 'cnn' ? [64] : [512],
+    hidden: model === 'cnn' ? [64] : model === 'cnn-bn' ? [128] : [512],
     activation: 'relu',
     dropout: 0,
     batchnorm: false,
