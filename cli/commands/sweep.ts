@@ -160,7 +160,7 @@ function fixedSettings(
         lrs.size === 1
           ? `${[...lrs][0]} (${first.optimizer}'s Keras default)`
           : "each optimizer's Keras default";
-    } else if (v === undefined) text = 'off';
+    } else if (v === undefined || (flag === 'validation-split' && v === 0)) text = 'off';
     else text = describeSetting(first, field) ?? String(v);
     if (flag === 'validation-split' && first.validationSplit > 0) {
       const n = flags.trainSamples ?? 60000;
