@@ -120,6 +120,14 @@ const SPEC_LABELS: [keyof TrainSpec, string][] = [
   ['seed', 'seed'],
 ];
 
+const RECIPE_FLAGS = new Set([
+  'holdout',
+  'lr-schedule',
+  'reduce-lr-on-plateau',
+  'label-smoothing',
+  'weight-decay',
+]);
+
 /** Report text of the object-valued settings. */
 function describeSetting(spec: TrainSpec, field: keyof TrainSpec): string | undefined {
   if (field === 'holdout' && spec.holdout) {
@@ -145,6 +153,8 @@ function fixedSettings(
   const first = specs[0]!;
   for (const [field, flag] of SPEC_LABELS) {
     if (swept.has(flag)) continue;
+    // The recipe settings are listed only when a run uses them.
+    if (RECIPE_FLAGS.has(flag) && specs.every((x) => x[field] === undefined)) continue;
     const values = new Set(specs.map((s) => JSON.stringify(s[field] ?? null)));
     if (values.size > 1 && flag !== 'seed') continue; // set per value of a swept flag
     const v = first[field];
