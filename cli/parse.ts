@@ -81,3 +81,42 @@ export function hiddenSizes(flag: string) {
     }
   };
 }
+
+/** A number >= 0 (e.g. epochs of warm-up, a minimum rate). */
+export function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+      throw new InvalidArgumentError(`${flag} takes a number >= 0, got '${value}'.`);
+    }
+    return n;
+  };
+}
+
+/** Comma-separated positive numbers, e.g. --lr-values 0.01,0.001. */
+export function positiveNumberList(flag: string) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((s) => s.trim());
+    const nums = parts.map(Number);
+    if (parts.some((p) => p === '') || nums.some((n) => !Number.isFinite(n) || n <= 0)) {
+      throw new InvalidArgumentError(
+        `${flag} takes comma-separated positive numbers (e.g. 0.01,0.001), got '${value}'.`,
+      );
+    }
+    return nums;
+  };
+}
+
+/** 'first:N' or 'last:N' (also 'first N', 'last=N'): which N training images to hold out. */
+export function holdout(flag: string) {
+  return (value: string): { where: 'first' | 'last'; count: number } => {
+    const m = /^\s*(first|last)\s*[:= ]\s*(\d+)\s*$/i.exec(value);
+    const count = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isSafeInteger(count) || count < 1) {
+      throw new InvalidArgumentError(
+        `${flag} takes first:N or last:N with N >= 1 (e.g. first:10000), got '${value}'.`,
+      );
+    }
+    return { where: m[1]!.toLowerCase() as 'first' | 'last', count };
+  };
+}

@@ -142,6 +142,9 @@ test('the lr-batch preset stops early and says at which epoch', async () => {
       '40',
       '--early-stopping',
       '2',
+      // The preset holds out the first 10,000 images; this slice has 1,500.
+      '--holdout',
+      'first:250',
       '--no-figures',
       '--out',
       out,
@@ -164,7 +167,12 @@ test('the lr-batch preset stops early and says at which epoch', async () => {
   const md = await readFile(join(out, 'report.md'), 'utf8');
   assert.match(md, /\| lr +\| batch-size \|/);
   assert.match(md, /- early-stopping: val_loss, patience 2, best weights restored/);
-  assert.match(md, /- validation-split: 0\.1667 \(the last 250 of 1500 training images\)/);
+  assert.match(md, /- holdout: the first 250 training images/);
+  assert.match(md, /fresh model per setting/);
+  assert.match(
+    md,
+    /Best setting by best validation accuracy: lr [\d.]+, batch-size \d+ \([\d.]+% at epoch \d+\)\./,
+  );
   const x = stopped[0]!;
   const row = md
     .split('\n')

@@ -95,7 +95,7 @@ test('train runs are repeatable with the same seed', async () => {
 
 test('bad train flags get a clear message and a non-zero exit', async () => {
   const cases: [string[], RegExp][] = [
-    [['--optimizer', 'adamw'], /Unknown optimizer.*adamw/i],
+    [['--optimizer', 'nadam'], /Unknown optimizer.*nadam/i],
     [['--activation', 'swishy'], /swishy/],
     [['--loss', 'hinge2'], /hinge2/],
     [['--lr', '-1'], /--lr takes a positive number/],
@@ -104,6 +104,30 @@ test('bad train flags get a clear message and a non-zero exit', async () => {
     [['--early-stopping', '3'], /--early-stopping watches val_loss: add --validation-split/],
     [['--backend', 'cuda'], /Unknown backend 'cuda'/],
     [['--model', 'rnn'], /--model must be one of mlp, cnn/],
+    [['--lr-schedule', 'linear'], /--lr-schedule must be one of exponential, cosine, piecewise/],
+    [['--lr-alpha', '0.1'], /--lr-alpha applies to --lr-schedule cosine/],
+    [
+      ['--lr-schedule', 'piecewise', '--lr-boundaries', '2', '--lr-values', '0.1'],
+      /--lr-values needs one more rate than --lr-boundaries/,
+    ],
+    [
+      ['--lr-schedule', 'cosine', '--lr-warmup-epochs', '1'],
+      /--lr-warmup-epochs \(1\) must be below --epochs \(1\)/,
+    ],
+    [
+      ['--lr-schedule', 'cosine', '--reduce-lr-on-plateau', '2'],
+      /--reduce-lr-on-plateau and --lr-schedule both steer the rate/,
+    ],
+    [['--min-lr', '0.001'], /--min-lr applies to --reduce-lr-on-plateau/],
+    [['--weight-decay', '0.01'], /--weight-decay is AdamW's: use --optimizer adamw/],
+    [
+      ['--label-smoothing', '0.1', '--loss', 'sparse_categorical_crossentropy'],
+      /sparse_categorical_crossentropy has no label smoothing/,
+    ],
+    [['--label-smoothing', '0.1', '--loss', 'mse'], /--label-smoothing applies to categorical/],
+    [['--holdout', 'middle:5'], /--holdout takes first:N or last:N/],
+    [['--holdout', 'first:100'], /--holdout first:100 leaves no training images: there are 100/],
+    [['--holdout', 'first:10', '--validation-split', '0.1'], /--holdout and --validation-split/],
   ];
   for (const [flags, pattern] of cases) {
     const r = await runCli(['train', ...flags, '--train-samples', '100', '--epochs', '1'], env);
@@ -145,4 +169,137 @@ test('a loss that turns NaN stops the run with advice and keeps the run folder',
   assert.match(status.reason, /NaN/);
   await assert.rejects(readFile(join(out, 'metrics.json')), { code: 'ENOENT' });
   assert.ok(JSON.parse(await readFile(join(out, 'history.json'), 'utf8')).epoch);
+});
+
+test('train with a hold-out, AdamW, a warm-up cosine schedule and label smoothing', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-recipe-')), 'run');
+  const r = await runCli(
+    [
+      'train',
+      '--epochs',
+      '2',
+      '--train-samples',
+      '1500',
+      '--test-samples',
+      '500',
+      '--holdout',
+      'first:500',
+      '--optimizer',
+      'adamw',
+      '--weight-decay',
+      '0.01',
+      '--lr-schedule',
+      'cosine',
+      '--lr-warmup-epochs',
+      '1',
+      '--label-smoothing',
+      '0.1',
+      '--out',
+      out,
+      '--verbose',
+      '2',
+    ],
+    env,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /train 1000 {3}validation first 500/);
+  assert.match(r.stdout, /Epoch 2\/2 .*val_accuracy: [\d.]+/);
+  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual(config.holdout, { where: 'first', count: 500 });
+  assert.deepEqual(config.lrSchedule, { kind: 'cosine', alpha: 0, warmupEpochs: 1 });
+  assert.equal(config.labelSmoothing, 0.1);
+  const model = await loadModel(join(out, 'model'));
+  // 1000 images / batch 128 = 8 steps per epoch: warm up over 8, decay over 8.
+  assert.deepEqual(model.trainingConfig?.optimizer, {
+    className: 'AdamW',
+    config: {
+      learningRate: {
+        className: 'CosineDecay',
+        config: {
+          initialLearningRate: 0,
+          decaySteps: 8,
+          alpha: 0,
+          warmupTarget: 0.001,
+          warmupSteps: 8,
+        },
+      },
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+      amsgrad: false,
+      weightDecay: 0.01,
+    },
+  });
+  assert.deepEqual(model.trainingConfig?.loss, {
+    className: 'categorical_crossentropy',
+    config: { labelSmoothing: 0.1 },
+  });
+});
+
+test('train --reduce-lr-on-plateau records each epoch learning_rate', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-plateau-')), 'run');
+  const r = await runCli(
+    [
+      'train',
+      '--epochs',
+      '3',
+      '--train-samples',
+      '600',
+      '--test-samples',
+      '100',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '1e-8',
+      '--reduce-lr-on-plateau',
+      '0',
+      '--reduce-lr-factor',
+      '0.5',
+      '--out',
+      out,
+      '--verbose',
+      '0',
+    ],
+    env,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+  // So small a rate moves the training loss by less than min_delta (1e-4): after the first
+  // epoch (an improvement on Infinity) every epoch is a plateau, and patience is 0.
+  assert.deepEqual(history.history.learning_rate, [1e-8, 1e-8, 5e-9]);
+  assert.match(r.stdout, /Epoch 2: ReduceLROnPlateau reducing learning rate to 5e-9\./);
+});
+
+test('train --preset mnist-cnn: the recipe, with flags given on the command line winning', async () => {
+  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-preset-')), 'run');
+  const r = await runCli(
+    [
+      'train',
+      '--preset',
+      'mnist-cnn',
+      '--epochs',
+      '2',
+      '--train-samples',
+      '300',
+      '--test-samples',
+      '100',
+      '--out',
+      out,
+      '--verbose',
+      '0',
+    ],
+    env,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Total params: 468,906/);
+  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  assert.equal(config.model, 'cnn-bn');
+  assert.equal(config.optimizer, 'adamw');
+  assert.equal(config.weightDecay, 0.01);
+  assert.equal(config.epochs, 2, '--epochs overrides the preset');
+  assert.deepEqual(config.lrSchedule, { kind: 'cosine', alpha: 0, warmupEpochs: 1 });
+  assert.equal(config.labelSmoothing, 0.1);
+  const bad = await runCli(['train', '--preset', 'mnist-best', '--train-samples', '10'], env);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /unknown train preset 'mnist-best'; presets: mnist-cnn/);
 });

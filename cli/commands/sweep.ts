@@ -8,12 +8,13 @@ import {
   SWEEP_PRESETS,
   type SweepPreset,
 } from '../../src/experiments/sweep-presets.js';
+import { describeSchedule } from '../../src/experiments/optimizer-from-spec.js';
 import { markdownTable } from '../../src/reports/markdown-table.js';
 import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
 import { fileStamp } from '../../node/fs/file-stamp.js';
 import { oneOf, positiveInt } from '../parse.js';
-import { addTrainOptions, specFromFlags } from './train.js';
+import { addTrainOptions, checkHoldoutSize, specFromFlags } from './train.js';
 
 /**
  * Default --jobs: one worker per core, up to this many. On 2 cores, two single-threaded workers
@@ -121,8 +122,35 @@ const SPEC_LABELS: [keyof TrainSpec, string][] = [
   ['batchSize', 'batch-size'],
   ['validationSplit', 'validation-split'],
   ['earlyStopping', 'early-stopping'],
+  ['holdout', 'holdout'],
+  ['lrSchedule', 'lr-schedule'],
+  ['reduceLrOnPlateau', 'reduce-lr-on-plateau'],
+  ['labelSmoothing', 'label-smoothing'],
+  ['weightDecay', 'weight-decay'],
   ['seed', 'seed'],
 ];
+
+const RECIPE_FLAGS = new Set([
+  'holdout',
+  'lr-schedule',
+  'reduce-lr-on-plateau',
+  'label-smoothing',
+  'weight-decay',
+]);
+
+/** Report text of the object-valued settings. */
+function describeSetting(spec: TrainSpec, field: keyof TrainSpec): string | undefined {
+  if (field === 'holdout' && spec.holdout) {
+    const { where, count } = spec.holdout;
+    return `the ${where} ${count} training images`;
+  }
+  if (field === 'lrSchedule' && spec.lrSchedule) return describeSchedule(spec.lrSchedule);
+  if (field === 'reduceLrOnPlateau' && spec.reduceLrOnPlateau) {
+    const r = spec.reduceLrOnPlateau;
+    return `patience ${r.patience}, factor ${r.factor}, min lr ${r.minLr}`;
+  }
+  return undefined;
+}
 
 /** The settings every run shares, for the report's Settings list. */
 function fixedSettings(
@@ -135,6 +163,8 @@ function fixedSettings(
   const first = specs[0]!;
   for (const [field, flag] of SPEC_LABELS) {
     if (swept.has(flag)) continue;
+    // The recipe settings are listed only when a run uses them.
+    if (RECIPE_FLAGS.has(flag) && specs.every((x) => x[field] === undefined)) continue;
     const values = new Set(specs.map((s) => JSON.stringify(s[field] ?? null)));
     if (values.size > 1 && flag !== 'seed') continue; // set per value of a swept flag
     const v = first[field];
@@ -150,8 +180,8 @@ function fixedSettings(
         lrs.size === 1
           ? `${[...lrs][0]} (${first.optimizer}'s Keras default)`
           : "each optimizer's Keras default";
-    } else if (v === undefined) text = 'off';
-    else text = String(v);
+    } else if (v === undefined || (flag === 'validation-split' && v === 0)) text = 'off';
+    else text = describeSetting(first, field) ?? String(v);
     if (flag === 'validation-split' && first.validationSplit > 0) {
       const n = flags.trainSamples ?? 60000;
       const keep = Math.floor(n * (1 - first.validationSplit));
@@ -256,7 +286,9 @@ export function sweepCommand(): Command {
           const [name, parsed] = parse(key, value);
           merged[name] = parsed;
         }
-        specs.set(run.id, specFromFlags(merged as unknown as Parameters<typeof specFromFlags>[0]));
+        const spec = specFromFlags(merged as unknown as Parameters<typeof specFromFlags>[0]);
+        checkHoldoutSize(spec, flags.trainSamples);
+        specs.set(run.id, spec);
       } catch (e) {
         throw new Error(`run ${run.id}: ${(e as Error).message}`);
       }
@@ -266,7 +298,14 @@ export function sweepCommand(): Command {
     const outDir = flags.out ?? join('sweeps', `${name}-${fileStamp()}`);
     const jobs = flags.jobs;
     const intro = [
-      ...(preset ? [`${preset.description}.`, '', `Reproduces ${preset.source}.`, ''] : []),
+      ...(preset
+        ? [
+            `${preset.description}.`,
+            '',
+            `Reproduces ${preset.source}.${preset.differs ? ` ${preset.differs}` : ''}`,
+            '',
+          ]
+        : []),
       `Command: \`mnist-lab ${process.argv.slice(2).map(shellQuote).join(' ')}\``,
     ];
     // Finished runs are already on disk; say how to pick up the rest.
@@ -284,6 +323,7 @@ export function sweepCommand(): Command {
       specs,
       intro,
       fixed: fixedSettings([...specs.values()], sweptFlags, flags, jobs),
+      ...(preset?.notebook ? { notebook: preset.notebook } : {}),
       jobs,
       resume: flags.resume,
       retryFailed: flags.retryFailed,

@@ -1,5 +1,12 @@
 import { Command } from 'commander';
-import { defaultSpec, type TrainSpec } from '../../src/experiments/model-spec.js';
+import {
+  defaultSpec,
+  MODEL_KINDS,
+  type HoldoutSpec,
+  type ModelKind,
+  type LrScheduleSpec,
+  type TrainSpec,
+} from '../../src/experiments/model-spec.js';
 import { getActivation } from '../../src/activations/index.js';
 import { getLoss } from '../../src/losses/index.js';
 import { getOptimizer } from '../../src/optimizers/index.js';
@@ -10,16 +17,25 @@ import {
   TrainInterruptedError,
 } from '../../node/experiments/train-run.js';
 import {
+  getTrainPreset,
+  TRAIN_PRESETS,
+  type TrainPreset,
+} from '../../src/experiments/train-presets.js';
+import {
   fraction,
   hiddenSizes,
+  holdout,
+  intList,
   nonNegativeInt,
+  nonNegativeNumber,
   oneOf,
   positiveInt,
   positiveNumber,
+  positiveNumberList,
 } from '../parse.js';
 
 interface TrainFlags {
-  model: 'mlp' | 'cnn';
+  model: ModelKind;
   hidden?: number[];
   activation: string;
   dropout: number;
@@ -41,21 +57,35 @@ interface TrainFlags {
   testSamples?: number;
   verify: boolean;
   download: boolean;
+  holdout?: HoldoutSpec;
+  lrSchedule?: LrScheduleSpec['kind'];
+  lrDecayRate?: number;
+  lrDecayEpochs?: number;
+  lrStaircase?: boolean;
+  lrAlpha?: number;
+  lrWarmupEpochs?: number;
+  lrBoundaries?: number[];
+  lrValues?: number[];
+  reduceLrOnPlateau?: number;
+  reduceLrFactor?: number;
+  minLr?: number;
+  labelSmoothing?: number;
+  weightDecay?: number;
 }
 
 /** The `train` flags, shared with `sweep`. */
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <kind>', 'mlp or cnn', oneOf('--model', ['mlp', 'cnn'] as const), 'mlp')
+    .option('--model <kind>', 'mlp, cnn or cnn-bn', oneOf('--model', MODEL_KINDS), 'mlp')
     .option(
       '--hidden <sizes>',
-      "hidden Dense sizes, comma-separated, or 'none' (default 512; cnn: 64)",
+      "hidden Dense sizes, comma-separated, or 'none' (default 512; cnn: 64; cnn-bn: 128)",
       hiddenSizes('--hidden'),
     )
     .option('--activation <name>', 'hidden activation', 'relu')
     .option('--dropout <rate>', 'dropout after each hidden layer', fraction('--dropout'), 0)
     .option('--batchnorm', 'BatchNormalization after each hidden Dense', false)
-    .option('--optimizer <name>', 'sgd, rmsprop, adam, adagrad or adadelta', 'adam')
+    .option('--optimizer <name>', 'sgd, rmsprop, adam, adamw, adagrad or adadelta', 'adam')
     .option(
       '--lr <rate>',
       "learning rate (default: the optimizer's Keras default)",
@@ -76,9 +106,71 @@ export function addTrainOptions(cmd: Command): Command {
       0,
     )
     .option(
+      '--holdout <first:N|last:N>',
+      'hold out the first or last N training images for validation (seed 003: first:10000)',
+      holdout('--holdout'),
+    )
+    .option(
       '--early-stopping <patience>',
       'stop when val_loss has not improved for this many epochs',
       nonNegativeInt('--early-stopping'),
+    )
+    .option(
+      '--lr-schedule <kind>',
+      'exponential, cosine or piecewise (per step; --lr is the peak)',
+      oneOf('--lr-schedule', ['exponential', 'cosine', 'piecewise'] as const),
+    )
+    .option(
+      '--lr-decay-rate <r>',
+      'exponential: factor per --lr-decay-epochs (0.9)',
+      positiveNumber('--lr-decay-rate'),
+    )
+    .option(
+      '--lr-decay-epochs <e>',
+      'exponential: epochs per factor (1)',
+      positiveNumber('--lr-decay-epochs'),
+    )
+    .option('--lr-staircase', 'exponential: decay in whole periods')
+    .option(
+      '--lr-alpha <a>',
+      'cosine: final rate as a fraction of the peak (0)',
+      fraction('--lr-alpha'),
+    )
+    .option(
+      '--lr-warmup-epochs <e>',
+      'cosine: linear warm-up from 0 over these epochs (0)',
+      nonNegativeNumber('--lr-warmup-epochs'),
+    )
+    .option(
+      '--lr-boundaries <epochs>',
+      'piecewise: epochs after which the rate changes, e.g. 3,6',
+      intList('--lr-boundaries'),
+    )
+    .option(
+      '--lr-values <rates>',
+      'piecewise: one more rate than boundaries, e.g. 0.01,0.001,0.0001',
+      positiveNumberList('--lr-values'),
+    )
+    .option(
+      '--reduce-lr-on-plateau <patience>',
+      'ReduceLROnPlateau: cut the rate when val_loss (loss without validation) stalls',
+      nonNegativeInt('--reduce-lr-on-plateau'),
+    )
+    .option(
+      '--reduce-lr-factor <f>',
+      'ReduceLROnPlateau factor (0.1)',
+      fraction('--reduce-lr-factor'),
+    )
+    .option('--min-lr <lr>', 'ReduceLROnPlateau floor (0)', nonNegativeNumber('--min-lr'))
+    .option(
+      '--label-smoothing <s>',
+      'smooth the targets of categorical / binary cross-entropy (0)',
+      fraction('--label-smoothing'),
+    )
+    .option(
+      '--weight-decay <wd>',
+      "adamw: decoupled weight decay (Keras's 0.004)",
+      nonNegativeNumber('--weight-decay'),
     )
     .option('--seed <n>', 'global random seed', nonNegativeInt('--seed'), 42)
     .option(
@@ -121,6 +213,65 @@ const RESUME_FLAGS = new Set([
   'checkpointEvery',
 ]);
 
+/** The --lr-schedule flags as a schedule spec; each parameter flag needs its schedule. */
+function scheduleFromFlags(flags: TrainFlags): LrScheduleSpec | undefined {
+  const owners: [unknown, string, LrScheduleSpec['kind']][] = [
+    [flags.lrDecayRate, '--lr-decay-rate', 'exponential'],
+    [flags.lrDecayEpochs, '--lr-decay-epochs', 'exponential'],
+    [flags.lrStaircase, '--lr-staircase', 'exponential'],
+    [flags.lrAlpha, '--lr-alpha', 'cosine'],
+    [flags.lrWarmupEpochs, '--lr-warmup-epochs', 'cosine'],
+    [flags.lrBoundaries, '--lr-boundaries', 'piecewise'],
+    [flags.lrValues, '--lr-values', 'piecewise'],
+  ];
+  for (const [value, flag, kind] of owners) {
+    if (value !== undefined && flags.lrSchedule !== kind) {
+      throw new Error(`${flag} applies to --lr-schedule ${kind}.`);
+    }
+  }
+  switch (flags.lrSchedule) {
+    case undefined:
+      return undefined;
+    case 'exponential':
+      return {
+        kind: 'exponential',
+        decayRate: flags.lrDecayRate ?? 0.9,
+        decayEpochs: flags.lrDecayEpochs ?? 1,
+        staircase: flags.lrStaircase ?? false,
+      };
+    case 'cosine': {
+      const warmupEpochs = flags.lrWarmupEpochs ?? 0;
+      if (warmupEpochs >= flags.epochs) {
+        throw new Error(
+          `--lr-warmup-epochs (${warmupEpochs}) must be below --epochs (${flags.epochs}).`,
+        );
+      }
+      return { kind: 'cosine', alpha: flags.lrAlpha ?? 0, warmupEpochs };
+    }
+    case 'piecewise': {
+      const b = flags.lrBoundaries;
+      const v = flags.lrValues;
+      if (!b || !v) {
+        throw new Error(
+          '--lr-schedule piecewise needs --lr-boundaries (epochs) and --lr-values (rates), e.g. 3,6 and 0.01,0.001,0.0001.',
+        );
+      }
+      if (v.length !== b.length + 1) {
+        throw new Error(
+          `--lr-values needs one more rate than --lr-boundaries has epochs: got ${v.length} and ${b.length}.`,
+        );
+      }
+      if (b.some((e, i) => i > 0 && e <= b[i - 1]!)) {
+        throw new Error(`--lr-boundaries must increase, got ${b.join(',')}.`);
+      }
+      if (flags.lr !== undefined) {
+        throw new Error('--lr-schedule piecewise takes its rates from --lr-values: drop --lr.');
+      }
+      return { kind: 'piecewise', boundaries: b, values: v };
+    }
+  }
+}
+
 /** Checks flag combinations and names, and fills the model's defaults. */
 export function specFromFlags(flags: TrainFlags): TrainSpec {
   const base = defaultSpec(flags.model);
@@ -131,8 +282,44 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
   if (flags.momentum !== undefined && !['sgd', 'rmsprop'].includes(opt)) {
     throw new Error(`--momentum applies to sgd and rmsprop, not ${flags.optimizer}.`);
   }
-  if (flags.earlyStopping !== undefined && flags.validationSplit === 0) {
-    throw new Error('--early-stopping watches val_loss: add --validation-split (e.g. 0.1).');
+  if (flags.holdout !== undefined && flags.validationSplit > 0) {
+    throw new Error('--holdout and --validation-split both pick validation images: give one.');
+  }
+  const validates = flags.validationSplit > 0 || flags.holdout !== undefined;
+  if (flags.earlyStopping !== undefined && !validates) {
+    throw new Error(
+      '--early-stopping watches val_loss: add --validation-split (e.g. 0.1) or --holdout (e.g. last:10000).',
+    );
+  }
+  const lrSchedule = scheduleFromFlags(flags);
+  if (flags.reduceLrOnPlateau === undefined) {
+    for (const [set, flag] of [
+      [flags.reduceLrFactor, '--reduce-lr-factor'],
+      [flags.minLr, '--min-lr'],
+    ] as const) {
+      if (set !== undefined) throw new Error(`${flag} applies to --reduce-lr-on-plateau.`);
+    }
+  } else if (lrSchedule) {
+    // Keras cannot set a scheduled rate either.
+    throw new Error('--reduce-lr-on-plateau and --lr-schedule both steer the rate: give one.');
+  } else if (flags.reduceLrFactor === 0) {
+    throw new Error('--reduce-lr-factor must be above 0.');
+  }
+  if (flags.labelSmoothing !== undefined && flags.labelSmoothing > 0) {
+    const key = flags.loss.replace(/_/g, '').toLowerCase();
+    if (key === 'sparsecategoricalcrossentropy') {
+      throw new Error(
+        "--label-smoothing: Keras's sparse_categorical_crossentropy has no label smoothing; use categorical_crossentropy (one-hot labels).",
+      );
+    }
+    if (key !== 'categoricalcrossentropy' && key !== 'binarycrossentropy') {
+      throw new Error(
+        `--label-smoothing applies to categorical_crossentropy and binary_crossentropy, not ${flags.loss}.`,
+      );
+    }
+  }
+  if (flags.weightDecay !== undefined && opt !== 'adamw') {
+    throw new Error(`--weight-decay is AdamW's: use --optimizer adamw (not ${flags.optimizer}).`);
   }
   return {
     ...base,
@@ -148,17 +335,47 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
     batchSize: flags.batchSize ?? base.batchSize,
     validationSplit: flags.validationSplit,
     ...(flags.earlyStopping !== undefined ? { earlyStopping: flags.earlyStopping } : {}),
+    ...(flags.holdout !== undefined ? { holdout: flags.holdout } : {}),
+    ...(lrSchedule ? { lrSchedule } : {}),
+    ...(flags.reduceLrOnPlateau !== undefined
+      ? {
+          reduceLrOnPlateau: {
+            patience: flags.reduceLrOnPlateau,
+            factor: flags.reduceLrFactor ?? 0.1,
+            minLr: flags.minLr ?? 0,
+          },
+        }
+      : {}),
+    ...(flags.labelSmoothing ? { labelSmoothing: flags.labelSmoothing } : {}),
+    ...(flags.weightDecay !== undefined ? { weightDecay: flags.weightDecay } : {}),
     seed: flags.seed,
     dataset: flags.dataset,
   };
 }
 
+/**
+ * Both datasets have 60,000 training images (their files are pinned by checksum), so a hold-out
+ * too large for them is caught before any data loads.
+ */
+export function checkHoldoutSize(spec: TrainSpec, trainSamples?: number): void {
+  const n = Math.min(trainSamples ?? 60000, 60000);
+  if (spec.holdout && spec.holdout.count >= n) {
+    throw new Error(
+      `--holdout ${spec.holdout.where}:${spec.holdout.count} leaves no training images: there are ${n}.`,
+    );
+  }
+}
+
 export function trainCommand(): Command {
-  return addTrainOptions(
+  const cmd = addTrainOptions(
     new Command('train').description(
       'Train a model on MNIST (default: the seed notebook MLP, 784-512-10, Adam, 5 epochs)',
     ),
   )
+    .option(
+      '--preset <name>',
+      `a training recipe (${TRAIN_PRESETS.map((p) => p.name).join(', ')}); flags given as well override it`,
+    )
     .option('--out <dir>', 'run folder (default ./runs/<id>, a new one)')
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint')
     .option('--overwrite', 'replace the run --out holds', false)
@@ -173,23 +390,24 @@ export function trainCommand(): Command {
       '0 silent, 1 progress bar, 2 one line per epoch',
       oneOf('--verbose', ['0', '1', '2'] as const),
       '1',
-    )
-    .action(async function (
-      this: Command,
+    );
+  return cmd.action(
+    async (
       flags: TrainFlags & {
         verbose: string;
+        preset?: string;
         resume?: string;
         overwrite: boolean;
         checkpointEvery: number;
       },
-    ) {
+    ) => {
       // Every flag combination is checked here, before any data loads.
       if (flags.resume !== undefined) {
         const extra = Object.keys(flags).filter(
-          (k) => this.getOptionValueSource(k) === 'cli' && !RESUME_FLAGS.has(k),
+          (k) => cmd.getOptionValueSource(k) === 'cli' && !RESUME_FLAGS.has(k),
         );
         if (extra.length > 0) {
-          const opt = this.options.find((o) => o.attributeName() === extra[0]);
+          const opt = cmd.options.find((o) => o.attributeName() === extra[0]);
           throw new Error(
             `train --resume takes the run's settings from its config.json; drop ${opt?.long ?? extra[0]}.`,
           );
@@ -198,12 +416,14 @@ export function trainCommand(): Command {
       if (flags.overwrite && flags.out === undefined) {
         throw new Error('--overwrite replaces the run in --out: add --out DIR.');
       }
+      if (flags.preset !== undefined) applyPreset(cmd, flags, getTrainPreset(flags.preset));
       const resumed = flags.resume !== undefined ? await readRunConfig(flags.resume) : undefined;
       const backend = resumed ? resumed.backend : flags.backend;
       if (backend !== undefined) setBackend(backend);
       const spec = resumed ? resumed.spec : specFromFlags(flags);
       const trainSamples = resumed ? resumed.trainSamples : flags.trainSamples;
       const testSamples = resumed ? resumed.testSamples : flags.testSamples;
+      checkHoldoutSize(spec, trainSamples);
       const outDir = flags.resume ?? flags.out;
       try {
         await trainRun(spec, {
@@ -222,5 +442,23 @@ export function trainCommand(): Command {
         console.error(e.message);
         process.exitCode = 130;
       }
-    });
+    },
+  );
+}
+
+/** Sets the preset's flags that the command line did not give, parsed as if typed. */
+function applyPreset(cmd: Command, flags: object, preset: TrainPreset): void {
+  const target = flags as Record<string, unknown>;
+  for (const [key, value] of Object.entries(preset.flags)) {
+    const option = cmd.options.find((o) => o.long === `--${key}`);
+    if (!option) throw new Error(`preset ${preset.name}: unknown flag --${key}.`);
+    const name = option.attributeName();
+    if (cmd.getOptionValueSource(name) === 'cli') continue;
+    const isSwitch = !option.required && !option.optional;
+    target[name] = isSwitch
+      ? value === 'true'
+      : option.parseArg
+        ? option.parseArg(value, undefined as never)
+        : value;
+  }
 }

@@ -12,7 +12,12 @@ import {
   runCurvesSpec,
   type RunCurves,
 } from '../../src/reports/chart-specs.js';
-import { resultsCsv, sweepReportMarkdown, type Figure } from '../../src/reports/sweep-report.js';
+import {
+  resultsCsv,
+  sweepReportMarkdown,
+  type Figure,
+  type NotebookFigures,
+} from '../../src/reports/sweep-report.js';
 import { writeFileAtomic, writeJson } from '../fs/write-atomic.js';
 import { acquireLock } from '../fs/lock.js';
 import { hasCheckpoint } from './checkpoint.js';
@@ -36,6 +41,8 @@ export interface SweepOptions {
   intro?: readonly string[];
   /** Fixed settings for the report (flag -> value). */
   fixed?: Readonly<Record<string, string>>;
+  /** The reproduced notebook's figure per setting, beside each report row. */
+  notebook?: NotebookFigures;
   /** Worker processes training side by side (default 1). */
   jobs?: number;
   /**
@@ -356,6 +363,7 @@ async function sweepLocked(
           records: all,
           planned: total,
           figures: [...overlays, ...models, ...perRun],
+          ...(options.notebook ? { notebook: options.notebook } : {}),
         }),
       );
     });

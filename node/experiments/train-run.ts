@@ -2,11 +2,13 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Callback, type Logs } from '../../src/callbacks/callback.js';
 import { EarlyStopping } from '../../src/callbacks/early-stopping.js';
+import { ReduceLROnPlateau } from '../../src/callbacks/reduce-lr-on-plateau.js';
 import { normalize, toCategorical } from '../../src/data/preprocess.js';
 import { buildModel } from '../../src/experiments/build-model.js';
-import type { TrainSpec } from '../../src/experiments/model-spec.js';
+import { isConvolutional, type TrainSpec } from '../../src/experiments/model-spec.js';
 import { backendName } from '../../src/kernels/registry.js';
-import { getOptimizer } from '../../src/optimizers/index.js';
+import { lossFromSpec, optimizerFromSpec } from '../../src/experiments/optimizer-from-spec.js';
+import { splitHoldout } from '../../src/experiments/holdout.js';
 import { setSeed } from '../../src/tensor/seed.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { FitState } from '../../src/training/fit-state.js';
@@ -351,12 +353,17 @@ export async function trainRun(
     setSeed(spec.seed);
     const ds = await loadDataset(spec.dataset, options.data ?? {});
     const classes = ds.spec.classNames.length;
-    const cnn = spec.model === 'cnn';
+    const cnn = isConvolutional(spec.model);
     const sparse = /sparse/i.test(spec.loss);
     const nTrain = Math.min(options.trainSamples ?? Infinity, ds.train.labels.data.length);
     const nTest = Math.min(options.testSamples ?? Infinity, ds.test.labels.data.length);
-    const xTrain = toInputs(ds.train.images, nTrain, cnn);
-    const yTrain = toTargets(ds.train.labels.data, nTrain, classes, sparse);
+    let xTrain = toInputs(ds.train.images, nTrain, cnn);
+    let yTrain = toTargets(ds.train.labels.data, nTrain, classes, sparse);
+    let validationData: [Tensor, Tensor] | undefined;
+    if (spec.holdout) {
+      const split = splitHoldout(xTrain, yTrain, spec.holdout);
+      [xTrain, yTrain, validationData] = [split.x, split.y, split.validationData];
+    }
     const xTest = toInputs(ds.test.images, nTest, cnn);
     const yTest = toTargets(ds.test.labels.data, nTest, classes, sparse);
 
@@ -364,11 +371,12 @@ export async function trainRun(
       ? [ds.train.images.shape[1], ds.train.images.shape[2], 1]
       : [xTrain.shape[1]!];
     const model = buildModel(spec, inputShape, classes);
-    const optimizerConfig: Record<string, number> = {};
-    if (spec.lr !== undefined) optimizerConfig['learningRate'] = spec.lr;
-    if (spec.momentum !== undefined) optimizerConfig['momentum'] = spec.momentum;
-    const optimizer = getOptimizer({ className: spec.optimizer, config: optimizerConfig });
-    model.compile({ optimizer, loss: spec.loss, metrics: ['accuracy'] });
+    const fitSamples =
+      validationData || spec.validationSplit === 0
+        ? xTrain.shape[0]!
+        : Math.floor(nTrain * (1 - spec.validationSplit));
+    const optimizer = optimizerFromSpec(spec, Math.ceil(fitSamples / spec.batchSize));
+    model.compile({ optimizer, loss: lossFromSpec(spec), metrics: ['accuracy'] });
 
     const config = { ...spec, backend: backendName(), trainSamples: nTrain, testSamples: nTest };
     const timer = new EpochRecorder();
@@ -383,6 +391,12 @@ export async function trainRun(
     let ckpt: Checkpoint | null = null;
     if (options.resume) {
       await checkSameConfig(dir, config);
+      if (spec.reduceLrOnPlateau) {
+        // Its plateau counters and the rate it lowered are not in the checkpoint.
+        throw new Error(
+          `${dir}: a run with --reduce-lr-on-plateau cannot be resumed bit-identically yet; train it again with --overwrite.`,
+        );
+      }
       ckpt = await readCheckpoint(dir);
       restoreCheckpoint(ckpt, model, join(dir, CHECKPOINT_DIR));
       Object.assign(fitState, ckpt.fit);
@@ -394,7 +408,10 @@ export async function trainRun(
       print(`Resuming ${dir} at epoch ${ckpt.fit.epoch + 1}, batch ${ckpt.fit.batch + 1}.`);
     }
     model.summary(undefined, print);
-    print(`Backend: ${backendName()}   train ${nTrain}   test ${nTest}   dataset ${spec.dataset}`);
+    const held = validationData ? `   validation ${spec.holdout!.where} ${spec.holdout!.count}` : '';
+    print(
+      `Backend: ${backendName()}   train ${xTrain.shape[0]}${held}   test ${nTest}   dataset ${spec.dataset}`,
+    );
     if (!options.resume) await writeJson(join(dir, 'config.json'), config);
     await status('running');
 
@@ -424,7 +441,20 @@ export async function trainRun(
         if (options.handleSignals) await new Promise((r) => setImmediate(r));
       },
     );
-    const callbacks: Callback[] = [timer, ...(options.callbacks ?? [])];
+    const callbacks: Callback[] = [];
+    if (spec.reduceLrOnPlateau) {
+      // Before the recorder, so the history holds each epoch's learning_rate.
+      const validates = validationData !== undefined || spec.validationSplit > 0;
+      callbacks.push(
+        new ReduceLROnPlateau({
+          monitor: validates ? 'val_loss' : 'loss',
+          verbose: 1,
+          log: print,
+          ...spec.reduceLrOnPlateau,
+        }),
+      );
+    }
+    callbacks.push(timer, ...(options.callbacks ?? []));
     if (early) {
       callbacks.push(early);
       if (ckpt) callbacks.push(new EarlyStoppingRestorer(ckpt, early));
@@ -437,6 +467,7 @@ export async function trainRun(
       await model.fit(xTrain, yTrain, {
         epochs: spec.epochs,
         batchSize: spec.batchSize,
+        ...(validationData ? { validationData } : {}),
         ...(spec.validationSplit > 0 ? { validationSplit: spec.validationSplit } : {}),
         callbacks,
         verbose: options.verbose ?? 1,

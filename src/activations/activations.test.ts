@@ -7,7 +7,7 @@ import * as ops from '../ops/index.js';
 import { activationNames, gelu, getActivation } from './index.js';
 
 test('every activation is differentiable by name (Keras and TF.js spellings)', () => {
-  for (const name of [...activationNames(), 'leakyRelu']) {
+  for (const name of [...activationNames(), 'leakyRelu', 'swish']) {
     gradCheck(name, getActivation(name), [randomTensor([3, 4], 1, -2, 2)]);
   }
 });
@@ -26,6 +26,9 @@ test('values at a few points', () => {
   assert.deepEqual(at('gelu'), [-0.0455, 0.3457, 7]);
   const tanhForm = Array.from(gelu(x, true).data).map((v) => Number(v.toFixed(4)));
   assert.deepEqual(tanhForm, [-0.0454, 0.3457, 7]);
+  const silu = (v: number): number => Number((v / (1 + Math.exp(-v))).toFixed(4));
+  assert.deepEqual(at('silu'), [silu(-2), silu(0.5), silu(7)]);
+  assert.equal(getActivation('swish'), getActivation('silu'));
   assert.equal(getActivation(null), getActivation('linear'));
 });
 

@@ -30,6 +30,8 @@ export function gelu(x: Tensor, approximate = false): Tensor {
   );
   return ops.mul(ops.scale(x, 0.5), ops.addScalar(ops.tanh(inner), 1));
 }
+/** Keras 3's silu (alias swish; Ramachandran et al.; Elfwing et al.): x * sigmoid(x). */
+export const silu: ActivationFn = (x) => ops.mul(x, ops.sigmoid(x));
 
 /**
  * Softmax over `axis` (default the last). Over the last axis it is the `softmax` op, whose

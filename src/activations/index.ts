@@ -10,7 +10,11 @@ const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.
 
 /** Canonical (Keras) names; each function is called with its own (Keras) defaults. */
 const registry = new Map<string, ActivationFn>();
-const aliases = new Map<string, string>([['leakyrelu', 'leaky_relu']]);
+// Keras 3 exports silu as swish too, and serialises both as 'silu'.
+const aliases = new Map<string, string>([
+  ['leakyrelu', 'leaky_relu'],
+  ['swish', 'silu'],
+]);
 for (const [name, fn] of Object.entries(fns) as [string, unknown][]) {
   if (typeof fn !== 'function') continue;
   const key = snakeCase(name);

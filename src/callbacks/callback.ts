@@ -8,6 +8,11 @@ export interface CallbackModel {
   /** Current weights, copied, in a fixed order (for restore_best_weights, checkpoints). */
   getWeights(): Float32Array[];
   setWeights(weights: readonly Float32Array[]): void;
+  /**
+   * The compiled optimizer (Keras `model.optimizer`): LearningRateScheduler and
+   * ReduceLROnPlateau read and set its learning rate.
+   */
+  readonly optimizer?: { learningRate: number };
   /** Writes the model (topology + weights) to a folder. Node only; may throw in a browser. */
   save?(dir: string): Promise<void>;
   /**

@@ -1,13 +1,27 @@
 import { EarlyStopping, type EarlyStoppingArgs } from './early-stopping.js';
 import { History } from './history.js';
 import { LambdaCallback, type CallbackHooks } from './lambda-callback.js';
+import {
+  LearningRateScheduler,
+  type EpochSchedule,
+  type LearningRateSchedulerArgs,
+} from './learning-rate-scheduler.js';
 import { ProgbarLogger, type ProgbarLoggerOptions } from './progbar-logger.js';
+import { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce-lr-on-plateau.js';
+import { TerminateOnNaN, type TerminateOnNaNArgs } from './terminate-on-nan.js';
 
 export { Callback, type CallbackModel, type CallbackParams, type Logs } from './callback.js';
 export { History } from './history.js';
 export { MonitorCallback, type MonitorMode } from './monitor-callback.js';
 export { EarlyStopping, type EarlyStoppingArgs } from './early-stopping.js';
 export { ProgbarLogger, formatLogValue, type ProgbarLoggerOptions } from './progbar-logger.js';
+export {
+  LearningRateScheduler,
+  type EpochSchedule,
+  type LearningRateSchedulerArgs,
+} from './learning-rate-scheduler.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce-lr-on-plateau.js';
+export { TerminateOnNaN, type TerminateOnNaNArgs } from './terminate-on-nan.js';
 export {
   CustomCallback,
   LambdaCallback,
@@ -22,4 +36,11 @@ export const callbacks = {
   history: (): History => new History(),
   progbarLogger: (options?: ProgbarLoggerOptions): ProgbarLogger => new ProgbarLogger(options),
   lambda: (hooks: CallbackHooks): LambdaCallback => new LambdaCallback(hooks),
+  learningRateScheduler: (
+    schedule: EpochSchedule,
+    args?: LearningRateSchedulerArgs,
+  ): LearningRateScheduler => new LearningRateScheduler(schedule, args),
+  reduceLROnPlateau: (args?: ReduceLROnPlateauArgs): ReduceLROnPlateau =>
+    new ReduceLROnPlateau(args),
+  terminateOnNaN: (args?: TerminateOnNaNArgs): TerminateOnNaN => new TerminateOnNaN(args),
 };

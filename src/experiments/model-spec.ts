@@ -2,9 +2,22 @@
  * A plain-data description of the notebooks' models and training settings: what `mnist-lab
  * train` flags and sweep grids set, what a run folder records in config.json.
  */
+/** The model kinds `--model` builds. */
+export const MODEL_KINDS = ['mlp', 'cnn', 'cnn-bn'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/** Whether a kind takes [h, w, 1] images rather than flattened pixels. */
+export function isConvolutional(kind: ModelKind): boolean {
+  return kind !== 'mlp';
+}
+
 export interface ModelSpec {
-  /** 'mlp': Dense layers on flattened pixels; 'cnn': the seed notebook's convolutional net. */
-  model: 'mlp' | 'cnn';
+  /**
+   * 'mlp': Dense layers on flattened pixels; 'cnn': the seed notebook's convolutional net;
+   * 'cnn-bn': two blocks of two 3x3 'same' convolutions with BatchNormalization (32 then 64
+   * filters), each block max-pooled, then Dense(hidden) with BatchNormalization and Dropout.
+   */
+  model: ModelKind;
   /** Hidden Dense sizes, e.g. [512] or [512, 256] (for the CNN: the Dense layer after Flatten). */
   hidden: number[];
   activation: string;
@@ -12,6 +25,21 @@ export interface ModelSpec {
   dropout: number;
   /** BatchNormalization after each hidden Dense (before its activation's dropout). */
   batchnorm: boolean;
+}
+
+/** A learning-rate schedule in epochs; steps per epoch turn it into a Keras schedule at run time. */
+export type LrScheduleSpec =
+  /** ExponentialDecay: the rate times decayRate every decayEpochs (smoothly, or in steps). */
+  | { kind: 'exponential'; decayRate: number; decayEpochs: number; staircase: boolean }
+  /** CosineDecay to alpha times the rate by the last epoch, after a linear warm-up from 0. */
+  | { kind: 'cosine'; alpha: number; warmupEpochs: number }
+  /** PiecewiseConstantDecay: values[i] from epoch boundaries[i - 1] on (values[0] first). */
+  | { kind: 'piecewise'; boundaries: number[]; values: number[] };
+
+/** The validation images taken from the training set: its first or last `count`. */
+export interface HoldoutSpec {
+  where: 'first' | 'last';
+  count: number;
 }
 
 export interface TrainSpec extends ModelSpec {
@@ -26,15 +54,25 @@ export interface TrainSpec extends ModelSpec {
   validationSplit: number;
   /** EarlyStopping(monitor val_loss, patience) when set. */
   earlyStopping?: number;
+  /** Validation images held out of the training set (instead of validationSplit). */
+  holdout?: HoldoutSpec;
+  /** A schedule for the learning rate (`lr`, or the optimizer's default, is its peak). */
+  lrSchedule?: LrScheduleSpec;
+  /** ReduceLROnPlateau on val_loss (loss without validation) when set. */
+  reduceLrOnPlateau?: { patience: number; factor: number; minLr: number };
+  /** Label smoothing of the categorical / binary cross-entropy. */
+  labelSmoothing?: number;
+  /** AdamW's decoupled weight decay. */
+  weightDecay?: number;
   seed: number;
   dataset: 'mnist' | 'fashion-mnist';
 }
 
 /** The seed notebooks' defaults: seed-001's MLP, and the seed CNN. */
-export function defaultSpec(model: 'mlp' | 'cnn' = 'mlp'): TrainSpec {
+export function defaultSpec(model: ModelKind = 'mlp'): TrainSpec {
   return {
     model,
-    hidden: model === 'cnn' ? [64] : [512],
+    hidden: model === 'cnn' ? [64] : model === 'cnn-bn' ? [128] : [512],
     activation: 'relu',
     dropout: 0,
     batchnorm: false,

@@ -35,7 +35,12 @@ export class Dropout extends Layer {
   call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     const x = singleInput(inputs, this);
     if (!args.training || this.rate === 0) return x;
-    return ops.dropout(x, this.rate, this.stream.uint32());
+    return ops.dropout(x, this.rate, this.nextMaskSeed());
+  }
+
+  /** The next mask seed from the layer's stream. */
+  protected nextMaskSeed(): number {
+    return this.stream.uint32();
   }
 
   /** The mask stream's position (checkpoints: a resumed run draws the same masks). */

@@ -14,6 +14,7 @@ import {
   GlobalAveragePooling2D,
   type GlobalAveragePooling2DArgs,
 } from './global-average-pooling2d.js';
+import { GlobalMaxPooling2D, type GlobalMaxPooling2DArgs } from './global-max-pooling2d.js';
 import { InputLayer, input, type InputLayerArgs } from './input-layer.js';
 import type { LayerArgs } from './layer.js';
 import { registerLayer } from './layer-registry.js';
@@ -22,6 +23,7 @@ import { MaxPooling2D } from './max-pooling2d.js';
 import type { Pooling2DArgs } from './pooling2d.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
 import { Softmax, type SoftmaxArgs } from './softmax.js';
+import { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial-dropout2d.js';
 
 export {
   Layer,
@@ -50,6 +52,7 @@ export {
   type LayerFactory,
 } from './layer-registry.js';
 export { Pooling2D, type Pooling2DArgs } from './pooling2d.js';
+export { GlobalPooling2D, type GlobalPooling2DArgs } from './global-pooling2d.js';
 export {
   Activation,
   Add,
@@ -62,11 +65,13 @@ export {
   ELU,
   Flatten,
   GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
   InputLayer,
   LeakyReLU,
   MaxPooling2D,
   Reshape,
   Softmax,
+  SpatialDropout2D,
   input,
   type ActivationArgs,
   type BatchNormalizationArgs,
@@ -76,10 +81,12 @@ export {
   type DropoutArgs,
   type ELUArgs,
   type GlobalAveragePooling2DArgs,
+  type GlobalMaxPooling2DArgs,
   type InputLayerArgs,
   type LeakyReLUArgs,
   type ReshapeArgs,
   type SoftmaxArgs,
+  type SpatialDropout2DArgs,
 };
 
 type Config = Record<string, unknown>;
@@ -99,6 +106,11 @@ registerLayer('AveragePooling2D', (c) => new AveragePooling2D(c as Pooling2DArgs
 registerLayer(
   'GlobalAveragePooling2D',
   (c) => new GlobalAveragePooling2D(c as GlobalAveragePooling2DArgs),
+);
+registerLayer('GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c as GlobalMaxPooling2DArgs));
+registerLayer(
+  'SpatialDropout2D',
+  (c) => new SpatialDropout2D(c as Config as unknown as SpatialDropout2DArgs),
 );
 registerLayer('Concatenate', (c) => new Concatenate(c as ConcatenateArgs));
 registerLayer('Add', (c) => new Add(c as LayerArgs));
@@ -123,6 +135,9 @@ export const layers = {
   avgPool2d: (args: Pooling2DArgs = {}): AveragePooling2D => new AveragePooling2D(args),
   globalAveragePooling2d: (args: GlobalAveragePooling2DArgs = {}): GlobalAveragePooling2D =>
     new GlobalAveragePooling2D(args),
+  globalMaxPooling2d: (args: GlobalMaxPooling2DArgs = {}): GlobalMaxPooling2D =>
+    new GlobalMaxPooling2D(args),
+  spatialDropout2d: (args: SpatialDropout2DArgs): SpatialDropout2D => new SpatialDropout2D(args),
   concatenate: (args: ConcatenateArgs = {}): Concatenate => new Concatenate(args),
   add: (args: LayerArgs = {}): Add => new Add(args),
 };

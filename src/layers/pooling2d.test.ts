@@ -4,6 +4,7 @@ import '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { AveragePooling2D } from './average-pooling2d.js';
 import { GlobalAveragePooling2D } from './global-average-pooling2d.js';
+import { GlobalMaxPooling2D } from './global-max-pooling2d.js';
 import { runLayerTest } from './layer-test-helper.test.js';
 import { MaxPooling2D } from './max-pooling2d.js';
 
@@ -50,3 +51,24 @@ for (const keepdims of [false, true]) {
     });
   });
 }
+
+for (const keepdims of [false, true]) {
+  test(`GlobalMaxPooling2D passes the shared layer test (keepdims ${keepdims})`, () => {
+    runLayerTest({
+      make: (dtype) => new GlobalMaxPooling2D({ keepdims, dtype }),
+      inputShape: [2, 3, 4, 5],
+      expectedOutputShape: keepdims ? [null, 1, 1, 5] : [null, 5],
+    });
+  });
+}
+
+test('GlobalMaxPooling2D takes each channel maximum over height and width', () => {
+  // [1, 2, 2, 2]: channel 0 holds 1, 5, 3, -2; channel 1 holds -1, -4, -3, -7.
+  const x = new Tensor(Float32Array.from([1, -1, 5, -4, 3, -3, -2, -7]), [1, 2, 2, 2]);
+  assert.deepEqual(Array.from(new GlobalMaxPooling2D().apply(x).data), [5, -1]);
+  assert.equal(new GlobalMaxPooling2D().getConfig()['keepdims'], false);
+  assert.throws(
+    () => new GlobalMaxPooling2D({ dataFormat: 'channels_first' as never }),
+    /GlobalMaxPooling2D supports channels-last data only/,
+  );
+});

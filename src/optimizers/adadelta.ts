@@ -1,15 +1,15 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
 
 export interface AdadeltaConfig {
   /** Keras 3 default 0.001 (the original paper's method corresponds to 1.0). */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Decay of both running averages (default 0.95). */
   rho?: number;
   /** Keras 3 default 1e-7. */
   epsilon?: number;
-  learning_rate?: number;
+  learning_rate?: LearningRate;
 }
 
 interface AdadeltaOptions extends Record<string, number | boolean> {
@@ -25,12 +25,13 @@ export class Adadelta extends Optimizer {
   readonly epsilon: number;
 
   constructor(config: AdadeltaConfig = {}) {
-    const o = readOptions<AdadeltaOptions>('Adadelta', config as Record<string, unknown>, {
+    const { config: rest, schedule } = takeSchedule(config);
+    const o = readOptions<AdadeltaOptions>('Adadelta', rest as Record<string, unknown>, {
       learningRate: { snake: 'learning_rate', default: 0.001 },
       rho: { snake: 'rho', default: 0.95 },
       epsilon: { snake: 'epsilon', default: 1e-7 },
     });
-    super(o.learningRate);
+    super(schedule ?? o.learningRate);
     this.rho = o.rho;
     this.epsilon = o.epsilon;
   }
@@ -53,6 +54,6 @@ export class Adadelta extends Optimizer {
   }
 
   getConfig(): OptimizerConfig {
-    return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+    return { learningRate: this.learningRateConfig(), rho: this.rho, epsilon: this.epsilon };
   }
 }

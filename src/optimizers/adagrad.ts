@@ -1,15 +1,15 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
 
 export interface AdagradConfig {
   /** Keras 3 default 0.001. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Starting value of every accumulator (Keras 3 default 0.1). */
   initialAccumulatorValue?: number;
   /** Keras 3 default 1e-7. */
   epsilon?: number;
-  learning_rate?: number;
+  learning_rate?: LearningRate;
   initial_accumulator_value?: number;
 }
 
@@ -26,12 +26,13 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
 
   constructor(config: AdagradConfig = {}) {
-    const o = readOptions<AdagradOptions>('Adagrad', config as Record<string, unknown>, {
+    const { config: rest, schedule } = takeSchedule(config);
+    const o = readOptions<AdagradOptions>('Adagrad', rest as Record<string, unknown>, {
       learningRate: { snake: 'learning_rate', default: 0.001 },
       initialAccumulatorValue: { snake: 'initial_accumulator_value', default: 0.1 },
       epsilon: { snake: 'epsilon', default: 1e-7 },
     });
-    super(o.learningRate);
+    super(schedule ?? o.learningRate);
     if (o.initialAccumulatorValue < 0) {
       throw new RangeError(
         `Adagrad: initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}.`,
@@ -59,7 +60,7 @@ export class Adagrad extends Optimizer {
 
   getConfig(): OptimizerConfig {
     return {
-      learningRate: this.learningRate,
+      learningRate: this.learningRateConfig(),
       initialAccumulatorValue: this.initialAccumulatorValue,
       epsilon: this.epsilon,
     };

@@ -1,10 +1,10 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
 
 export interface AdamConfig {
   /** Keras 3 default 0.001. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Decay of the first-moment estimate (default 0.9). */
   beta1?: number;
   /** Decay of the second-moment estimate (default 0.999). */
@@ -13,7 +13,7 @@ export interface AdamConfig {
   epsilon?: number;
   /** Use the running maximum of the second moment (AMSGrad); default false. */
   amsgrad?: boolean;
-  learning_rate?: number;
+  learning_rate?: LearningRate;
   beta_1?: number;
   beta_2?: number;
 }
@@ -28,21 +28,22 @@ interface AdamOptions extends Record<string, number | boolean> {
 
 /** Keras 3's Adam, bias correction folded into the step size (see OptimizerUpdate 'adam'). */
 export class Adam extends Optimizer {
-  readonly className = 'Adam';
+  readonly className: string = 'Adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   readonly amsgrad: boolean;
 
   constructor(config: AdamConfig = {}) {
-    const o = readOptions<AdamOptions>('Adam', config as Record<string, unknown>, {
+    const { config: rest, schedule } = takeSchedule(config);
+    const o = readOptions<AdamOptions>('Adam', rest as Record<string, unknown>, {
       learningRate: { snake: 'learning_rate', default: 0.001 },
       beta1: { snake: 'beta_1', default: 0.9 },
       beta2: { snake: 'beta_2', default: 0.999 },
       epsilon: { snake: 'epsilon', default: 1e-7 },
       amsgrad: { snake: 'amsgrad', default: false },
     });
-    super(o.learningRate);
+    super(schedule ?? o.learningRate);
     this.beta1 = o.beta1;
     this.beta2 = o.beta2;
     this.epsilon = o.epsilon;
@@ -76,7 +77,7 @@ export class Adam extends Optimizer {
 
   getConfig(): OptimizerConfig {
     return {
-      learningRate: this.learningRate,
+      learningRate: this.learningRateConfig(),
       beta1: this.beta1,
       beta2: this.beta2,
       epsilon: this.epsilon,

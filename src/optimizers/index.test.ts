@@ -5,6 +5,7 @@ import {
   Adadelta,
   Adagrad,
   Adam,
+  AdamW,
   getOptimizer,
   optimizers,
   RMSprop,
@@ -22,6 +23,8 @@ describe('getOptimizer', () => {
       ['RMSProp', RMSprop],
       ['adam', Adam],
       ['Adam', Adam],
+      ['adamw', AdamW],
+      ['AdamW', AdamW],
       ['adagrad', Adagrad],
       ['adadelta', Adadelta],
     ];
@@ -31,10 +34,10 @@ describe('getOptimizer', () => {
 
   it('names every valid choice for an unknown name', () => {
     assert.throws(
-      () => getOptimizer('adamw'),
+      () => getOptimizer('nadam'),
       (e: Error) =>
-        /Unknown optimizer 'adamw'/.test(e.message) &&
-        ['sgd', 'rmsprop', 'adam', 'adagrad', 'adadelta'].every((n) =>
+        /Unknown optimizer 'nadam'/.test(e.message) &&
+        ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad', 'adadelta'].every((n) =>
           e.message.includes(`'${n}'`),
         ),
     );

@@ -1,16 +1,25 @@
 import { Adadelta, type AdadeltaConfig } from './adadelta.js';
 import { Adagrad, type AdagradConfig } from './adagrad.js';
 import { Adam, type AdamConfig } from './adam.js';
+import { AdamW, type AdamWConfig } from './adamw.js';
 import { Optimizer, type OptimizerConfig } from './optimizer.js';
 import { RMSprop, type RMSpropConfig } from './rmsprop.js';
+import { LearningRateSchedule } from './schedules/index.js';
 import { SGD, type SGDConfig } from './sgd.js';
 
-export { Optimizer, type NamedTensor, type OptimizerConfig } from './optimizer.js';
+export {
+  Optimizer,
+  type LearningRate,
+  type NamedTensor,
+  type OptimizerConfig,
+} from './optimizer.js';
 export { SGD, type SGDConfig } from './sgd.js';
 export { RMSprop, type RMSpropConfig } from './rmsprop.js';
 export { Adam, type AdamConfig } from './adam.js';
+export { AdamW, type AdamWConfig } from './adamw.js';
 export { Adagrad, type AdagradConfig } from './adagrad.js';
 export { Adadelta, type AdadeltaConfig } from './adadelta.js';
+export * from './schedules/index.js';
 
 /** An optimizer as Keras / TF.js serialise it: `{ className: 'Adam', config: {...} }`. */
 export interface SerializedOptimizer {
@@ -24,12 +33,13 @@ const REGISTRY: Record<string, (config: OptimizerConfig) => Optimizer> = {
   sgd: (c) => new SGD(c as SGDConfig),
   rmsprop: (c) => new RMSprop(c as RMSpropConfig),
   adam: (c) => new Adam(c as AdamConfig),
+  adamw: (c) => new AdamW(c as AdamWConfig),
   adagrad: (c) => new Adagrad(c as AdagradConfig),
   adadelta: (c) => new Adadelta(c as AdadeltaConfig),
 };
 
 /** Registry names, in Keras's spelling of the class. */
-export const OPTIMIZER_NAMES = ['SGD', 'RMSprop', 'Adam', 'Adagrad', 'Adadelta'] as const;
+export const OPTIMIZER_NAMES = ['SGD', 'RMSprop', 'Adam', 'AdamW', 'Adagrad', 'Adadelta'] as const;
 
 /**
  * Keras's `optimizers.get`: a name ('adam', 'SGD', 'RMSprop'; case-insensitive) gives a new
@@ -56,18 +66,25 @@ export function serializeOptimizer(optimizer: Optimizer): Required<SerializedOpt
   return { className: optimizer.className, config: optimizer.getConfig() };
 }
 
-/** Config, or just the learning rate as in `tf.train.adam(0.01)`. */
-function configOf<C>(config: C | number | undefined): C {
-  return (typeof config === 'number' ? { learningRate: config } : (config ?? {})) as C;
+/** Config, or just the learning rate (a number or a schedule) as in `tf.train.adam(0.01)`. */
+function configOf<C>(config: C | number | LearningRateSchedule | undefined): C {
+  return (
+    typeof config === 'number' || config instanceof LearningRateSchedule
+      ? { learningRate: config }
+      : (config ?? {})
+  ) as C;
 }
+
+type RateOr<C> = C | number | LearningRateSchedule;
 
 /** Factories in the style of `tf.train`: `optimizers.adam({ learningRate: 0.01 })`. */
 export const optimizers = {
-  sgd: (config?: SGDConfig | number): SGD => new SGD(configOf(config)),
-  rmsprop: (config?: RMSpropConfig | number): RMSprop => new RMSprop(configOf(config)),
-  adam: (config?: AdamConfig | number): Adam => new Adam(configOf(config)),
-  adagrad: (config?: AdagradConfig | number): Adagrad => new Adagrad(configOf(config)),
-  adadelta: (config?: AdadeltaConfig | number): Adadelta => new Adadelta(configOf(config)),
+  sgd: (config?: RateOr<SGDConfig>): SGD => new SGD(configOf(config)),
+  rmsprop: (config?: RateOr<RMSpropConfig>): RMSprop => new RMSprop(configOf(config)),
+  adam: (config?: RateOr<AdamConfig>): Adam => new Adam(configOf(config)),
+  adamw: (config?: RateOr<AdamWConfig>): AdamW => new AdamW(configOf(config)),
+  adagrad: (config?: RateOr<AdagradConfig>): Adagrad => new Adagrad(configOf(config)),
+  adadelta: (config?: RateOr<AdadeltaConfig>): Adadelta => new Adadelta(configOf(config)),
   get: getOptimizer,
   serialize: serializeOptimizer,
 };

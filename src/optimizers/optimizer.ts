@@ -3,6 +3,16 @@ import { backendFor } from '../ops/engine.js';
 import { formatShape } from '../tensor/shape.js';
 import { scalar, Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
+import {
+  getSchedule,
+  isSerializedSchedule,
+  LearningRateSchedule,
+  serializeSchedule,
+  type SerializedSchedule,
+} from './schedules/index.js';
+
+/** A fixed learning rate, or a schedule of it (an object or its `{className, config}`). */
+export type LearningRate = number | LearningRateSchedule | SerializedSchedule;
 
 /** A named state tensor, as TF.js's `Optimizer.getWeights()` returns them. */
 export interface NamedTensor {
@@ -17,8 +27,26 @@ interface PendingSlots {
 }
 
 export interface OptimizerConfig {
-  learningRate?: number;
+  learningRate?: LearningRate;
   [key: string]: unknown;
+}
+
+/**
+ * Splits a schedule given as `learningRate` / `learning_rate` off an optimizer config, so the
+ * remaining options read as plain numbers; `schedule` is null for a fixed rate.
+ */
+export function takeSchedule<C extends object>(
+  config: C,
+): { config: C; schedule: LearningRateSchedule | null } {
+  const c = config as Record<string, unknown>;
+  const given = c['learningRate'] ?? c['learning_rate'];
+  if (!(given instanceof LearningRateSchedule) && !isSerializedSchedule(given)) {
+    return { config, schedule: null };
+  }
+  const rest = { ...c };
+  delete rest['learningRate'];
+  delete rest['learning_rate'];
+  return { config: rest as C, schedule: getSchedule(given) };
 }
 
 /**
@@ -28,18 +56,53 @@ export interface OptimizerConfig {
 export abstract class Optimizer {
   /** Keras class name, e.g. 'Adam' or 'RMSprop' (the registry matches it case-insensitively). */
   abstract readonly className: string;
-  learningRate: number;
+  /** The schedule the learning rate follows, or null for a fixed rate. */
+  readonly schedule: LearningRateSchedule | null;
+  private fixedRate: number;
   /** Steps applied so far (Keras `iterations`). */
   iterations = 0;
   private readonly slots = new Map<Variable, FloatArray[]>();
   /** State restored by `setWeights` for variables this optimizer has not updated yet. */
   private pending = new Map<string, PendingSlots>();
 
-  constructor(learningRate: number) {
+  constructor(learningRate: number | LearningRateSchedule) {
+    if (learningRate instanceof LearningRateSchedule) {
+      this.schedule = learningRate;
+      this.fixedRate = NaN;
+      return;
+    }
     if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
       throw new RangeError(`learning rate must be a positive number, got ${learningRate}.`);
     }
-    this.learningRate = learningRate;
+    this.schedule = null;
+    this.fixedRate = learningRate;
+  }
+
+  /**
+   * The rate of the next step: the schedule's value at `iterations` when there is one (Keras
+   * `optimizer.learning_rate`). Settable (e.g. by ReduceLROnPlateau) only without a schedule.
+   */
+  get learningRate(): number {
+    return this.schedule ? this.schedule.call(this.iterations) : this.fixedRate;
+  }
+
+  set learningRate(value: number) {
+    if (this.schedule) {
+      // Keras raises a TypeError here too.
+      throw new TypeError(
+        `${this.className}: the learning rate follows its ${this.schedule.className} schedule and cannot be set; ` +
+          'use a fixed learning rate to change it during training.',
+      );
+    }
+    if (!(value >= 0) || !Number.isFinite(value)) {
+      throw new RangeError(`learning rate must be a number >= 0, got ${value}.`);
+    }
+    this.fixedRate = value;
+  }
+
+  /** The learning rate as getConfig() records it: the number, or the schedule's `{className, config}`. */
+  protected learningRateConfig(): number | Required<SerializedSchedule> {
+    return this.schedule ? serializeSchedule(this.schedule) : this.fixedRate;
   }
 
   /**

@@ -1,10 +1,10 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
 
 export interface RMSpropConfig {
   /** Keras 3 default 0.001. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Discount of the running mean of squared gradients (default 0.9). */
   rho?: number;
   /** Default 0: no momentum slot. */
@@ -13,7 +13,7 @@ export interface RMSpropConfig {
   epsilon?: number;
   /** Normalise by the centred second moment (an estimate of the variance); default false. */
   centered?: boolean;
-  learning_rate?: number;
+  learning_rate?: LearningRate;
 }
 
 interface RMSpropOptions extends Record<string, number | boolean> {
@@ -33,14 +33,15 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
 
   constructor(config: RMSpropConfig = {}) {
-    const o = readOptions<RMSpropOptions>('RMSprop', config as Record<string, unknown>, {
+    const { config: rest, schedule } = takeSchedule(config);
+    const o = readOptions<RMSpropOptions>('RMSprop', rest as Record<string, unknown>, {
       learningRate: { snake: 'learning_rate', default: 0.001 },
       rho: { snake: 'rho', default: 0.9 },
       momentum: { snake: 'momentum', default: 0 },
       epsilon: { snake: 'epsilon', default: 1e-7 },
       centered: { snake: 'centered', default: false },
     });
-    super(o.learningRate);
+    super(schedule ?? o.learningRate);
     if (o.momentum < 0) throw new RangeError(`RMSprop: momentum must be >= 0, got ${o.momentum}.`);
     this.rho = o.rho;
     this.momentum = o.momentum;
@@ -81,7 +82,7 @@ export class RMSprop extends Optimizer {
 
   getConfig(): OptimizerConfig {
     return {
-      learningRate: this.learningRate,
+      learningRate: this.learningRateConfig(),
       rho: this.rho,
       momentum: this.momentum,
       epsilon: this.epsilon,

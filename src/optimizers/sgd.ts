@@ -1,15 +1,15 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
 
 export interface SGDConfig {
   /** Keras 3 default 0.01. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** In [0, 1]; 0 (the default) is plain gradient descent with no state. */
   momentum?: number;
   /** Nesterov momentum (default false). */
   nesterov?: boolean;
-  learning_rate?: number;
+  learning_rate?: LearningRate;
 }
 
 interface SGDOptions extends Record<string, number | boolean> {
@@ -28,12 +28,13 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(config: SGDConfig = {}) {
-    const o = readOptions<SGDOptions>('SGD', config as Record<string, unknown>, {
+    const { config: rest, schedule } = takeSchedule(config);
+    const o = readOptions<SGDOptions>('SGD', rest as Record<string, unknown>, {
       learningRate: { snake: 'learning_rate', default: 0.01 },
       momentum: { snake: 'momentum', default: 0 },
       nesterov: { snake: 'nesterov', default: false },
     });
-    super(o.learningRate);
+    super(schedule ?? o.learningRate);
     // Keras 3 rejects momentum outside [0, 1].
     if (!(o.momentum >= 0 && o.momentum <= 1)) {
       throw new RangeError(`SGD: momentum must be in [0, 1], got ${o.momentum}.`);
@@ -59,6 +60,10 @@ export class SGD extends Optimizer {
   }
 
   getConfig(): OptimizerConfig {
-    return { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
+    return {
+      learningRate: this.learningRateConfig(),
+      momentum: this.momentum,
+      nesterov: this.nesterov,
+    };
   }
 }

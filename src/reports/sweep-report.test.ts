@@ -114,3 +114,39 @@ test('results.csv has one row per run and report.md the table, progress and figu
   assert.match(md, /\| 0\.01 +\| +0\.1000 \| +97\.00 \| +97\.10 \| +3 \| +5 \| +2\.0 \|/);
   assert.match(md, /!\[Validation accuracy, all runs\]\(figures\/val_accuracy\.png\)/);
 });
+
+test("the notebook's figure sits beside each row; the best setting by validation accuracy is named", () => {
+  const records = [
+    record('a', '0.01', 1, 0.95),
+    record('b', '0.001', 1, 0.98, { bestValAccuracy: 0.985, bestValEpoch: 7 }),
+    record('c', '0.0001', 1, 0.97),
+  ];
+  const md = sweepReportMarkdown({
+    title: 'Sweep: lr',
+    intro: [],
+    fixed: {},
+    axisKeys: ['lr'],
+    records,
+    planned: 3,
+    figures: [],
+    notebook: { column: 'notebook test acc (%)', values: { '0.01': '97.10', '0.001': '98.00' } },
+  });
+  assert.match(md, /\| lr +\| notebook test acc \(%\) \| +test loss \|/);
+  assert.match(md, /\| 0\.01 +\| +97\.10 \| +0\.1000 \| +95\.00 \|/);
+  assert.match(md, /\| 0\.0001 +\| +– \|/);
+  assert.match(md, /Best setting by best validation accuracy: lr 0\.001 \(98\.50% at epoch 7\)\./);
+  // Without validation there is no best setting to name.
+  const none = records.map((r) => ({ ...r, bestValAccuracy: null, bestValEpoch: null }));
+  assert.doesNotMatch(
+    sweepReportMarkdown({
+      title: 't',
+      intro: [],
+      fixed: {},
+      axisKeys: ['lr'],
+      records: none,
+      planned: 3,
+      figures: [],
+    }),
+    /Best setting/,
+  );
+});

@@ -47,6 +47,35 @@ export function summarizeSettings(records: readonly RunRecord[]): SettingSummary
   });
 }
 
+/**
+ * What a notebook reported for the settings a preset reruns, shown beside each row. Only
+ * figures the notebook printed belong here; `note` says when the per-row figures are unknown.
+ */
+export interface NotebookFigures {
+  /** The column title, e.g. 'notebook test acc (%)'. */
+  column: string;
+  /** By the row's swept labels joined with ' / ' (e.g. '256'). */
+  values: Readonly<Record<string, string>>;
+}
+
+/** The swept labels of a setting, joined as NotebookFigures keys them. */
+export function settingKey(setting: Record<string, string>, axisKeys: readonly string[]): string {
+  return axisKeys.map((k) => setting[k] ?? '').join(' / ');
+}
+
+/**
+ * The setting with the best mean best-validation-accuracy (what seed notebook 003 prints),
+ * or null when no run validated.
+ */
+export function bestSetting(summaries: readonly SettingSummary[]): SettingSummary | null {
+  let best: SettingSummary | null = null;
+  for (const s of summaries) {
+    if (!Number.isFinite(s.bestValAccuracy.mean)) continue;
+    if (!best || s.bestValAccuracy.mean > best.bestValAccuracy.mean) best = s;
+  }
+  return best;
+}
+
 function fmt(s: { mean: number; std: number }, n: number, digits: number, scale = 1): string {
   if (!Number.isFinite(s.mean)) return '–';
   const m = (s.mean * scale).toFixed(digits);
@@ -57,9 +86,11 @@ function fmt(s: { mean: number; std: number }, n: number, digits: number, scale 
 export function settingsTable(
   summaries: readonly SettingSummary[],
   axisKeys: readonly string[],
+  notebook?: NotebookFigures,
 ): string {
   const header = [
     ...axisKeys,
+    ...(notebook ? [notebook.column] : []),
     'test loss',
     'test acc (%)',
     'best val acc (%)',
@@ -76,6 +107,7 @@ export function settingsTable(
     if (s.failed > 0) epochs += s.runs > 1 ? ` (${s.failed}/${s.runs} failed)` : ' (failed)';
     return [
       ...axisKeys.map((k) => s.setting[k] ?? ''),
+      ...(notebook ? [notebook.values[settingKey(s.setting, axisKeys)] ?? '–'] : []),
       fmt(s.testLoss, ok, 4),
       fmt(s.testAccuracy, ok, 2, 100),
       fmt(s.bestValAccuracy, s.runs, 2, 100),
@@ -144,6 +176,8 @@ export interface SweepReportInput {
   planned: number;
   /** Figures, relative to the report: overlays first, then one per run. */
   figures: readonly Figure[];
+  /** The reproduced notebook's figures, as a column beside the results. */
+  notebook?: NotebookFigures;
 }
 
 /** report.md: the table, then the figures. */
@@ -169,7 +203,15 @@ export function sweepReportMarkdown(input: SweepReportInput): string {
   if (repeats > 1) {
     lines.push(`Each row: mean ± sample standard deviation over ${repeats} seeds.`, '');
   }
-  lines.push(settingsTable(summaries, input.axisKeys), '');
+  lines.push(settingsTable(summaries, input.axisKeys, input.notebook), '');
+  const best = bestSetting(summaries);
+  if (best && summaries.length > 1) {
+    const where = input.axisKeys.map((k) => `${k} ${best.setting[k] ?? ''}`).join(', ');
+    lines.push(
+      `Best setting by best validation accuracy: ${where} (${(100 * best.bestValAccuracy.mean).toFixed(2)}% at epoch ${best.bestValEpoch.mean.toFixed(0)}${best.runs > 1 ? ', mean over seeds' : ''}).`,
+      '',
+    );
+  }
   const failed = input.records.filter((r) => r.status === 'failed');
   for (const r of failed) lines.push(`- run ${r.id} failed: ${r.error ?? 'unknown error'}`);
   if (failed.length > 0) lines.push('');

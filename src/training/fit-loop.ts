@@ -107,11 +107,12 @@ async function fitChecked(
   const verbose = args.verbose ?? 1;
   const metrics = compiled.makeMetrics();
   const history = new History();
-  // The progress bar goes before user callbacks, so anything they print starts on a fresh line.
+  // The progress bar goes before user callbacks, so anything they print starts on a fresh line;
+  // History goes last (as in Keras) so it records what callbacks add, e.g. learning_rate.
   const callbacks: Callback[] = [
-    history,
     ...(verbose > 0 ? [new ProgbarLogger({ verbose: verbose as 1 | 2 })] : []),
     ...toCallbacks(args.callbacks),
+    history,
   ];
   const params: CallbackParams = {
     epochs,
@@ -177,7 +178,6 @@ async function fitChecked(
         const xb = gatherInputs(trainX, order, start, end);
         const yb = gatherRows(trainY, order, start, end);
         const { loss: value, yPred } = trainStep(target, compiled, xb, yb, weights);
-        if (!Number.isFinite(value)) throw new NonFiniteLossError(epoch, b, value);
         const count = end - start;
         lossSum += value * count;
         seen += count;
@@ -190,6 +190,10 @@ async function fitChecked(
           state.metrics = metrics.map((m) => m.getState());
         }
         await each(callbacks, (c) => c.onBatchEnd(b, batchLogs));
+        // The step was not applied; unless a callback (TerminateOnNaN) ended training, fail.
+        if (!Number.isFinite(value) && !target.stopTraining) {
+          throw new NonFiniteLossError(epoch, b, value);
+        }
         if (state?.stopRequested && b + 1 < steps) {
           stoppedMid = true;
           break;
