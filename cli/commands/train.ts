@@ -136,15 +136,21 @@ export function trainCommand(): Command {
       oneOf('--verbose', ['0', '1', '2'] as const),
       '1',
     )
-    .action(async (flags: TrainFlags & { verbose: string }) => {
+    .option('--json', 'print the result as one JSON object on stdout, and nothing else', false)
+    .action(async (flags: TrainFlags & { verbose: string; json: boolean }, cmd: Command) => {
       if (flags.backend !== undefined) setBackend(flags.backend);
       const spec = specFromFlags(flags);
-      await trainRun(spec, {
+      // --json keeps stdout for the result: no progress bar unless asked for (it goes to stdout).
+      const explicit = cmd.getOptionValueSource('verbose') === 'cli';
+      const verbose = flags.json && !explicit ? 0 : (Number(flags.verbose) as 0 | 1 | 2);
+      const result = await trainRun(spec, {
         ...(flags.out !== undefined ? { outDir: flags.out } : {}),
         ...(flags.dataDir !== undefined ? { data: { dataDir: flags.dataDir } } : {}),
         ...(flags.trainSamples !== undefined ? { trainSamples: flags.trainSamples } : {}),
         ...(flags.testSamples !== undefined ? { testSamples: flags.testSamples } : {}),
-        verbose: Number(flags.verbose) as 0 | 1 | 2,
+        verbose,
+        ...(verbose === 0 || flags.json ? { print: () => {} } : {}),
       });
+      if (flags.json) console.log(JSON.stringify(result));
     });
 }

@@ -160,9 +160,9 @@ export async function trainRun(
     throw e;
   }
   const trainSeconds = (performance.now() - t0) / 1000;
-  const evaluated = model.evaluate(xTest, yTest, { batchSize: 512 });
-  const [testLoss, testAcc] = Array.isArray(evaluated) ? evaluated : [evaluated, NaN];
-  const test = { loss: testLoss!, accuracy: testAcc! };
+  const evaluated = model.evaluate(xTest, yTest, { batchSize: 512, verbose: 0 });
+  const [testLoss, testAcc] = Array.isArray(evaluated) ? evaluated : [evaluated];
+  const test = { loss: testLoss!.item(), accuracy: testAcc?.item() ?? NaN };
   const stoppedEpoch = early && early.stoppedEpoch > 0 ? early.stoppedEpoch + 1 : undefined;
 
   print(

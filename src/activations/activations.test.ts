@@ -33,6 +33,6 @@ test('softmax over the last axis keeps its logits', () => {
 test('unknown activation names list the valid ones', () => {
   assert.throws(
     () => getActivation('gelu'),
-    /Unknown activation 'gelu'. Valid activations: linear, relu, relu6, leaky_relu, elu, sigmoid, tanh, softplus, softmax/,
+    /Unknown activation 'gelu'; did you mean 'relu'\? Valid activations: 'linear', 'relu', 'relu6', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'softplus', 'softmax'/,
   );
 });

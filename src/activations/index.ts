@@ -1,5 +1,6 @@
 // Activation registry: Keras (snake_case) and TF.js (camelCase) spellings.
 import type { Tensor } from '../tensor/tensor.js';
+import { Registry } from '../util/options.js';
 import * as fns from './activations.js';
 import type { ActivationFn } from './activations.js';
 
@@ -29,29 +30,22 @@ const registry = new Map<string, ActivationFn>([
   ['softmax', (x: Tensor) => fns.softmax(x)],
 ]);
 
-const aliases = new Map<string, string>([
-  ['leakyRelu', 'leaky_relu'],
-  ['leakyrelu', 'leaky_relu'],
-]);
+const names = new Registry<string>('activation');
+for (const name of registry.keys()) names.register(name, name);
 
 /** Valid activation names (Keras spelling). */
 export function activationNames(): string[] {
-  return [...registry.keys()];
+  return names.names();
 }
 
 /**
- * The canonical name of an activation identifier; `null`/`undefined` mean 'linear' (Keras's
- * `activation=None`). Throws, listing the valid names, for an unknown one.
+ * The canonical name of an activation identifier ('relu', 'Relu', 'leakyRelu', 'leaky_relu');
+ * `null`/`undefined` mean 'linear' (Keras's `activation=None`). Throws, listing the valid
+ * names, for an unknown one.
  */
 export function canonicalActivation(name: string | null | undefined): string {
   if (name === null || name === undefined) return 'linear';
-  const key = aliases.get(name) ?? name;
-  if (!registry.has(key)) {
-    throw new Error(
-      `Unknown activation '${name}'. Valid activations: ${[...registry.keys(), ...aliases.keys()].join(', ')}.`,
-    );
-  }
-  return key;
+  return names.get(name);
 }
 
 /** The activation function for a name (see `canonicalActivation`). */

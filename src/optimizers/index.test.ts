@@ -35,7 +35,7 @@ describe('getOptimizer', () => {
       (e: Error) =>
         /Unknown optimizer 'adamw'/.test(e.message) &&
         ['sgd', 'rmsprop', 'adam', 'adagrad', 'adadelta'].every((n) =>
-          e.message.includes(`'${n}'`),
+          e.message.toLowerCase().includes(`'${n}'`),
         ),
     );
   });
