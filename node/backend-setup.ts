@@ -11,7 +11,16 @@ if (wanted !== undefined && wanted !== 'js' && wanted !== 'native') {
   );
 }
 
-const native = wanted === 'js' ? null : loadNativeBackend();
+// MNIST_LAB_REQUIRE_NATIVE=1 (CI) makes a missing addon an error whatever backend is chosen,
+// so a run cannot pass on the wrong engine.
+const required = process.env['MNIST_LAB_REQUIRE_NATIVE'] === '1';
+const native = wanted === 'js' && !required ? null : loadNativeBackend();
+if (!native && required) {
+  throw new Error(
+    `MNIST_LAB_REQUIRE_NATIVE=1, but the native kernels could not be loaded (${nativeLoadError() ?? 'unknown reason'}). ` +
+      'Run `npm run build:native` to see why the build failed.',
+  );
+}
 if (native) {
   registerBackend(native, 10);
 } else if (wanted === 'native') {
@@ -21,9 +30,10 @@ if (native) {
   );
 } else if (wanted === undefined) {
   process.emitWarning(
-    `native kernels unavailable (${nativeLoadError() ?? 'unknown reason'}); using the slower pure-TypeScript "js" backend. ` +
-      'Run `npm run build:native` to see why the build failed, or set MNIST_LAB_BACKEND=js to silence this.',
+    `native kernels unavailable (tried ${nativeLoadError() ?? 'unknown reason'}); using the slower pure-TypeScript "js" backend. ` +
+      'In a clone, `npm run build:native` shows why the build failed; elsewhere, build from source with ' +
+      '`npx node-gyp rebuild` in the mnist-lab folder. MNIST_LAB_BACKEND=js silences this.',
     { code: 'MNIST_LAB_NO_NATIVE' },
   );
 }
-setBackend(native ? 'native' : 'js');
+setBackend(native && wanted !== 'js' ? 'native' : 'js');
