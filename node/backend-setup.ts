@@ -31,8 +31,8 @@ if (native) {
 } else if (wanted === undefined) {
   process.emitWarning(
     `native kernels unavailable (tried ${nativeLoadError() ?? 'unknown reason'}); using the slower pure-TypeScript "js" backend. ` +
-      'In a clone, `npm run build:native` shows why the build failed; elsewhere, build from source with ' +
-      '`npx node-gyp rebuild` in the mnist-lab folder. MNIST_LAB_BACKEND=js silences this.',
+      'In a clone, `npm run build:native` shows why the build failed; the published package ships ' +
+      'native kernels for linux-x64 only. MNIST_LAB_BACKEND=js silences this.',
     { code: 'MNIST_LAB_NO_NATIVE' },
   );
 }

@@ -59,10 +59,10 @@ if (result.status !== 0) {
   const out = join(root, 'build', 'Release', 'mnist_lab_native.node');
   if (existsSync(out)) rmSync(out);
   const why = result.error ? result.error.message : `node-gyp exited with ${result.status}`;
-  const msg = `mnist-lab: could not build the native kernels (${why}); the pure-TypeScript "js" backend will be used.`;
   if (strict) {
-    console.error(msg);
+    console.error(`mnist-lab: could not build the native kernels (${why}).`);
     process.exit(1);
   }
+  const msg = `mnist-lab: could not build the native kernels (${why}); the pure-TypeScript "js" backend will be used.`;
   console.warn(msg);
 }
