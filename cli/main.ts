@@ -1,6 +1,7 @@
 import '../node/env-check.js'; // first: checks MNIST_LAB_* before the engine reads them
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import '../node/index.js';
+import { version } from '../src/version.js';
 import { dataCommand } from './commands/data.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
@@ -9,8 +10,17 @@ import { plotModelCommand } from './commands/plot-model.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 
+/**
+ * Exit codes (README "Command-line conventions"): 0 success; 1 the command failed while running
+ * (bad data, a loss that turned NaN, a failed sweep run); 2 the command line was wrong (unknown
+ * flag, bad value); 130 interrupted.
+ */
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
 const program = new Command('mnist-lab')
   .description('Train, compare and serve neural networks on MNIST and Fashion-MNIST')
+  .version(version, '-V, --version', 'print the version and exit')
   .addCommand(trainCommand())
   .addCommand(plotModelCommand())
   .addCommand(dataCommand())
@@ -19,12 +29,20 @@ const program = new Command('mnist-lab')
   .addCommand(evaluateCommand())
   .addCommand(exportCommand());
 
-for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');
+program.exitOverride();
+for (const cmd of program.commands) {
+  cmd.showHelpAfterError('(run with --help for usage)');
+  cmd.exitOverride();
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  // Usage errors are reported by commander itself; this is for failures while running.
-  console.error(`mnist-lab: ${(e as Error).message}`);
-  process.exitCode = 1;
+  if (e instanceof CommanderError) {
+    // Commander has printed the message (or the help / version, exit code 0).
+    process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else {
+    console.error(`mnist-lab: ${(e as Error).message}`);
+    process.exitCode = EXIT_FAILED;
+  }
 }

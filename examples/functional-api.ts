@@ -5,17 +5,17 @@ import {
   input,
   layers,
   model as makeModel,
-  normalize,
   setSeed,
   tensor,
+  type Tensor,
 } from '../node/index.js';
 
 setSeed(7);
 const { train, test } = await datasets.mnist.loadData();
-const xTrain = tensor(normalize(train.images.data), [60000, 784]);
-const yTrain = tensor(Int32Array.from(train.labels.data), [60000]);
-const xTest = tensor(normalize(test.images.data), [10000, 784]);
-const yTest = tensor(Int32Array.from(test.labels.data), [10000]);
+const xTrain = tensor(train.images.data).reshape([60000, 784]).div(255);
+const yTrain = tensor(train.labels.data); // class indices, for the sparse loss
+const xTest = tensor(test.images.data).reshape([10000, 784]).div(255);
+const yTest = tensor(test.labels.data);
 
 const pixels = input({ shape: [784], name: 'pixels' });
 const wide = layers.dense({ units: 256, activation: 'relu', name: 'wide' }).apply(pixels);
@@ -28,5 +28,7 @@ const net = makeModel({ inputs: pixels, outputs: probs, name: 'wide_and_deep' })
 net.summary();
 net.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
 await net.fit(xTrain, yTrain, { epochs: 3, batchSize: 128, validationSplit: 0.1 });
-const [loss, acc] = net.evaluate(xTest, yTest) as number[];
-console.log(`Test loss: ${loss!.toFixed(4)}  Test accuracy: ${(100 * acc!).toFixed(2)}%`);
+const [loss, acc] = net.evaluate(xTest, yTest) as Tensor[];
+console.log(
+  `Test loss: ${loss!.item().toFixed(4)}  Test accuracy: ${(100 * acc!.item()).toFixed(2)}%`,
+);

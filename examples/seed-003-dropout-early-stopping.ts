@@ -5,33 +5,29 @@ import {
   callbacks,
   datasets,
   layers,
-  normalize,
   sequential,
   setSeed,
   tensor,
-  toCategorical,
+  type Tensor,
 } from '../node/index.js';
 
 setSeed(3);
 const { train, test } = await datasets.mnist.loadData();
-const x = normalize(train.images.data);
-const y = toCategorical(train.labels.data, 10).data;
+const x = tensor(train.images.data).reshape([60000, 784]).div(255);
+const y = datasets.toCategorical(train.labels.data, 10);
 // The notebook's hold-out: the last 10,000 training images.
-const nTrain = 50000;
-const xTrain = tensor(x.subarray(0, nTrain * 784), [nTrain, 784]);
-const yTrain = tensor(y.subarray(0, nTrain * 10), [nTrain, 10]);
-const xVal = tensor(x.subarray(nTrain * 784), [10000, 784]);
-const yVal = tensor(y.subarray(nTrain * 10), [10000, 10]);
+const xTrain = x.slice([0, 0], [50000, -1]);
+const yTrain = y.slice([0, 0], [50000, -1]);
+const xVal = x.slice([50000, 0]);
+const yVal = y.slice([50000, 0]);
 
-const model = sequential({
-  layers: [
-    layers.dense({ units: 512, activation: 'relu', inputShape: [784] }),
-    layers.dropout({ rate: 0.5 }),
-    layers.dense({ units: 256, activation: 'relu' }),
-    layers.dropout({ rate: 0.5 }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ],
-});
+const model = sequential([
+  layers.dense(512, { activation: 'relu', inputShape: [784] }),
+  layers.dropout(0.5),
+  layers.dense(256, { activation: 'relu' }),
+  layers.dropout(0.5),
+  layers.dense(10, { activation: 'softmax' }),
+]);
 model.summary();
 model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
 
@@ -48,7 +44,9 @@ const history = await model.fit(xTrain, yTrain, {
 });
 console.log(`Ran ${history.epoch.length} epochs; best val_loss at epoch ${early.bestEpoch + 1}.`);
 
-const xTest = tensor(normalize(test.images.data), [10000, 784]);
-const yTest = tensor(toCategorical(test.labels.data, 10).data, [10000, 10]);
-const [loss, acc] = model.evaluate(xTest, yTest) as number[];
-console.log(`Test loss: ${loss!.toFixed(4)}  Test accuracy: ${(100 * acc!).toFixed(2)}%`);
+const xTest = tensor(test.images.data).reshape([10000, 784]).div(255);
+const yTest = datasets.toCategorical(test.labels.data, 10);
+const [loss, acc] = model.evaluate(xTest, yTest) as Tensor[];
+console.log(
+  `Test loss: ${loss!.item().toFixed(4)}  Test accuracy: ${(100 * acc!.item()).toFixed(2)}%`,
+);

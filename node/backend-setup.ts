@@ -21,7 +21,16 @@ if (wanted !== undefined && !NAMES.includes(wanted)) {
 
 // wasm is compiled on first use: a process on native never pays for it.
 registerBackendFactory('wasm', 5, loadWasmBackend);
-const native = wanted === 'js' || wanted === 'wasm' ? null : loadNativeBackend();
+// MNIST_LAB_REQUIRE_NATIVE=1 (CI) makes a missing addon an error whatever backend is chosen,
+// so a run cannot pass on the wrong engine.
+const required = process.env['MNIST_LAB_REQUIRE_NATIVE'] === '1';
+const native = (wanted === 'js' || wanted === 'wasm') && !required ? null : loadNativeBackend();
+if (!native && required) {
+  throw new Error(
+    `MNIST_LAB_REQUIRE_NATIVE=1, but the native kernels could not be loaded (${nativeLoadError() ?? 'unknown reason'}). ` +
+      'Run `npm run build:native` to see why the build failed.',
+  );
+}
 if (native) registerBackend(native, 10);
 
 function unavailable(name: string, why: string | undefined, rebuild: string): never {
@@ -44,8 +53,9 @@ if (wanted === undefined && !native) {
       ? `; wasm kernels unavailable too (${wasmLoadError() ?? 'unknown reason'})`
       : '';
   process.emitWarning(
-    `native kernels unavailable (${nativeLoadError() ?? 'unknown reason'})${wasmWhy}; using the "${choice}" backend. ` +
-      'Run `npm run build:native` to see why the build failed, or set MNIST_LAB_BACKEND to silence this.',
+    `native kernels unavailable (tried ${nativeLoadError() ?? 'unknown reason'})${wasmWhy}; using the "${choice}" backend. ` +
+      'In a clone, `npm run build:native` shows why the build failed; the published package ships ' +
+      'native kernels for linux-x64 only. Set MNIST_LAB_BACKEND to silence this.',
     { code: 'MNIST_LAB_NO_NATIVE' },
   );
 }

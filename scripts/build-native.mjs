@@ -1,13 +1,22 @@
-// Builds the native kernels with node-gyp during `npm install`.
-// A failed build must not fail the install: the library then runs on the `js` backend
-// and says so once at load time. `--strict` (npm run build:native) makes failure fatal.
+// Builds the native kernels from source with node-gyp: in a clone, `npm install` runs this
+// (prepare). A failed build must not fail the install: the library then falls back and says so
+// once at load time. `--strict` (npm run build:native, CI) makes failure fatal.
+// `--prebuild` (npm pack) builds with prebuildify into native/prebuilds/<platform>-<arch>/,
+// the binary the published package ships, so its users need no compiler and no install script.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const strict = process.argv.includes('--strict');
+const prebuild = process.argv.includes('--prebuild');
+const strict = prebuild || process.argv.includes('--strict');
+
+// npm pack runs prepack (prebuildify, which also leaves build/Release) and then prepare: one
+// compile is enough.
+if (!prebuild && !strict && ['pack', 'publish'].includes(process.env.npm_command ?? '')) {
+  process.exit(0);
+}
 
 if (process.env.MNIST_LAB_SKIP_NATIVE === '1') {
   console.warn('mnist-lab: MNIST_LAB_SKIP_NATIVE=1, not building the native kernels.');
@@ -28,18 +37,32 @@ const args = ['rebuild'];
 if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
   args.push(`--nodedir=${prefix}`);
 }
-const [cmd, cmdArgs] = nodeGyp ? [process.execPath, [nodeGyp, ...args]] : ['node-gyp', args];
-const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: process.env });
+let [cmd, cmdArgs] = nodeGyp ? [process.execPath, [nodeGyp, ...args]] : ['node-gyp', args];
+let env = process.env;
+if (prebuild) {
+  // prebuildify drives node-gyp itself; point it at the same node-gyp and local headers.
+  const bin = join(root, 'node_modules', 'prebuildify', 'bin.js');
+  [cmd, cmdArgs] = [process.execPath, [bin, '--napi', '--strip', '--tag-libc', '--out', 'native']];
+  env = {
+    ...process.env,
+    ...(nodeGyp ? { PREBUILD_NODE_GYP: nodeGyp } : {}),
+    ...(args.length > 1 ? { npm_config_nodedir: prefix } : {}),
+  };
+}
+// An explicit rebuild from source drops old prebuilds: the loader prefers prebuilt binaries.
+if (strict && !prebuild)
+  rmSync(join(root, 'native', 'prebuilds'), { recursive: true, force: true });
+const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env });
 
 if (result.status !== 0) {
   // Leave no half-built addon behind for the loader to trip over.
   const out = join(root, 'build', 'Release', 'mnist_lab_native.node');
   if (existsSync(out)) rmSync(out);
   const why = result.error ? result.error.message : `node-gyp exited with ${result.status}`;
-  const msg = `mnist-lab: could not build the native kernels (${why}); the pure-TypeScript "js" backend will be used.`;
   if (strict) {
-    console.error(msg);
+    console.error(`mnist-lab: could not build the native kernels (${why}).`);
     process.exit(1);
   }
+  const msg = `mnist-lab: could not build the native kernels (${why}); the pure-TypeScript "js" backend will be used.`;
   console.warn(msg);
 }

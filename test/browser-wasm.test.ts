@@ -10,7 +10,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { datasets, normalize as scale, toCategorical } from '../node/index.js';
+import { datasets } from '../node/index.js';
 import { startServer } from './helpers/http-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,8 +38,8 @@ test(
   { skip, timeout: 600_000 },
   async (t) => {
     const { train } = await datasets.mnist.loadData();
-    const x = scale(train.images.data.subarray(0, N * 784));
-    const y = toCategorical(train.labels.data.subarray(0, N), 10).data;
+    const x = datasets.normalize(train.images.data.subarray(0, N * 784));
+    const y = datasets.toCategorical(train.labels.data.subarray(0, N), 10).data;
     const page = readFileSync(join(root, 'test', 'browser', 'mlp-page.html'));
     const server = await startServer((req, res) => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadImage } from '@napi-rs/canvas';
+import { PNG } from 'pngjs';
 import { runCli } from './helpers/cli.js';
 
 const cacheEnv = async (): Promise<NodeJS.ProcessEnv> => ({
@@ -28,10 +28,22 @@ test('--samples writes a PNG grid of digits', async () => {
   assert.equal(r.code, 0, r.stderr);
   const png = await readFile(out);
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const img = await loadImage(png);
+  const img = PNG.sync.read(png);
   // Ten 84-pixel tiles in one row with 8-pixel gaps, plus the caption band.
   assert.equal(img.width, 10 * (84 + 8) + 8);
   assert.equal(img.height, 84 + 22 + 8 + 8);
+  // The first digit (a 5) is ink on white: dark pixels in its tile, white in the gap beside it.
+  const at = (x: number, y: number): number => img.data[4 * (y * img.width + x)]!;
+  let ink = 0;
+  for (let y = 8; y < 8 + 84; y++) for (let x = 8; x < 8 + 84; x++) if (at(x, y) < 64) ink++;
+  assert.ok(ink > 300, `${ink} dark pixels in the first tile`);
+  assert.equal(at(8 + 84 + 4, 40), 255, 'white between tiles');
+  // The caption band holds text (the label, drawn with the bundled font).
+  let caption = 0;
+  for (let y = 8 + 84 + 2; y < 8 + 84 + 22; y++) {
+    for (let x = 8; x < 8 + 84; x++) if (at(x, y) < 128) caption++;
+  }
+  assert.ok(caption > 10, 'a caption is drawn');
 });
 
 test(

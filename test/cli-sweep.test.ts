@@ -9,7 +9,7 @@ import { ROOT, runCli } from './helpers/cli.js';
 
 const env = { MNIST_LAB_DATA_DIR: '' };
 /** Small real slices: each run trains in well under a second. */
-const SMALL = ['--train-samples', '1500', '--test-samples', '300', '--verbose', '0'];
+const SMALL = ['--train-samples', '1500', '--test-samples', '300', '--verbose', '1'];
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'mnist-lab-sweep-'));

@@ -13,6 +13,7 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as MnistLab from '../../node/index.js';
+import { findBackend } from '../../src/kernels/registry.js';
 import type { Tf } from '../engines.js';
 import type { EpochTiming } from '../timing.js';
 import { SkipError, type EpochRunner, type PreparedEpochs, type Workload } from '../workload.js';
@@ -71,7 +72,8 @@ function epochWorkload(spec: EpochSpec): Workload {
 
     async ours(backend): Promise<PreparedEpochs> {
       const ml = await library();
-      if (ml.setBackend(backend.name) !== backend) {
+      await ml.setBackend(backend.name);
+      if (findBackend(backend.name) !== backend) {
         throw new SkipError(
           `the library's '${backend.name}' backend is not the one the bench loaded`,
         );
@@ -190,8 +192,8 @@ function trainingSet(): Promise<{ x: Float32Array; y: Float32Array; n: number }>
   return (mnist ??= library().then(async (ml) => {
     const { train } = await ml.datasets.mnist.loadData();
     return {
-      x: ml.normalize(train.images.data),
-      y: ml.toCategorical(train.labels.data, 10).data,
+      x: ml.datasets.normalize(train.images.data),
+      y: ml.datasets.toCategorical(train.labels.data, 10).data as Float32Array,
       n: train.labels.data.length,
     };
   }));

@@ -13,6 +13,7 @@ interface DataFlags {
   out?: string;
   download: boolean;
   verify: boolean;
+  json: boolean;
 }
 
 export function dataCommand(): Command {
@@ -34,6 +35,7 @@ export function dataCommand(): Command {
     .option('--no-download', 'never download; fail if no local copy exists')
     .option('--no-verify', 'skip the SHA-256 check (for intentionally different data)')
     .option('-v, --verbose', 'report each place looked in')
+    .option('--json', 'print the description as one JSON object on stdout', false)
     .action(async (flags: DataFlags) => {
       if (flags.samples !== undefined && flags.out === undefined) {
         throw new Error('--samples needs --out FILE.png to say where to write the grid.');
@@ -47,7 +49,8 @@ export function dataCommand(): Command {
         verify: flags.verify,
         ...(flags.verbose ? { log: (l: string) => console.error(`  ${l}`) } : {}),
       });
-      console.log(describeDataset(ds));
+      if (!flags.json) console.log(describeDataset(ds));
+      let written: number | null = null;
       if (flags.out !== undefined) {
         const n = flags.samples ?? 10;
         const labels = ds.train.labels.data;
@@ -55,8 +58,28 @@ export function dataCommand(): Command {
           i < labels.length ? (ds.spec.classNames[labels[i]!] ?? String(labels[i])) : '',
         );
         await writeFileAtomic(flags.out, renderSampleGrid(ds.train.images, n, captions));
+        written = Math.min(n, ds.train.labels.data.length);
+        if (!flags.json) {
+          console.log(`\nWrote ${written} training images with their labels to ${flags.out}`);
+        }
+      }
+      if (flags.json) {
+        const k = ds.spec.classNames.length;
+        const part = (p: LoadedDataset['train']) => ({
+          images: p.images.shape,
+          labels: p.labels.shape[0],
+          classCounts: classCounts(p.labels.data, k),
+        });
         console.log(
-          `\nWrote ${Math.min(n, ds.train.labels.data.length)} training images with their labels to ${flags.out}`,
+          JSON.stringify({
+            dataset: ds.spec.id,
+            title: ds.spec.title,
+            classNames: ds.spec.classNames,
+            train: part(ds.train),
+            test: part(ds.test),
+            sources: ds.sources,
+            ...(flags.out !== undefined ? { samples: { file: flags.out, count: written } } : {}),
+          }),
         );
       }
     });

@@ -99,7 +99,8 @@ interface SweepFlags {
   download: boolean;
   list: boolean;
   figures: boolean;
-  verbose: '0' | '1';
+  verbose: '0' | '1' | '2';
+  json: boolean;
   backend?: string;
   dataDir?: string;
   trainSamples?: number;
@@ -232,16 +233,19 @@ export function sweepCommand(): Command {
     .option('--no-figures', 'skip the SVG/PNG figures')
     .option(
       '--verbose <level>',
-      '0: a line per run; 1: also a line per epoch',
-      oneOf('--verbose', ['0', '1'] as const),
-      '1',
+      '0: nothing but errors; 1: a line per run; 2: also a line per epoch',
+      oneOf('--verbose', ['0', '1', '2'] as const),
+      '2',
     )
+    .option('--json', 'print the result (folder, every run) as one JSON object on stdout', false)
     .option('--list', 'list the presets and exit', false);
 
   return cmd.action(async (presetName: string | undefined, flags: SweepFlags) => {
-    const print = (l: string): void => console.log(l);
+    const quiet = flags.json || flags.verbose === '0';
+    const print = quiet ? (): void => {} : (l: string): void => console.log(l);
     if (flags.list) {
-      listPresets(print);
+      if (flags.json) console.log(JSON.stringify(SWEEP_PRESETS));
+      else listPresets(print);
       return;
     }
     const preset: SweepPreset | undefined =
@@ -333,11 +337,14 @@ export function sweepCommand(): Command {
       ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
       ...(flags.trainSamples !== undefined ? { trainSamples: flags.trainSamples } : {}),
       ...(flags.testSamples !== undefined ? { testSamples: flags.testSamples } : {}),
-      verbose: flags.verbose === '0' ? 0 : 1,
+      verbose: flags.verbose === '2' && !quiet ? 1 : 0,
       figures: flags.figures,
       print,
     });
     const failed = result.records.filter((r) => r.status === 'failed').length;
+    if (flags.json) {
+      console.log(JSON.stringify({ ...result, report: join(result.outDir, 'report.md'), failed }));
+    }
     print(`Report: ${join(result.outDir, 'report.md')}`);
     if (failed > 0) {
       print(`${failed} run${failed > 1 ? 's' : ''} failed; see the report.`);

@@ -207,6 +207,7 @@ export function dataOptions(flags: Pick<TrainFlags, 'dataDir' | 'verify' | 'down
 const RESUME_FLAGS = new Set([
   'resume',
   'verbose',
+  'json',
   'dataDir',
   'verify',
   'download',
@@ -390,11 +391,13 @@ export function trainCommand(): Command {
       '0 silent, 1 progress bar, 2 one line per epoch',
       oneOf('--verbose', ['0', '1', '2'] as const),
       '1',
-    );
+    )
+    .option('--json', 'print the result as one JSON object on stdout, and nothing else', false);
   return cmd.action(
     async (
       flags: TrainFlags & {
         verbose: string;
+        json: boolean;
         preset?: string;
         resume?: string;
         overwrite: boolean;
@@ -425,8 +428,11 @@ export function trainCommand(): Command {
       const testSamples = resumed ? resumed.testSamples : flags.testSamples;
       checkHoldoutSize(spec, trainSamples);
       const outDir = flags.resume ?? flags.out;
+      // --json keeps stdout for the result: no progress bar unless asked for (it goes to stdout).
+      const explicit = cmd.getOptionValueSource('verbose') === 'cli';
+      const verbose = flags.json && !explicit ? 0 : (Number(flags.verbose) as 0 | 1 | 2);
       try {
-        await trainRun(spec, {
+        const result = await trainRun(spec, {
           ...(outDir !== undefined ? { outDir } : {}),
           ...(resumed ? { resume: true } : {}),
           ...(flags.overwrite ? { overwrite: true } : {}),
@@ -435,8 +441,10 @@ export function trainCommand(): Command {
           data: dataOptions(flags),
           ...(trainSamples !== undefined ? { trainSamples } : {}),
           ...(testSamples !== undefined ? { testSamples } : {}),
-          verbose: Number(flags.verbose) as 0 | 1 | 2,
+          verbose,
+          ...(verbose === 0 || flags.json ? { print: () => {} } : {}),
         });
+        if (flags.json) console.log(JSON.stringify(result));
       } catch (e) {
         if (!(e instanceof TrainInterruptedError)) throw e;
         console.error(e.message);

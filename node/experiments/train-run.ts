@@ -408,7 +408,9 @@ export async function trainRun(
       print(`Resuming ${dir} at epoch ${ckpt.fit.epoch + 1}, batch ${ckpt.fit.batch + 1}.`);
     }
     model.summary(undefined, print);
-    const held = validationData ? `   validation ${spec.holdout!.where} ${spec.holdout!.count}` : '';
+    const held = validationData
+      ? `   validation ${spec.holdout!.where} ${spec.holdout!.count}`
+      : '';
     print(
       `Backend: ${backendName()}   train ${xTrain.shape[0]}${held}   test ${nTest}   dataset ${spec.dataset}`,
     );
@@ -495,9 +497,9 @@ export async function trainRun(
       throw err;
     }
     const trainSeconds = (performance.now() - t0) / 1000;
-    const evaluated = model.evaluate(xTest, yTest, { batchSize: 512 });
-    const [testLoss, testAcc] = Array.isArray(evaluated) ? evaluated : [evaluated, NaN];
-    const test = { loss: testLoss!, accuracy: testAcc! };
+    const evaluated = model.evaluate(xTest, yTest, { batchSize: 512, verbose: 0 });
+    const [testLoss, testAcc] = Array.isArray(evaluated) ? evaluated : [evaluated];
+    const test = { loss: testLoss!.item(), accuracy: testAcc?.item() ?? NaN };
     const stoppedEpoch = early && early.stoppedEpoch > 0 ? early.stoppedEpoch + 1 : undefined;
 
     print(

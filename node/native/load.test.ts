@@ -56,3 +56,24 @@ test('loadNativeBackend returns null with a reason instead of throwing', () => {
   assert.equal(out.backend, null);
   assert.match(out.error, /MNIST_LAB_SKIP_NATIVE/);
 });
+
+test(
+  'nativeInfo reports where the addon came from and the order tried',
+  { skip: skipUnbuilt },
+  async () => {
+    const { nativeInfo } = await import('./isa.js');
+    const info = nativeInfo();
+    assert.ok(info);
+    assert.equal(info.attempts[0]!.source, 'prebuilt', 'prebuilt binaries are tried first');
+    const used = info.attempts.at(-1)!;
+    assert.equal(used.error, undefined);
+    assert.equal(used.source, info.source);
+    assert.equal(used.file, info.file);
+    if (info.source === 'compiled') {
+      assert.match(info.attempts[0]!.error ?? '', /No native build was found/);
+      assert.match(info.file, /build\/Release\/mnist_lab_native\.node$/);
+    } else {
+      assert.match(info.file, /native\/prebuilds\/linux-x64\//);
+    }
+  },
+);

@@ -74,12 +74,9 @@ export function scoreModel(
     const sparse = typeof config.loss === 'string' && /sparse/i.test(config.loss);
     const y = sparse
       ? new Tensor(Int32Array.from(labels.subarray(0, n)), [n])
-      : (() => {
-          const { data, shape } = toCategorical(labels.subarray(0, n), classes);
-          return new Tensor(data, shape);
-        })();
-    const r = model.evaluate(x, y, { batchSize: 256 });
-    loss = Array.isArray(r) ? r[0]! : r;
+      : toCategorical(labels.subarray(0, n), classes);
+    const r = model.evaluate(x, y, { batchSize: 256, verbose: 0 });
+    loss = (Array.isArray(r) ? r[0]! : r).item();
   }
   return evaluateClassifier(probs, labels.subarray(0, n), info.classNames, {
     dataset: info.dataset,

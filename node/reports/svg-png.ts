@@ -1,22 +1,35 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { packageRoot } from '../native/load.js';
 
 const require = createRequire(import.meta.url);
 
 /** Loaded on first use (a native module most commands never need). */
 let resvg: typeof import('@resvg/resvg-js') | undefined;
 
-/** The DejaVu Sans files shipped by the `dejavu-fonts-ttf` package: the same glyphs on every machine. */
+/** The four DejaVu faces the figures use (sans, bold, oblique, mono): the same glyphs everywhere. */
+export const FONT_FILES = [
+  'DejaVuSans.ttf',
+  'DejaVuSans-Bold.ttf',
+  'DejaVuSans-Oblique.ttf',
+  'DejaVuSansMono.ttf',
+];
+
+/**
+ * The published package carries just these faces in fonts/ (copied there by `npm pack`); a
+ * clone reads them from the `dejavu-fonts-ttf` dev dependency.
+ */
 let fonts: string[] | undefined;
 function fontFiles(): string[] {
   if (fonts) return fonts;
-  const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  return (fonts = [
-    'DejaVuSans.ttf',
-    'DejaVuSans-Bold.ttf',
-    'DejaVuSans-Oblique.ttf',
-    'DejaVuSansMono.ttf',
-  ].map((f) => join(dir, f)));
+  const root = packageRoot();
+  const shipped = root === undefined ? undefined : join(root, 'fonts');
+  const dir =
+    shipped !== undefined && FONT_FILES.every((f) => existsSync(join(shipped, f)))
+      ? shipped
+      : join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  return (fonts = FONT_FILES.map((f) => join(dir, f)));
 }
 
 export interface SvgToPngOptions {

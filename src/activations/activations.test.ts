@@ -45,8 +45,13 @@ test('unknown activation names list the valid ones', () => {
     (error: Error) => {
       assert.match(error.message, /^Unknown activation 'swishy'. Valid activations: /);
       for (const name of ['linear', 'relu', 'relu6', 'leaky_relu', 'elu', 'sigmoid', 'tanh'])
-        assert.ok(error.message.includes(`${name},`) || error.message.includes(`${name}.`), name);
+        assert.ok(error.message.includes(`'${name}'`), name);
+      assert.ok(error.message.includes(`'silu' / 'swish'`), 'aliases are listed');
       return true;
     },
+  );
+  assert.throws(
+    () => getActivation('rellu'),
+    /Unknown activation 'rellu'; did you mean 'relu'\? Valid activations: 'linear', 'relu', 'relu6', 'leaky_relu', 'elu', /,
   );
 });

@@ -86,7 +86,10 @@ describe('EarlyStopping', () => {
   it('minDelta: smaller changes are not improvements (sign ignored)', () => {
     assert.equal(run({ patience: 2, minDelta: 0.05 }, [1, 0.97, 0.96, 0.9]).es.stoppedEpoch, 2);
     assert.equal(run({ patience: 2, minDelta: -0.05 }, [1, 0.97, 0.96, 0.9]).es.stoppedEpoch, 2);
-    assert.equal(run({ patience: 2, min_delta: 0.01 }, [1, 0.97, 0.96, 0.9]).ran, 4);
+    assert.equal(
+      run({ patience: 2, min_delta: 0.01 } as EarlyStoppingArgs, [1, 0.97, 0.96, 0.9]).ran,
+      4,
+    );
   });
 
   it("mode 'auto' maximises accuracies and minimises losses", () => {
@@ -136,7 +139,7 @@ describe('EarlyStopping', () => {
   });
 
   it('restoreBestWeights also restores when training runs to completion', () => {
-    const r = run({ patience: 5, restore_best_weights: true }, [1, 0.5, 0.7]);
+    const r = run({ patience: 5, restore_best_weights: true } as EarlyStoppingArgs, [1, 0.5, 0.7]);
     assert.equal(r.ran, 3);
     assert.equal(r.es.stoppedEpoch, 0);
     assert.equal(r.model.restoredTo, 1);
@@ -155,7 +158,7 @@ describe('EarlyStopping', () => {
     assert.equal(r.es.stoppedEpoch, 3);
     assert.equal(r.es.bestEpoch, 2);
     assert.equal(r.model.restoredTo, 2);
-    assert.equal(run({ start_from_epoch: 2 }, [0.1, 0.2, 0.3]).ran, 3);
+    assert.equal(run({ start_from_epoch: 2 } as EarlyStoppingArgs, [0.1, 0.2, 0.3]).ran, 3);
   });
 
   it('warns once when the monitored value is missing, and keeps training', () => {

@@ -1,3 +1,4 @@
+import { readOptions } from '../util/options.js';
 import type { Logs } from './callback.js';
 import { MonitorCallback, type MonitorMode } from './monitor-callback.js';
 
@@ -18,13 +19,23 @@ export interface EarlyStoppingArgs {
   restoreBestWeights?: boolean;
   /** Epochs to wait before monitoring starts (warm-up; default 0). */
   startFromEpoch?: number;
-  min_delta?: number;
-  restore_best_weights?: boolean;
-  start_from_epoch?: number;
   /** Where messages go (default console.log / console.warn). */
   log?: (message: string) => void;
   warn?: (message: string) => void;
 }
+
+const EARLY_STOPPING_KEYS = [
+  'monitor',
+  'minDelta',
+  'patience',
+  'verbose',
+  'mode',
+  'baseline',
+  'restoreBestWeights',
+  'startFromEpoch',
+  'log',
+  'warn',
+];
 
 /**
  * Keras 3's EarlyStopping: sets `model.stopTraining` once the monitored quantity has not
@@ -49,20 +60,15 @@ export class EarlyStopping extends MonitorCallback {
   private readonly warn: (message: string) => void;
   private warnedMissing = false;
 
-  constructor(args: EarlyStoppingArgs = {}) {
+  constructor(options: EarlyStoppingArgs = {}) {
+    const args = readOptions('EarlyStopping', options, EARLY_STOPPING_KEYS);
     const warn = args.warn ?? ((m: string) => console.warn(m));
-    super(
-      args.monitor ?? 'val_loss',
-      args.mode ?? 'auto',
-      null,
-      args.minDelta ?? args.min_delta ?? 0,
-      warn,
-    );
+    super(args.monitor ?? 'val_loss', args.mode ?? 'auto', null, args.minDelta ?? 0, warn);
     this.patience = args.patience ?? 0;
     this.verbose = args.verbose ?? 0;
     this.baseline = args.baseline ?? null;
-    this.restoreBestWeights = args.restoreBestWeights ?? args.restore_best_weights ?? false;
-    this.startFromEpoch = args.startFromEpoch ?? args.start_from_epoch ?? 0;
+    this.restoreBestWeights = args.restoreBestWeights ?? false;
+    this.startFromEpoch = args.startFromEpoch ?? 0;
     this.log = args.log ?? ((m: string) => console.log(m));
     this.warn = warn;
     if (!(Number.isInteger(this.patience) && this.patience >= 0)) {

@@ -1,3 +1,4 @@
+import { readOptions } from '../util/options.js';
 import { EarlyStopping, type EarlyStoppingArgs } from './early-stopping.js';
 import { History } from './history.js';
 import { LambdaCallback, type CallbackHooks } from './lambda-callback.js';
@@ -34,7 +35,19 @@ export {
 export const callbacks = {
   earlyStopping: (args?: EarlyStoppingArgs): EarlyStopping => new EarlyStopping(args),
   history: (): History => new History(),
-  progbarLogger: (options?: ProgbarLoggerOptions): ProgbarLogger => new ProgbarLogger(options),
+  progbarLogger: (options?: ProgbarLoggerOptions): ProgbarLogger =>
+    new ProgbarLogger(
+      readOptions('progbarLogger()', options, [
+        'verbose',
+        'write',
+        'isTTY',
+        'color',
+        'intervalMs',
+        'width',
+        'now',
+        'stage',
+      ]),
+    ),
   lambda: (hooks: CallbackHooks): LambdaCallback => new LambdaCallback(hooks),
   learningRateScheduler: (
     schedule: EpochSchedule,

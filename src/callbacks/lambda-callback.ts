@@ -1,3 +1,4 @@
+import { closest } from '../util/options.js';
 import { Callback, type Logs } from './callback.js';
 
 type Hook<A extends unknown[]> = (...args: A) => void | Promise<void>;
@@ -45,8 +46,9 @@ export class LambdaCallback extends Callback {
       const name = (TFJS_NAMES.has(key as keyof CallbackHooks) ? key : KERAS_NAMES[key]) as
         keyof CallbackHooks | undefined;
       if (!name) {
+        const hint = closest(key, [...TFJS_NAMES, ...Object.keys(KERAS_NAMES)]);
         throw new TypeError(
-          `Unknown callback hook '${key}'. Hooks: ${[...TFJS_NAMES].join(', ')} (or Keras's ${Object.keys(KERAS_NAMES).join(', ')}).`,
+          `Unknown callback hook '${key}'${hint ? `; did you mean '${hint}'?` : '.'} Hooks: ${[...TFJS_NAMES].join(', ')} (or Keras's ${Object.keys(KERAS_NAMES).join(', ')}).`,
         );
       }
       if (typeof fn !== 'function')

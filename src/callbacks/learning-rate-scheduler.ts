@@ -1,3 +1,4 @@
+import { readOptions } from '../util/options.js';
 import { Callback, type Logs } from './callback.js';
 import { optimizerOf } from './learning-rate-control.js';
 
@@ -11,6 +12,11 @@ export interface LearningRateSchedulerArgs {
   log?: (message: string) => void;
 }
 
+const KEYS = Object.keys({ verbose: 1, log: 1 } satisfies Record<
+  keyof LearningRateSchedulerArgs,
+  1
+>);
+
 /**
  * Keras 3's LearningRateScheduler: at each epoch start sets the optimizer's learning rate to
  * `schedule(epoch, currentRate)`; at each epoch end logs it as `learning_rate`. For a rate that
@@ -21,8 +27,9 @@ export class LearningRateScheduler extends Callback {
   readonly verbose: number;
   private readonly log: (message: string) => void;
 
-  constructor(schedule: EpochSchedule, args: LearningRateSchedulerArgs = {}) {
+  constructor(schedule: EpochSchedule, options: LearningRateSchedulerArgs = {}) {
     super();
+    const args = readOptions('LearningRateScheduler', options, KEYS);
     if (typeof schedule !== 'function') {
       throw new TypeError('LearningRateScheduler: schedule must be a function (epoch, lr) => lr.');
     }

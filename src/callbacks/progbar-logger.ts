@@ -18,6 +18,8 @@ export interface ProgbarLoggerOptions {
   width?: number;
   /** Clock in milliseconds (default performance.now). */
   now?: () => number;
+  /** 'evaluate' shows one pass without the `Epoch i/n` label, as Keras's evaluate does. */
+  stage?: 'fit' | 'evaluate';
 }
 
 interface StdoutLike {
@@ -95,6 +97,7 @@ export class ProgbarLogger extends Callback {
   private readonly intervalMs: number;
   private readonly width: number;
   private readonly now: () => number;
+  private readonly stage: 'fit' | 'evaluate';
 
   private start = 0;
   private lastDraw = -Infinity;
@@ -112,6 +115,7 @@ export class ProgbarLogger extends Callback {
     this.intervalMs = options.intervalMs ?? 100;
     this.width = options.width ?? 20;
     this.now = options.now ?? (() => globalThis.performance.now());
+    this.stage = options.stage ?? 'fit';
   }
 
   private get verbose(): 0 | 1 | 2 {
@@ -161,8 +165,9 @@ export class ProgbarLogger extends Callback {
     }
     const epochs = this.params?.epochs ?? 1;
     const digits = String(target).length;
+    const label = this.stage === 'fit' ? `Epoch ${epoch + 1}/${epochs} - ` : '';
     this.write(
-      `Epoch ${epoch + 1}/${epochs} - ${String(target).padStart(digits)}/${target} - ${this.elapsed(now)}s - ` +
+      `${label}${String(target).padStart(digits)}/${target} - ${this.elapsed(now)}s - ` +
         `${formatStepTime(perStep)}${formatLogs(logs)}\n`,
     );
   }

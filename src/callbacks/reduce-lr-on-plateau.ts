@@ -1,3 +1,4 @@
+import { readOptions } from '../util/options.js';
 import { Callback, type Logs } from './callback.js';
 import { optimizerOf } from './learning-rate-control.js';
 import type { MonitorMode } from './monitor-callback.js';
@@ -19,11 +20,23 @@ export interface ReduceLROnPlateauArgs {
   cooldown?: number;
   /** The rate is never reduced below this (default 0). */
   minLr?: number;
-  min_delta?: number;
-  min_lr?: number;
   log?: (message: string) => void;
   warn?: (message: string) => void;
 }
+
+// Every option, checked against the interface; Keras's min_delta / min_lr are read as camelCase.
+const KEYS = Object.keys({
+  monitor: 1,
+  factor: 1,
+  patience: 1,
+  verbose: 1,
+  mode: 1,
+  minDelta: 1,
+  cooldown: 1,
+  minLr: 1,
+  log: 1,
+  warn: 1,
+} satisfies Record<keyof ReduceLROnPlateauArgs, 1>);
 
 /**
  * Keras 3's ReduceLROnPlateau: multiplies the optimizer's learning rate by `factor` once the
@@ -46,17 +59,18 @@ export class ReduceLROnPlateau extends Callback {
   private readonly log: (message: string) => void;
   private readonly warn: (message: string) => void;
 
-  constructor(args: ReduceLROnPlateauArgs = {}) {
+  constructor(options: ReduceLROnPlateauArgs = {}) {
     super();
+    const args = readOptions('ReduceLROnPlateau', options, KEYS);
     this.log = args.log ?? ((m: string) => console.log(m));
     this.warn = args.warn ?? ((m: string) => console.warn(m));
     this.monitor = args.monitor ?? 'val_loss';
     this.factor = args.factor ?? 0.1;
     this.patience = args.patience ?? 10;
     this.verbose = args.verbose ?? 0;
-    this.minDelta = args.minDelta ?? args.min_delta ?? 1e-4;
+    this.minDelta = args.minDelta ?? 1e-4;
     this.cooldown = args.cooldown ?? 0;
-    this.minLr = args.minLr ?? args.min_lr ?? 0;
+    this.minLr = args.minLr ?? 0;
     let mode: string = args.mode ?? 'auto';
     if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
       this.warn(`Learning rate reduction mode ${mode} is unknown, fallback to auto mode.`);

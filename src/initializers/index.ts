@@ -1,4 +1,5 @@
 // Initializers: classes, TF.js-style factories and a registry by name (snake, camel or class).
+import { Registry } from '../util/options.js';
 import { Constant } from './constant.js';
 import { GlorotNormal } from './glorot-normal.js';
 import { GlorotUniform } from './glorot-uniform.js';
@@ -44,16 +45,11 @@ export type InitializerIdentifier = string | Initializer | SerializedObject;
 type Seeded = { seed?: number | null };
 type Factory = (config: Record<string, unknown>) => Initializer;
 
-const classes = new Map<string, Factory>();
+const classes = new Registry<Factory>('initializer');
 
 /** Registers an initializer class under its class name (and snake / camel spellings). */
 export function registerInitializer(className: string, factory: Factory): void {
-  classes.set(key(className), factory);
-}
-
-// 'glorot_uniform', 'glorotUniform' and 'GlorotUniform' all normalise to 'glorotuniform'.
-function key(name: string): string {
-  return name.replace(/_/g, '').toLowerCase();
+  classes.register(className, factory);
 }
 
 registerInitializer('Zeros', () => new Zeros());
@@ -72,21 +68,7 @@ registerInitializer('LecunNormal', (c) => new LecunNormal(c as Seeded));
 
 /** Valid initializer names (Keras class spelling). */
 export function initializerNames(): string[] {
-  return [
-    'Zeros',
-    'Ones',
-    'Constant',
-    'RandomNormal',
-    'RandomUniform',
-    'TruncatedNormal',
-    'VarianceScaling',
-    'GlorotUniform',
-    'GlorotNormal',
-    'HeUniform',
-    'HeNormal',
-    'LecunUniform',
-    'LecunNormal',
-  ];
+  return classes.names();
 }
 
 /**
@@ -96,13 +78,7 @@ export function initializerNames(): string[] {
 export function getInitializer(id: InitializerIdentifier): Initializer {
   if (id instanceof Initializer) return id;
   const [name, config] = typeof id === 'string' ? [id, {}] : [id.className, id.config ?? {}];
-  const factory = classes.get(key(name));
-  if (!factory) {
-    throw new Error(
-      `Unknown initializer '${name}'. Valid initializers: ${initializerNames().join(', ')} (snake_case and camelCase spellings work too).`,
-    );
-  }
-  return factory(config);
+  return classes.get(name)(config);
 }
 
 export function serializeInitializer(init: Initializer): SerializedObject {

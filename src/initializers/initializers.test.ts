@@ -122,6 +122,6 @@ test('registry: snake, camel and class spellings; serialisation round trip; unkn
   );
   assert.throws(
     () => getInitializer('glorot_unifrom'),
-    /Unknown initializer 'glorot_unifrom'. Valid initializers: Zeros, Ones/,
+    /Unknown initializer 'glorot_unifrom'; did you mean 'GlorotUniform'\? Valid initializers: 'Zeros', 'Ones'/,
   );
 });

@@ -115,29 +115,4 @@ registerLayer(
 registerLayer('Concatenate', (c) => new Concatenate(c as ConcatenateArgs));
 registerLayer('Add', (c) => new Add(c as LayerArgs));
 
-/** TF.js-style factories: `layers.dense({ units: 10, activation: 'softmax' })`. */
-export const layers = {
-  inputLayer: (args: InputLayerArgs): InputLayer => new InputLayer(args),
-  dense: (args: DenseArgs): Dense => new Dense(args),
-  activation: (args: ActivationArgs): Activation => new Activation(args),
-  dropout: (args: DropoutArgs): Dropout => new Dropout(args),
-  flatten: (args: LayerArgs = {}): Flatten => new Flatten(args),
-  reshape: (args: ReshapeArgs): Reshape => new Reshape(args),
-  batchNormalization: (args: BatchNormalizationArgs = {}): BatchNormalization =>
-    new BatchNormalization(args),
-  leakyReLU: (args: LeakyReLUArgs = {}): LeakyReLU => new LeakyReLU(args),
-  elu: (args: ELUArgs = {}): ELU => new ELU(args),
-  softmax: (args: SoftmaxArgs = {}): Softmax => new Softmax(args),
-  conv2d: (args: Conv2DArgs): Conv2D => new Conv2D(args),
-  maxPooling2d: (args: Pooling2DArgs = {}): MaxPooling2D => new MaxPooling2D(args),
-  maxPool2d: (args: Pooling2DArgs = {}): MaxPooling2D => new MaxPooling2D(args),
-  averagePooling2d: (args: Pooling2DArgs = {}): AveragePooling2D => new AveragePooling2D(args),
-  avgPool2d: (args: Pooling2DArgs = {}): AveragePooling2D => new AveragePooling2D(args),
-  globalAveragePooling2d: (args: GlobalAveragePooling2DArgs = {}): GlobalAveragePooling2D =>
-    new GlobalAveragePooling2D(args),
-  globalMaxPooling2d: (args: GlobalMaxPooling2DArgs = {}): GlobalMaxPooling2D =>
-    new GlobalMaxPooling2D(args),
-  spatialDropout2d: (args: SpatialDropout2DArgs): SpatialDropout2D => new SpatialDropout2D(args),
-  concatenate: (args: ConcatenateArgs = {}): Concatenate => new Concatenate(args),
-  add: (args: LayerArgs = {}): Add => new Add(args),
-};
+export { layers } from './factories.js';

@@ -10,6 +10,7 @@ import {
   categoricalCrossentropyPerSample,
   type CategoricalCrossentropyOptions,
 } from './categorical-crossentropy.js';
+import { Registry } from '../util/options.js';
 import type { Loss } from './loss.js';
 import type { PerSampleFn } from './loss-utils.js';
 import {
@@ -106,28 +107,11 @@ const ENTRIES: Entry[] = [
   },
 ];
 
-/** 'categorical_crossentropy', 'categoricalCrossentropy', 'CategoricalCrossentropy' -> one key. */
-function keyOf(name: string): string {
-  return name.replace(/_/g, '').toLowerCase();
-}
-
-const BY_KEY = new Map<string, Entry>();
-for (const e of ENTRIES) {
-  BY_KEY.set(keyOf(e.name), e);
-  for (const a of e.aliases ?? []) BY_KEY.set(keyOf(a), e);
-}
+const REGISTRY = new Registry<Entry>('loss');
+for (const e of ENTRIES) REGISTRY.register(e.name, e, e.aliases);
 
 function lookup(name: string): Entry {
-  const e = BY_KEY.get(keyOf(name));
-  if (!e) {
-    const names = ENTRIES.map((x) =>
-      [x.name, ...(x.aliases ?? [])].map((n) => `'${n}'`).join(' / '),
-    );
-    throw new Error(
-      `Unknown loss '${name}'. Valid losses: ${names.join(', ')} (camelCase spellings such as 'categoricalCrossentropy' work too).`,
-    );
-  }
-  return e;
+  return REGISTRY.get(name);
 }
 
 /** Keras's names of the built-in losses. */

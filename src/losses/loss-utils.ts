@@ -1,3 +1,4 @@
+import { readOptions } from '../util/options.js';
 // Shared plumbing of the losses: option reading, Keras's rank alignment, reduction, labels.
 import { mean, reshape, transpose } from '../ops/index.js';
 import type { DType } from '../tensor/dtype.js';
@@ -27,35 +28,27 @@ export function readLossOptions<T extends Record<string, OptionValue>>(
   given: object | undefined,
   defaults: T,
 ): T {
-  const src = (given ?? {}) as Record<string, unknown>;
-  const out: Record<string, OptionValue> = { ...defaults };
-  const known = new Map<string, string>();
-  for (const camel of Object.keys(defaults)) {
-    known.set(camel, camel);
-    known.set(
-      camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
-      camel,
-    );
-  }
-  for (const [key, value] of Object.entries(src)) {
-    if (value === undefined) continue;
-    const camel = known.get(key);
-    if (camel === undefined) {
+  const src = readOptions(
+    lossName,
+    (given ?? {}) as Record<string, unknown>,
+    Object.keys(defaults),
+    {
       // Keras config keys that carry no option here.
-      if (key === 'name' || key === 'dtype') continue;
-      if (key === 'reduction' && (value === 'sum_over_batch_size' || value === 'auto')) continue;
-      throw new Error(
-        `${lossName}: unknown option '${key}'` +
-          (key === 'reduction' ? ` = ${JSON.stringify(value)} (only 'sum_over_batch_size')` : '') +
-          `. Options: ${Object.keys(defaults).join(', ') || '(none)'}.`,
-      );
-    }
-    if (typeof value !== typeof defaults[camel]) {
+      ignore: {
+        name: () => true,
+        dtype: () => true,
+        reduction: (v) => v === 'sum_over_batch_size' || v === 'auto',
+      },
+    },
+  );
+  const out: Record<string, OptionValue> = { ...defaults };
+  for (const [key, value] of Object.entries(src)) {
+    if (typeof value !== typeof defaults[key]) {
       throw new TypeError(
-        `${lossName}: '${key}' must be a ${typeof defaults[camel]}, got ${JSON.stringify(value)}.`,
+        `${lossName}: '${key}' must be a ${typeof defaults[key]}, got ${JSON.stringify(value)}.`,
       );
     }
-    out[camel] = value as OptionValue;
+    out[key] = value as OptionValue;
   }
   return out as T;
 }

@@ -1,4 +1,5 @@
 import { getPerSampleLoss, LOSS_NAMES } from '../losses/index.js';
+import { closest, Registry } from '../util/options.js';
 import {
   binaryAccuracy,
   categoricalAccuracy,
@@ -24,16 +25,11 @@ export {
   sparseCategoricalAccuracy,
 } from './accuracy-functions.js';
 
-/** 'sparse_categorical_accuracy', 'sparseCategoricalAccuracy', ... -> one key. */
-function keyOf(name: string): string {
-  return name.replace(/_/g, '').toLowerCase();
-}
-
-const ACCURACIES: Record<string, (name: string) => Metric> = {
-  categoricalaccuracy: (n) => new CategoricalAccuracy(n),
-  sparsecategoricalaccuracy: (n) => new SparseCategoricalAccuracy(n),
-  binaryaccuracy: (n) => new BinaryAccuracy(n),
-};
+const ACCURACIES = new Registry<(name: string) => Metric>('metric');
+ACCURACIES.register('accuracy', (n) => new AutoAccuracy(n), ['acc']);
+ACCURACIES.register('categorical_accuracy', (n) => new CategoricalAccuracy(n));
+ACCURACIES.register('sparse_categorical_accuracy', (n) => new SparseCategoricalAccuracy(n));
+ACCURACIES.register('binary_accuracy', (n) => new BinaryAccuracy(n));
 
 const LOSS_METRIC_ALIASES = ['mse', 'mae'];
 
@@ -49,25 +45,16 @@ export function getMetric(identifier: string | Metric): Metric {
   if (typeof identifier !== 'string') {
     throw new TypeError(`Could not interpret metric identifier: ${String(identifier)}.`);
   }
-  const lower = identifier.toLowerCase();
-  if (lower === 'accuracy' || lower === 'acc') return new AutoAccuracy(identifier);
-  const accuracy = ACCURACIES[keyOf(identifier)];
+  const accuracy = ACCURACIES.find(identifier);
   if (accuracy) return accuracy(identifier);
   let perSample;
   try {
     perSample = getPerSampleLoss(identifier);
   } catch {
-    const valid = [
-      'accuracy',
-      'acc',
-      'categorical_accuracy',
-      'sparse_categorical_accuracy',
-      'binary_accuracy',
-      ...LOSS_NAMES,
-      ...LOSS_METRIC_ALIASES,
-    ];
+    const valid = [...ACCURACIES.names(), 'acc', ...LOSS_NAMES, ...LOSS_METRIC_ALIASES];
+    const hint = closest(identifier, valid);
     throw new Error(
-      `Unknown metric '${identifier}'. Valid metrics: ${valid.map((v) => `'${v}'`).join(', ')} (camelCase spellings work too).`,
+      `Unknown metric '${identifier}'${hint ? `; did you mean '${hint}'?` : '.'} Valid metrics: ${valid.map((v) => `'${v}'`).join(', ')} (any case; snake_case and camelCase spellings are the same name).`,
     );
   }
   return new MeanMetricWrapper((t, p) => perSample(t, p), identifier, 'down');

@@ -2,6 +2,8 @@
 // through which the Node entry provides save / load.
 import { registerLayer } from '../layers/layer-registry.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
+import type { Layer } from '../layers/layer.js';
+import { readOptions } from '../util/options.js';
 import '../layers/index.js';
 import { urlSaver } from './load-url.js';
 import { Model } from './model.js';
@@ -43,12 +45,18 @@ export function model(args: {
   outputs: SymbolicTensor | readonly SymbolicTensor[];
   name?: string;
 }): Model {
-  return new Model(args);
+  return new Model(readOptions('model()', args, ['inputs', 'outputs', 'name', 'trainable']));
 }
 
-/** A Sequential model (`tf.sequential`). */
-export function sequential(args: SequentialArgs = {}): Sequential {
-  return new Sequential(args);
+/**
+ * A Sequential model: `sequential()`, `sequential({ layers: [...] })` (TF.js) or
+ * `sequential([...])` (Keras's `Sequential([...])`).
+ */
+export function sequential(args: SequentialArgs | readonly Layer[] = {}): Sequential {
+  if (Array.isArray(args)) return new Sequential({ layers: args as readonly Layer[] });
+  return new Sequential(
+    readOptions('sequential()', args as SequentialArgs, ['layers', 'name', 'trainable']),
+  );
 }
 
 /**

@@ -5,7 +5,10 @@ import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import * as ops from '../ops/index.js';
 import { formatShape } from '../tensor/shape.js';
 import { noGrad } from '../tensor/tape.js';
-import { zeros, type Tensor } from '../tensor/tensor.js';
+import { ProgbarLogger } from '../callbacks/progbar-logger.js';
+import type { Logs } from '../callbacks/callback.js';
+import { scalar, Tensor, zeros } from '../tensor/tensor.js';
+import { readOptions } from '../util/options.js';
 import { evaluateLoop, fitLoop, predictLoop, trainStep } from '../training/fit-loop.js';
 import type { CompiledModel, FitArgs, TrainingTarget } from '../training/types.js';
 import { resolveCompileArgs, type CompileArgs, type TrainingConfig } from './compile-args.js';
@@ -25,13 +28,46 @@ export interface ModelArgs {
 export interface EvaluateArgs {
   /** Default 32. */
   batchSize?: number;
-  /** Accepted for Keras compatibility; evaluate prints nothing. */
+  /** 0 silent, 1 a progress bar (a plain line when not a terminal), 2 one line. Default 1. */
   verbose?: 0 | 1 | 2;
 }
 
 export interface PredictArgs {
   /** Default 32. */
   batchSize?: number;
+}
+
+// Every option key of each method, checked against its interface (a key added to FitArgs
+// without a line here fails to compile), so a misspelt option is an error, never ignored.
+const FIT_KEYS = Object.keys({
+  epochs: 1,
+  batchSize: 1,
+  validationSplit: 1,
+  validationData: 1,
+  shuffle: 1,
+  callbacks: 1,
+  verbose: 1,
+  initialEpoch: 1,
+  validationFreq: 1,
+  state: 1,
+} satisfies Record<keyof FitArgs, 1>);
+const EVALUATE_KEYS = Object.keys({ batchSize: 1, verbose: 1 } satisfies Record<
+  keyof EvaluateArgs,
+  1
+>);
+const PREDICT_KEYS = Object.keys({ batchSize: 1 } satisfies Record<keyof PredictArgs, 1>);
+const COMPILE_KEYS = Object.keys({ optimizer: 1, loss: 1, metrics: 1 } satisfies Record<
+  keyof CompileArgs,
+  1
+>);
+
+/** Throws a clear error when a data argument is not a Tensor (or a list of them). */
+function checkTensors(what: string, name: string, v: unknown): void {
+  const ok = (t: unknown): boolean => t instanceof Tensor;
+  if (Array.isArray(v) ? v.length > 0 && v.every(ok) : ok(v)) return;
+  throw new TypeError(
+    `${what}: ${name} must be a Tensor${name === 'x' ? ' (or an array of Tensors for several inputs)' : ''}, got ${Array.isArray(v) ? 'an array of numbers or other values' : typeof v}. Make one with tensor(values, shape).`,
+  );
 }
 
 function asList<T>(v: T | readonly T[]): T[] {
@@ -232,7 +268,9 @@ export class Model extends Layer implements TrainingTarget {
    * names ('adam', 'categorical_crossentropy', 'accuracy') or objects.
    */
   compile(args: CompileArgs): void {
-    const { compiled, trainingConfig } = resolveCompileArgs(args);
+    const { compiled, trainingConfig } = resolveCompileArgs(
+      readOptions('compile()', args, COMPILE_KEYS),
+    );
     this.compiledModel = compiled;
     this.compileConfig = trainingConfig;
   }
@@ -262,8 +300,11 @@ export class Model extends Layer implements TrainingTarget {
   }
 
   /** Trains the model (Keras `fit`); resolves to the History of per-epoch logs. */
-  fit(x: Tensor | Tensor[], y: Tensor, args: FitArgs = {}): Promise<History> {
+  async fit(x: Tensor | Tensor[], y: Tensor, options: FitArgs = {}): Promise<History> {
     const compiled = this.requireCompiled('fit()');
+    const args = readOptions('fit()', options, FIT_KEYS);
+    checkTensors('fit()', 'x', x);
+    checkTensors('fit()', 'y', y);
     // The loop collects the trainable weights before its first step, so they must exist.
     if (!this.built) {
       this.ensureBuilt(Array.isArray(x) ? x.map((t) => t.shape) : (x as Tensor).shape);
@@ -287,18 +328,41 @@ export class Model extends Layer implements TrainingTarget {
    * Loss and metrics over (x, y) in inference mode. As in Keras: the loss alone when no
    * metrics were compiled, else [loss, ...metrics] in compile order.
    */
-  evaluate(x: Tensor | Tensor[], y: Tensor, args: EvaluateArgs = {}): number | number[] {
+  evaluate(x: Tensor | Tensor[], y: Tensor, options: EvaluateArgs = {}): Tensor | Tensor[] {
     const compiled = this.requireCompiled('evaluate()');
-    const logs = evaluateLoop(this, compiled, x, y, {
-      ...(args.batchSize !== undefined ? { batchSize: args.batchSize } : {}),
-    });
+    const args = readOptions('evaluate()', options, EVALUATE_KEYS);
+    checkTensors('evaluate()', 'x', x);
+    checkTensors('evaluate()', 'y', y);
+    const batchSize = args.batchSize ?? 32;
+    const verbose = args.verbose ?? 1;
     const names = compiled.makeMetrics().map((m) => m.name);
-    if (names.length === 0) return logs['loss']!;
-    return [logs['loss']!, ...names.map((n) => logs[n]!)];
+    let bar: ProgbarLogger | null = null;
+    if (verbose > 0) {
+      const samples = Array.isArray(x) ? (x[0]?.shape[0] ?? 0) : x.shape[0]!;
+      bar = new ProgbarLogger({ verbose, stage: 'evaluate' });
+      bar.setParams({
+        epochs: 1,
+        steps: Math.ceil(samples / batchSize),
+        samples,
+        batchSize,
+        verbose,
+        metrics: ['loss', ...names],
+      });
+      bar.onEpochBegin(0);
+    }
+    const logs = evaluateLoop(this, compiled, x, y, {
+      batchSize,
+      ...(bar ? { onBatchEnd: (b: number, l: Logs) => bar.onBatchEnd(b, l) } : {}),
+    });
+    bar?.onEpochEnd(0, logs);
+    if (names.length === 0) return scalar(logs['loss']!);
+    return [scalar(logs['loss']!), ...names.map((n) => scalar(logs[n]!))];
   }
 
   /** Outputs for every sample, computed in batches in inference mode (single-output models). */
-  predict(x: Tensor | Tensor[], args: PredictArgs = {}): Tensor {
+  predict(x: Tensor | Tensor[], options: PredictArgs = {}): Tensor {
+    const args = readOptions('predict()', options, PREDICT_KEYS);
+    checkTensors('predict()', 'x', x);
     return predictLoop(this, x, args);
   }
 

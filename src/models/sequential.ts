@@ -1,5 +1,5 @@
 import { InputLayer } from '../layers/input-layer.js';
-import type { CallArgs, Layer, LayerConfig } from '../layers/layer.js';
+import { Layer, type CallArgs, type LayerConfig } from '../layers/layer.js';
 import { deserializeLayer } from '../layers/layer-registry.js';
 import { shapeList, type LayerShape } from '../layers/layer-shape.js';
 import { SymbolicTensor } from '../layers/symbolic-tensor.js';
@@ -47,6 +47,11 @@ export class Sequential extends Model {
         throw new Error('Sequential.add() takes layers, or a tensor from input().');
       }
       layer = layer.sourceLayer;
+    }
+    if (!(layer instanceof Layer)) {
+      throw new TypeError(
+        `Sequential.add() takes a layer, such as layers.dense({ units: 10 }); got ${typeof layer === 'function' ? 'a function (call it to make the layer)' : String(layer)}.`,
+      );
     }
     if (layer instanceof InputLayer) {
       if (this.stack.length > 0) {

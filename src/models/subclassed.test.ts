@@ -67,9 +67,9 @@ test('a subclassed model trains with fit, evaluates and predicts', async () => {
     metrics: ['accuracy'],
   });
   const { x, y } = toyClassification(192);
-  const before = m.evaluate(x, y) as number[];
+  const before = (m.evaluate(x, y, { verbose: 0 }) as Tensor[]).map((t) => t.item());
   const history = await m.fit(x, y, { epochs: 15, batchSize: 32, verbose: 0 });
-  const after = m.evaluate(x, y) as number[];
+  const after = (m.evaluate(x, y, { verbose: 0 }) as Tensor[]).map((t) => t.item());
   assert.ok(after[0]! < before[0]!, `loss ${before[0]} -> ${after[0]}`);
   assert.ok(after[1]! > 0.8, `accuracy ${after[1]}`);
   assert.equal(history.history['loss']!.length, 15);

@@ -46,17 +46,18 @@ test('evaluate returns the loss alone without metrics, [loss, ...metrics] with t
   const m = mlp();
   const { x, y, labels } = toyClassification(64);
   m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categorical_crossentropy' });
-  const loss = m.evaluate(x, y, { batchSize: 16 });
-  assert.equal(typeof loss, 'number');
+  const lossT = m.evaluate(x, y, { batchSize: 16, verbose: 0 });
+  assert.ok(!Array.isArray(lossT) && lossT.rank === 0, 'a scalar tensor, as in TF.js');
+  const loss = lossT.item();
   m.compile({
     optimizer: 'sgd',
     loss: 'sparse_categorical_crossentropy',
     metrics: ['accuracy', 'sparse_categorical_crossentropy'],
   });
-  const r = m.evaluate(x, labels) as number[];
+  const r = (m.evaluate(x, labels, { verbose: 0 }) as Tensor[]).map((t) => t.item());
   assert.equal(r.length, 3);
   assert.ok(Math.abs(r[0]! - r[2]!) < 1e-5, 'the loss metric matches the loss');
-  assert.ok(Math.abs(r[0]! - (loss as number)) < 1e-5, 'sparse and one-hot losses agree');
+  assert.ok(Math.abs(r[0]! - loss) < 1e-5, 'sparse and one-hot losses agree');
 });
 
 test('compile and fit errors', async () => {
@@ -147,7 +148,10 @@ test('trainOnBatch takes one step and returns the batch loss', () => {
   m.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy' });
   const { x, y } = toyClassification(32);
   const first = m.trainOnBatch(x, y);
-  assert.ok(Math.abs(first - (m.evaluate(x, y) as number)) > 0, 'weights moved');
+  assert.ok(
+    Math.abs(first - (m.evaluate(x, y, { verbose: 0 }) as Tensor).item()) > 0,
+    'weights moved',
+  );
   let last = first;
   for (let i = 0; i < 20; i++) last = m.trainOnBatch(x, y);
   assert.ok(last < first, `loss ${first} -> ${last}`);

@@ -3,11 +3,13 @@ import { setGradientAdder } from '../tensor/tape.js';
 import { binaryRaw } from './binary.js';
 
 setGradientAdder((a, b) => binaryRaw('add', a, b));
+import './tensor-methods.js';
 
 export * from './unary.js';
 export * from './binary.js';
 export * from './reduce.js';
 export * from './shape-ops.js';
+export * from './slice.js';
 export * from './matmul.js';
 export * from './softmax.js';
 export * from './dropout.js';

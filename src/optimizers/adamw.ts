@@ -1,6 +1,7 @@
 import { backendFor } from '../ops/engine.js';
 import type { FloatArray } from '../kernels/backend.js';
 import type { Variable } from '../tensor/variable.js';
+import { readOptions } from '../util/options.js';
 import { Adam, type AdamConfig } from './adam.js';
 import type { OptimizerConfig } from './optimizer.js';
 
@@ -24,13 +25,14 @@ export class AdamW extends Adam {
 
   constructor(config: AdamWConfig = {}) {
     const { weightDecay, weight_decay, ...adam } = config;
-    if (weightDecay !== undefined && weight_decay !== undefined && weightDecay !== weight_decay) {
-      throw new Error(
-        `AdamW: 'weightDecay' (${weightDecay}) and 'weight_decay' (${weight_decay}) disagree.`,
-      );
-    }
+    // The shared reader: weight_decay is read as weightDecay, and a disagreeing pair is an error.
+    const own = readOptions<{ weightDecay?: number | undefined }>(
+      'AdamW',
+      { weightDecay, weight_decay } as { weightDecay?: number | undefined },
+      ['weightDecay'],
+    );
     super(adam);
-    const wd = weightDecay ?? weight_decay ?? 0.004;
+    const wd = own.weightDecay ?? 0.004;
     if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0) {
       // Keras: "Argument `weight_decay` must be a float."
       throw new RangeError(`AdamW: weightDecay must be a number >= 0, got ${String(wd)}.`);

@@ -3,6 +3,8 @@
  * keys (`learning_rate`, `beta_1`), so a config copied from a Keras `get_config()` works as is.
  */
 
+import { camelCase, readOptions as readOptionsObject } from '../util/options.js';
+
 /** A hyperparameter: its camelCase name, Keras's snake_case name and default. */
 export interface OptionSpec<V extends number | boolean> {
   snake: string;
@@ -37,19 +39,19 @@ export function readOptions<T extends Record<string, number | boolean>>(
   config: Readonly<Record<string, unknown>> | undefined,
   specs: OptionSpecs<T>,
 ): T {
-  const given = config ?? {};
-  const out: Record<string, number | boolean> = {};
-  const known = new Set<string>();
-  for (const [camel, spec] of Object.entries(specs) as [string, OptionSpec<number | boolean>][]) {
-    known.add(camel).add(spec.snake);
-    const a = given[camel];
-    const b = given[spec.snake];
-    if (a !== undefined && b !== undefined && a !== b) {
-      throw new Error(
-        `${className}: '${camel}' (${String(a)}) and '${spec.snake}' (${String(b)}) disagree.`,
-      );
+  const entries = Object.entries(specs) as [string, OptionSpec<number | boolean>][];
+  for (const [camel, spec] of entries) {
+    // The shared reader folds snake_case into camelCase; the specs must agree with it.
+    if (camelCase(spec.snake) !== camel) {
+      throw new Error(`${className}: option spec '${camel}' has snake name '${spec.snake}'.`);
     }
-    const value = a ?? b ?? spec.default;
+  }
+  const given = readOptionsObject(className, config ?? {}, Object.keys(specs), {
+    ignore: KERAS_BASE_KEYS,
+  }) as Record<string, unknown>;
+  const out: Record<string, number | boolean> = {};
+  for (const [camel, spec] of entries) {
+    const value = given[camel] ?? spec.default;
     if (typeof spec.default === 'number') {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new TypeError(
@@ -60,18 +62,6 @@ export function readOptions<T extends Record<string, number | boolean>>(
       throw new TypeError(`${className}: '${camel}' must be true or false, got ${String(value)}.`);
     }
     out[camel] = value as number | boolean;
-  }
-  for (const [key, value] of Object.entries(given)) {
-    if (known.has(key) || value === undefined) continue;
-    const allowed = KERAS_BASE_KEYS[key];
-    if (allowed) {
-      if (allowed(value)) continue;
-      throw new Error(`${className}: '${key}' = ${JSON.stringify(value)} is not supported.`);
-    }
-    const names = Object.entries(specs as Record<string, OptionSpec<number | boolean>>).map(
-      ([camel, spec]) => (camel === spec.snake ? camel : `${camel} (${spec.snake})`),
-    );
-    throw new Error(`${className}: unknown option '${key}'. Options: ${names.join(', ')}.`);
   }
   return out as T;
 }

@@ -38,7 +38,7 @@ describe('getOptimizer', () => {
       (e: Error) =>
         /Unknown optimizer 'nadam'/.test(e.message) &&
         ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad', 'adadelta'].every((n) =>
-          e.message.includes(`'${n}'`),
+          e.message.toLowerCase().includes(`'${n}'`),
         ),
     );
   });

@@ -2,6 +2,7 @@ import { Adadelta, type AdadeltaConfig } from './adadelta.js';
 import { Adagrad, type AdagradConfig } from './adagrad.js';
 import { Adam, type AdamConfig } from './adam.js';
 import { AdamW, type AdamWConfig } from './adamw.js';
+import { Registry } from '../util/options.js';
 import { Optimizer, type OptimizerConfig } from './optimizer.js';
 import { RMSprop, type RMSpropConfig } from './rmsprop.js';
 import { LearningRateSchedule } from './schedules/index.js';
@@ -29,36 +30,29 @@ export interface SerializedOptimizer {
 
 export type OptimizerIdentifier = string | SerializedOptimizer | Optimizer;
 
-const REGISTRY: Record<string, (config: OptimizerConfig) => Optimizer> = {
-  sgd: (c) => new SGD(c as SGDConfig),
-  rmsprop: (c) => new RMSprop(c as RMSpropConfig),
-  adam: (c) => new Adam(c as AdamConfig),
-  adamw: (c) => new AdamW(c as AdamWConfig),
-  adagrad: (c) => new Adagrad(c as AdagradConfig),
-  adadelta: (c) => new Adadelta(c as AdadeltaConfig),
-};
+const REGISTRY = new Registry<(config: OptimizerConfig) => Optimizer>('optimizer');
+REGISTRY.register('SGD', (c) => new SGD(c as SGDConfig));
+REGISTRY.register('RMSprop', (c) => new RMSprop(c as RMSpropConfig));
+REGISTRY.register('Adam', (c) => new Adam(c as AdamConfig));
+REGISTRY.register('AdamW', (c) => new AdamW(c as AdamWConfig));
+REGISTRY.register('Adagrad', (c) => new Adagrad(c as AdagradConfig));
+REGISTRY.register('Adadelta', (c) => new Adadelta(c as AdadeltaConfig));
 
 /** Registry names, in Keras's spelling of the class. */
-export const OPTIMIZER_NAMES = ['SGD', 'RMSprop', 'Adam', 'AdamW', 'Adagrad', 'Adadelta'] as const;
+export const OPTIMIZER_NAMES = REGISTRY.names();
 
 /**
- * Keras's `optimizers.get`: a name ('adam', 'SGD', 'RMSprop'; case-insensitive) gives a new
- * optimizer with default hyperparameters, `{className, config}` a configured one, and an
- * Optimizer is returned as is.
+ * Keras's `optimizers.get`: a name ('adam', 'SGD', 'RMSprop'; any case) gives a new optimizer
+ * with default hyperparameters, `{className, config}` a configured one, and an Optimizer is
+ * returned as is.
  */
 export function getOptimizer(identifier: OptimizerIdentifier): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
-  const [name, config] =
-    typeof identifier === 'string'
-      ? [identifier, {}]
-      : [identifier.className, identifier.config ?? {}];
-  const make = typeof name === 'string' ? REGISTRY[name.toLowerCase()] : undefined;
-  if (!make) {
-    throw new Error(
-      `Unknown optimizer '${String(name)}'. Valid names: ${OPTIMIZER_NAMES.map((n) => `'${n.toLowerCase()}'`).join(', ')} (case-insensitive).`,
-    );
+  if (typeof identifier === 'string') return REGISTRY.get(identifier)({});
+  if (identifier && typeof identifier === 'object' && 'className' in identifier) {
+    return REGISTRY.get(identifier.className)(identifier.config ?? {});
   }
-  return make(config);
+  throw new TypeError(`Could not interpret optimizer identifier: ${String(identifier)}.`);
 }
 
 /** `{className, config}` of an optimizer, which `getOptimizer` turns back into an equal one. */

@@ -43,6 +43,13 @@ export function takeSchedule<C extends object>(
   if (!(given instanceof LearningRateSchedule) && !isSerializedSchedule(given)) {
     return { config, schedule: null };
   }
+  if (
+    c['learningRate'] !== undefined &&
+    c['learning_rate'] !== undefined &&
+    c['learningRate'] !== c['learning_rate']
+  ) {
+    throw new Error(`'learningRate' and 'learning_rate' disagree; give one of them.`);
+  }
   const rest = { ...c };
   delete rest['learningRate'];
   delete rest['learning_rate'];

@@ -31,7 +31,7 @@ test('registry spellings, serialisation and errors', () => {
   assert.deepEqual(getRegularizer(r.serialize()).getConfig(), { l1: 0.1, l2: 0.2 });
   assert.throws(
     () => getRegularizer('l3'),
-    /Unknown regularizer 'l3'. Valid regularizers: l1, l2, l1_l2/,
+    /Unknown regularizer 'l3'; did you mean 'l1'\? Valid regularizers: 'l1', 'l2', 'l1_l2'/,
   );
   assert.throws(() => regularizers.l2({ l2: -1 }), /l2 must be a non-negative finite number/);
 });

@@ -255,7 +255,7 @@ export function evaluateLoop(
   compiled: CompiledModel,
   x: Tensor | Tensor[],
   y: Tensor,
-  args: { batchSize?: number } = {},
+  args: { batchSize?: number; onBatchEnd?: (batch: number, logs: Logs) => void } = {},
 ): Logs {
   const batchSize = args.batchSize ?? 32;
   checkPositiveInt('batchSize', batchSize);
@@ -274,6 +274,7 @@ export function evaluateLoop(
       if (reg) loss = add(loss, reg);
       lossSum += loss.item() * (end - start);
       for (const m of metrics) m.updateState(yb, yPred);
+      args.onBatchEnd?.(start / batchSize, collect(lossSum / end, metrics));
     }
     return collect(lossSum / Math.max(1, n), metrics);
   });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '../../src/kernels/index.js';
-import { layers, loadModelFromUrl, sequential, Tensor } from '../../src/index.js';
+import { io, layers, sequential, Tensor } from '../../src/index.js';
 
 const x = Float32Array.from({ length: 3 * 4 }, (_, i) => Math.sin(i + 1));
 
@@ -29,7 +29,7 @@ async function run(): Promise<Record<string, unknown>> {
     const url = `${scheme}://ours`;
     await ours.save(url);
     out[`${scheme}: mnist-lab -> mnist-lab`] = maxDiff(
-      (await loadModelFromUrl(url)).predict(new Tensor(x, [3, 4])).data,
+      (await io.loadModelFromUrl(url)).predict(new Tensor(x, [3, 4])).data,
       expected,
     );
     const t = await tfl.loadLayersModel(url);
@@ -46,14 +46,14 @@ async function run(): Promise<Record<string, unknown>> {
     });
     theirs.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
     await theirs.save(`${scheme}://theirs`);
-    const loaded = await loadModelFromUrl(`${scheme}://theirs`);
+    const loaded = await io.loadModelFromUrl(`${scheme}://theirs`);
     out[`${scheme}: TF.js -> mnist-lab`] = maxDiff(
       loaded.predict(new Tensor(x, [3, 4])).data,
       (theirs.predict(tf.tensor(x, [3, 4])) as tf.Tensor).dataSync(),
     );
   }
   try {
-    await loadModelFromUrl('indexeddb://nothing-here');
+    await io.loadModelFromUrl('indexeddb://nothing-here');
   } catch (e) {
     out['missing'] = (e as Error).message;
   }

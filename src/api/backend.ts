@@ -1,0 +1,23 @@
+// Choosing the compute backend, in TF.js's spelling.
+import { backendName, setBackend as select } from '../kernels/registry.js';
+
+/** The active backend's name: 'native', 'wasm' or 'js' (TF.js `tf.getBackend()`). */
+export function getBackend(): string {
+  return backendName();
+}
+
+/**
+ * Makes `name` the active backend (TF.js `tf.setBackend`); resolves to true. Throws, naming the
+ * registered backends, for an unknown name. The switch happens at once; awaiting is optional.
+ * In a browser, `await ready()` first: the wasm kernels register once they have loaded.
+ */
+export function setBackend(name: string): Promise<boolean> {
+  select(name);
+  return Promise.resolve(true);
+}
+
+/**
+ * TF.js `tf.ready()`: resolves once the backends still loading (the wasm kernels, in a browser)
+ * have loaded or failed, with the active backend's name. In Node every backend is ready at once.
+ */
+export { ready } from '../kernels/registry.js';

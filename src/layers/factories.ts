@@ -1,0 +1,191 @@
+// The TF.js-style layer factories (`layers.dense({ units: 10 })`), which are the public way to
+// make a layer. Each checks its options (an unknown key is an error naming the right one;
+// Keras snake_case keys are read as camelCase) and takes Keras's positional first argument:
+// `dense(512, { activation: 'relu' })`, `dropout(0.5)`, `conv2d(32, [3, 3])`.
+import { readOptions } from '../util/options.js';
+import { Activation, type ActivationArgs } from './activation.js';
+import { Add } from './add.js';
+import { AveragePooling2D } from './average-pooling2d.js';
+import { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization.js';
+import { Concatenate, type ConcatenateArgs } from './concatenate.js';
+import { Conv2D, type Conv2DArgs } from './conv2d.js';
+import { Dense, type DenseArgs } from './dense.js';
+import { Dropout, type DropoutArgs } from './dropout.js';
+import { ELU, type ELUArgs } from './elu.js';
+import { Flatten } from './flatten.js';
+import {
+  GlobalAveragePooling2D,
+  type GlobalAveragePooling2DArgs,
+} from './global-average-pooling2d.js';
+import { GlobalMaxPooling2D, type GlobalMaxPooling2DArgs } from './global-max-pooling2d.js';
+import { InputLayer, input as makeInput, type InputLayerArgs } from './input-layer.js';
+import type { LayerArgs } from './layer.js';
+import { LeakyReLU, type LeakyReLUArgs } from './leaky-relu.js';
+import { MaxPooling2D } from './max-pooling2d.js';
+import type { Pooling2DArgs } from './pooling2d.js';
+import { Reshape, type ReshapeArgs } from './reshape.js';
+import { Softmax, type SoftmaxArgs } from './softmax.js';
+import { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial-dropout2d.js';
+import type { SymbolicTensor } from './symbolic-tensor.js';
+
+type Keys<T> = Record<keyof Required<T>, 1>;
+
+const LAYER = {
+  name: 1,
+  trainable: 1,
+  dtype: 1,
+  inputShape: 1,
+  batchInputShape: 1,
+  batchSize: 1,
+  inputDim: 1,
+} satisfies Keys<LayerArgs>;
+
+const keys = (own: object): string[] => Object.keys({ ...LAYER, ...own });
+
+const DENSE = keys({
+  units: 1,
+  activation: 1,
+  useBias: 1,
+  kernelInitializer: 1,
+  biasInitializer: 1,
+  kernelRegularizer: 1,
+  biasRegularizer: 1,
+} satisfies Keys<Omit<DenseArgs, keyof LayerArgs>>);
+const CONV2D = keys({
+  filters: 1,
+  kernelSize: 1,
+  strides: 1,
+  padding: 1,
+  dataFormat: 1,
+  dilationRate: 1,
+  activation: 1,
+  useBias: 1,
+  kernelInitializer: 1,
+  biasInitializer: 1,
+  kernelRegularizer: 1,
+  biasRegularizer: 1,
+} satisfies Keys<Omit<Conv2DArgs, keyof LayerArgs>>);
+const DROPOUT = keys({ rate: 1, seed: 1 } satisfies Keys<Omit<DropoutArgs, keyof LayerArgs>>);
+const SPATIAL_DROPOUT = keys({ rate: 1, seed: 1, dataFormat: 1 } satisfies Keys<
+  Omit<SpatialDropout2DArgs, keyof LayerArgs>
+>);
+const ACTIVATION = keys({ activation: 1 } satisfies Keys<Omit<ActivationArgs, keyof LayerArgs>>);
+const RESHAPE = keys({ targetShape: 1 } satisfies Keys<Omit<ReshapeArgs, keyof LayerArgs>>);
+const POOLING = keys({
+  poolSize: 1,
+  strides: 1,
+  padding: 1,
+  dataFormat: 1,
+} satisfies Keys<Omit<Pooling2DArgs, keyof LayerArgs>>);
+const BATCH_NORM = keys({
+  axis: 1,
+  momentum: 1,
+  epsilon: 1,
+  center: 1,
+  scale: 1,
+  betaInitializer: 1,
+  gammaInitializer: 1,
+  movingMeanInitializer: 1,
+  movingVarianceInitializer: 1,
+  betaRegularizer: 1,
+  gammaRegularizer: 1,
+} satisfies Keys<Omit<BatchNormalizationArgs, keyof LayerArgs>>);
+const LEAKY_RELU = keys({ negativeSlope: 1, alpha: 1 } satisfies Keys<
+  Omit<LeakyReLUArgs, keyof LayerArgs>
+>);
+const ELU_KEYS = keys({ alpha: 1 } satisfies Keys<Omit<ELUArgs, keyof LayerArgs>>);
+const SOFTMAX = keys({ axis: 1 } satisfies Keys<Omit<SoftmaxArgs, keyof LayerArgs>>);
+const CONCATENATE = keys({ axis: 1 } satisfies Keys<Omit<ConcatenateArgs, keyof LayerArgs>>);
+const GLOBAL_POOL = keys({ keepdims: 1, dataFormat: 1 } satisfies Keys<
+  Omit<GlobalAveragePooling2DArgs & GlobalMaxPooling2DArgs, keyof LayerArgs>
+>);
+const INPUT = Object.keys({
+  shape: 1,
+  inputShape: 1,
+  batchSize: 1,
+  batchInputShape: 1,
+  batchShape: 1,
+  dtype: 1,
+  name: 1,
+} satisfies Keys<InputLayerArgs>);
+const PLAIN = keys({});
+
+/**
+ * The options of a factory call: `(options)`, or `(first, options)` where `first` is Keras's
+ * positional argument (`units`, `rate`, ...), which must not also appear in `options`.
+ */
+function args<T extends object>(
+  where: string,
+  known: readonly string[],
+  positional: readonly string[],
+  given: readonly unknown[],
+): T {
+  const firstIsOptions =
+    given.length <= 1 &&
+    (given[0] === undefined ||
+      (typeof given[0] === 'object' && given[0] !== null && !Array.isArray(given[0])));
+  if (firstIsOptions) return readOptions(where, given[0] as T | undefined, known);
+  const values = given.slice(0, positional.length);
+  const rest = given[values.length];
+  if (given.length > positional.length + 1 || (rest !== undefined && typeof rest !== 'object')) {
+    throw new TypeError(
+      `${where} takes ${positional.map((p) => `${p}, `).join('')}then an options object; got ${given.length} arguments.`,
+    );
+  }
+  const options = readOptions(where, rest as T | undefined, known) as Record<string, unknown>;
+  values.forEach((v, i) => {
+    const key = positional[i]!;
+    if (options[key] !== undefined) {
+      throw new Error(`${where}: '${key}' was given both positionally and in the options.`);
+    }
+    options[key] = v;
+  });
+  return options as T;
+}
+
+/** TF.js-style factories: `layers.dense({ units: 10, activation: 'softmax' })`. */
+export const layers = {
+  /** `input({ shape: [784] })`: the symbolic input of a functional model. */
+  input: (options: InputLayerArgs): SymbolicTensor =>
+    makeInput(readOptions('input()', options, INPUT)),
+  inputLayer: (options: InputLayerArgs): InputLayer =>
+    new InputLayer(readOptions('inputLayer()', options, INPUT)),
+  dense: (...a: [DenseArgs] | [number, Omit<DenseArgs, 'units'>?]): Dense =>
+    new Dense(args('dense()', DENSE, ['units'], a)),
+  activation: (...a: [ActivationArgs] | [string, Omit<ActivationArgs, 'activation'>?]) =>
+    new Activation(args('activation()', ACTIVATION, ['activation'], a)),
+  dropout: (...a: [DropoutArgs] | [number, Omit<DropoutArgs, 'rate'>?]): Dropout =>
+    new Dropout(args('dropout()', DROPOUT, ['rate'], a)),
+  spatialDropout2d: (
+    ...a: [SpatialDropout2DArgs] | [number, Omit<SpatialDropout2DArgs, 'rate'>?]
+  ): SpatialDropout2D =>
+    new SpatialDropout2D(args('spatialDropout2d()', SPATIAL_DROPOUT, ['rate'], a)),
+  flatten: (options?: LayerArgs): Flatten => new Flatten(readOptions('flatten()', options, PLAIN)),
+  reshape: (
+    ...a: [ReshapeArgs] | [readonly number[], Omit<ReshapeArgs, 'targetShape'>?]
+  ): Reshape => new Reshape(args('reshape()', RESHAPE, ['targetShape'], a)),
+  batchNormalization: (options?: BatchNormalizationArgs): BatchNormalization =>
+    new BatchNormalization(readOptions('batchNormalization()', options, BATCH_NORM)),
+  leakyReLU: (options?: LeakyReLUArgs): LeakyReLU =>
+    new LeakyReLU(readOptions('leakyReLU()', options, LEAKY_RELU)),
+  elu: (options?: ELUArgs): ELU => new ELU(readOptions('elu()', options, ELU_KEYS)),
+  softmax: (options?: SoftmaxArgs): Softmax =>
+    new Softmax(readOptions('softmax()', options, SOFTMAX)),
+  conv2d: (
+    ...a:
+      [Conv2DArgs] | [number, Conv2DArgs['kernelSize'], Omit<Conv2DArgs, 'filters' | 'kernelSize'>?]
+  ): Conv2D => new Conv2D(args('conv2d()', CONV2D, ['filters', 'kernelSize'], a)),
+  maxPooling2d: (
+    ...a: [Pooling2DArgs?] | [NonNullable<Pooling2DArgs['poolSize']>, Pooling2DArgs?]
+  ): MaxPooling2D => new MaxPooling2D(args('maxPooling2d()', POOLING, ['poolSize'], a)),
+  averagePooling2d: (
+    ...a: [Pooling2DArgs?] | [NonNullable<Pooling2DArgs['poolSize']>, Pooling2DArgs?]
+  ): AveragePooling2D => new AveragePooling2D(args('averagePooling2d()', POOLING, ['poolSize'], a)),
+  globalAveragePooling2d: (options?: GlobalAveragePooling2DArgs): GlobalAveragePooling2D =>
+    new GlobalAveragePooling2D(readOptions('globalAveragePooling2d()', options, GLOBAL_POOL)),
+  globalMaxPooling2d: (options?: GlobalMaxPooling2DArgs): GlobalMaxPooling2D =>
+    new GlobalMaxPooling2D(readOptions('globalMaxPooling2d()', options, GLOBAL_POOL)),
+  concatenate: (options?: ConcatenateArgs): Concatenate =>
+    new Concatenate(readOptions('concatenate()', options, CONCATENATE)),
+  add: (options?: LayerArgs): Add => new Add(readOptions('add()', options, PLAIN)),
+};
