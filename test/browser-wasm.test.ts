@@ -39,7 +39,7 @@ test(
   async (t) => {
     const { train } = await datasets.mnist.loadData();
     const x = datasets.normalize(train.images.data.subarray(0, N * 784));
-    const y = datasets.toCategorical(train.labels.data.subarray(0, N), 10).data;
+    const y = datasets.toCategorical(train.labels.data.subarray(0, N), 10).values;
     const page = readFileSync(join(root, 'test', 'browser', 'mlp-page.html'));
     const server = await startServer((req, res) => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

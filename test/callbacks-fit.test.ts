@@ -29,7 +29,7 @@ function model(optimizer: SGD) {
 /** toyClassification with one NaN pixel in sample `at`. */
 function withNaN(n: number, at: number): { x: Tensor; y: Tensor } {
   const { x, y } = toyClassification(n);
-  const data = Float32Array.from(x.data as Float32Array);
+  const data = Float32Array.from(x.values as Float32Array);
   data[at * 4] = NaN;
   return { x: new Tensor(data, x.shape), y };
 }

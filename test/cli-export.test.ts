@@ -24,7 +24,7 @@ test('export --format onnx and --format tfjs: ONNX Runtime and TF.js agree with 
   const dir = join(root, 'run', 'model');
   await m.save(dir);
   const x = uniform(4 * 784, 3);
-  const expected = m.predict(new Tensor(x, [4, 28, 28, 1])).data;
+  const expected = m.predict(new Tensor(x, [4, 28, 28, 1])).values;
 
   const onnxFile = join(root, 'out', 'cnn.onnx');
   let r = await runCli([

@@ -34,7 +34,7 @@ function referenceConv(
     for (let i = 0; i < OH; i++)
       for (let j = 0; j < OW; j++)
         for (let f = 0; f < F; f++) {
-          let s = bias.data[f]!;
+          let s = bias.values[f]!;
           for (let u = 0; u < KH; u++)
             for (let v = 0; v < KW; v++) {
               const r = i * stride[0] + u - top;
@@ -42,8 +42,8 @@ function referenceConv(
               if (r < 0 || r >= H || c < 0 || c >= W) continue;
               for (let ch = 0; ch < C; ch++) {
                 s +=
-                  x.data[((b * H + r) * W + c) * C + ch]! *
-                  k.data[((u * KW + v) * C + ch) * F + f]!;
+                  x.values[((b * H + r) * W + c) * C + ch]! *
+                  k.values[((u * KW + v) * C + ch) * F + f]!;
               }
             }
           out.push(s);
@@ -76,7 +76,7 @@ describe("Conv2D 'same' padding with strides", () => {
       const y2 = layer.apply(x) as Tensor;
       const want = referenceConv(x, kernel!, bias!, strides, 'same');
       assert.deepEqual(y.shape, want.shape);
-      assertAllClose(y2.data, want.data, { rel: 1e-12, abs: 1e-12 }, name);
+      assertAllClose(y2.values, want.data, { rel: 1e-12, abs: 1e-12 }, name);
     });
   }
 
@@ -87,7 +87,7 @@ describe("Conv2D 'same' padding with strides", () => {
     const [kernel, bias] = layer.trainableWeights();
     const want = referenceConv(x, kernel!, bias!, [2, 2], 'valid');
     assert.deepEqual(y.shape, [1, 2, 2, 2]);
-    assertAllClose(y.data, want.data, { rel: 1e-12, abs: 1e-12 }, 'valid');
+    assertAllClose(y.values, want.data, { rel: 1e-12, abs: 1e-12 }, 'valid');
   });
 });
 
@@ -102,32 +102,32 @@ describe('BatchNormalization over channels (axis -1 on [N, H, W, C])', () => {
     const mean = new Array<number>(c).fill(0);
     const variance = new Array<number>(c).fill(0);
     for (let i = 0; i < count; i++)
-      for (let k = 0; k < c; k++) mean[k]! += x.data[i * c + k]! / count;
+      for (let k = 0; k < c; k++) mean[k]! += x.values[i * c + k]! / count;
     for (let i = 0; i < count; i++)
-      for (let k = 0; k < c; k++) variance[k]! += (x.data[i * c + k]! - mean[k]!) ** 2 / count;
+      for (let k = 0; k < c; k++) variance[k]! += (x.values[i * c + k]! - mean[k]!) ** 2 / count;
     const want = Array.from(
-      x.data,
+      x.values,
       (v, i) => (v - mean[i % c]!) / Math.sqrt(variance[i % c]! + 1e-3),
     );
-    assertAllClose(y.data, want, { rel: 1e-10, abs: 1e-10 }, 'normalised');
+    assertAllClose(y.values, want, { rel: 1e-10, abs: 1e-10 }, 'normalised');
     // Keras: moving = moving * momentum + batch * (1 - momentum), biased batch variance.
     assertAllClose(
-      bn.movingMean!.data,
+      bn.movingMean!.values,
       mean.map((m) => 0.1 * m),
       { rel: 1e-10, abs: 1e-12 },
       'moving mean',
     );
     assertAllClose(
-      bn.movingVariance!.data,
+      bn.movingVariance!.values,
       variance.map((v) => 0.9 + 0.1 * v),
       { rel: 1e-10 },
       'moving variance',
     );
     // Inference: the moving statistics, per channel.
     const yi = bn.apply(x, { training: false }) as Tensor;
-    const mm = bn.movingMean!.data;
-    const mv = bn.movingVariance!.data;
-    const wantI = Array.from(x.data, (v, i) => (v - mm[i % c]!) / Math.sqrt(mv[i % c]! + 1e-3));
-    assertAllClose(yi.data, wantI, { rel: 1e-10, abs: 1e-10 }, 'inference');
+    const mm = bn.movingMean!.values;
+    const mv = bn.movingVariance!.values;
+    const wantI = Array.from(x.values, (v, i) => (v - mm[i % c]!) / Math.sqrt(mv[i % c]! + 1e-3));
+    assertAllClose(yi.values, wantI, { rel: 1e-10, abs: 1e-10 }, 'inference');
   });
 });

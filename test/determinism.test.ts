@@ -130,7 +130,7 @@ test(
     const ds = await loadDataset('mnist', {});
     const n = 384;
     const x = new Tensor(normalize(ds.train.images.data.subarray(0, n * 784)), [n, 28, 28, 1]);
-    const y = new Tensor(toCategorical(ds.train.labels.data.subarray(0, n), 10).data, [n, 10]);
+    const y = new Tensor(toCategorical(ds.train.labels.data.subarray(0, n), 10).values, [n, 10]);
     const hashes: string[] = [];
     const before = native.getNumThreads();
     try {
@@ -142,7 +142,7 @@ test(
         model.compile({ optimizer: 'adam', loss: spec.loss, metrics: ['accuracy'] });
         await model.fit(x, y, { epochs: 2, batchSize: spec.batchSize, verbose: 0 });
         const h = createHash('sha256');
-        for (const w of model.weights) h.update(new Uint8Array(w.data.buffer));
+        for (const w of model.weights) h.update(new Uint8Array(w.values.buffer));
         hashes.push(h.digest('hex'));
       }
     } finally {

@@ -65,7 +65,7 @@ withEachBackend('golden MLP losses match PyTorch', async (t) => {
         [b, 784],
       );
       const y = toCategorical(ds.train.labels.data.subarray(s * b, (s + 1) * b), 10);
-      losses.push(model.trainOnBatch(x, new Tensor(y.data, y.shape)));
+      losses.push(model.trainOnBatch(x, new Tensor(y.values, y.shape)));
     }
     for (let s = 0; s < steps; s++) {
       const want = run.losses[s]!;

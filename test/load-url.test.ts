@@ -29,7 +29,7 @@ test('a served model loads by URL (Node loadModel and the browser-safe loadModel
       await loadModel(`${server.url}m/model.json`),
       await loadModelFromUrl(`${server.url}m/model.json`),
     ]) {
-      assert.deepEqual([...loaded.predict(x).data], [...m.predict(x).data]);
+      assert.deepEqual([...loaded.predict(x).values], [...m.predict(x).values]);
       assert.ok(loaded.compiled);
     }
     // A shard named outside the model's folder is refused before it is fetched.
@@ -100,5 +100,5 @@ test("save('http://...') POSTs model.json and model.weights.bin as TF.js's http 
   await writeFile(join(dir, 'model.json'), await json.text());
   await writeFile(join(dir, 'model.weights.bin'), new Uint8Array(await weights.arrayBuffer()));
   const x = new Tensor(Float32Array.from([1, -1, 0.5, 2]), [1, 4]);
-  assert.deepEqual([...(await loadModel(dir)).predict(x).data], [...m.predict(x).data]);
+  assert.deepEqual([...(await loadModel(dir)).predict(x).values], [...m.predict(x).values]);
 });

@@ -29,7 +29,7 @@ async function agree(m: Model, shape: number[], n: number, seed: number): Promis
   const out = result[session.outputNames[0]!]!;
   const expected = m.predict(new Tensor(x, [n, ...shape]));
   assert.deepEqual([...out.dims], expected.shape);
-  return maxAbsDiff(out.data as Float32Array, expected.data);
+  return maxAbsDiff(out.data as Float32Array, expected.values);
 }
 
 for (const [i, c] of INTEROP_MODELS.entries()) {

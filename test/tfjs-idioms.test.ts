@@ -54,7 +54,7 @@ describe('tensor constructors', () => {
     const labels = new Uint8Array([3, 1, 4]);
     const t = tf.tensor(labels);
     assert.equal(t.dtype, 'int32');
-    assert.ok(t.data instanceof Int32Array);
+    assert.ok(t.values instanceof Int32Array);
     assert.deepEqual(Array.from(t.dataSync()), [3, 1, 4]);
     assert.equal(tf.tensor(new Uint16Array([1])).dtype, 'int32');
     assert.equal(tf.tensor(new Float32Array([1])).dtype, 'float32');
@@ -120,6 +120,10 @@ describe('tensor methods', () => {
     copy[0] = 100;
     assert.equal(t.dataSync()[0], 1);
     assert.deepEqual(await t.array(), t.arraySync());
+    const data = await t.data();
+    assert.deepEqual(Array.from(data), [1, 5, 3, 4, 2, 6]);
+    data[0] = 100;
+    assert.equal(t.values[0], 1, 'data() resolves to a copy');
     const logged: string[] = [];
     const log = console.log;
     console.log = (s: string) => logged.push(s);

@@ -109,7 +109,7 @@ for (const [i, c] of cases.entries()) {
     assert.ok(Array.isArray(json.weightsManifest[0].paths));
     assert.equal(typeof json.modelTopology.class_name, 'string');
     const theirs = await tfl.loadLayersModel(`${server.url}ours-${i}/model.json`);
-    const expected = m.predict(new Tensor(x, [N, ...c.shape])).data;
+    const expected = m.predict(new Tensor(x, [N, ...c.shape])).values;
     const d = maxAbsDiff(tfjsPredict(theirs, x, [[N, ...c.shape]]), expected);
     assert.ok(d <= 1e-6, `max abs difference ${d}`);
     t.diagnostic(`max abs difference ${d.toExponential(2)}`);
@@ -136,16 +136,16 @@ for (const [i, c] of cases.entries()) {
     await saveTfjs(theirs, dir, true);
     const ours = await loadModel(dir);
     const xs = new Tensor(x, [N, ...c.shape]);
-    const d = maxAbsDiff(ours.predict(xs).data, tfjsPredict(theirs, x, [[N, ...c.shape]]));
+    const d = maxAbsDiff(ours.predict(xs).values, tfjsPredict(theirs, x, [[N, ...c.shape]]));
     assert.ok(d <= 1e-6, `max abs difference ${d}`);
     assert.ok(ours.compiled, 'compiled from TF.js trainingConfig');
-    const before = ours.predict(xs).data.slice();
+    const before = ours.predict(xs).values.slice();
     await ours.fit(xs, new Tensor(y, [N, 10]), { epochs: 2, batchSize: 8, verbose: 0 });
-    assert.ok(maxAbsDiff(ours.predict(xs).data, before) > 1e-4, 'training changed the model');
+    assert.ok(maxAbsDiff(ours.predict(xs).values, before) > 1e-4, 'training changed the model');
     const back = join(root, `back-${i}`);
     await ours.save(back);
     const again = await tfl.loadLayersModel(`${server.url}back-${i}/model.json`);
-    const d2 = maxAbsDiff(tfjsPredict(again, x, [[N, ...c.shape]]), ours.predict(xs).data);
+    const d2 = maxAbsDiff(tfjsPredict(again, x, [[N, ...c.shape]]), ours.predict(xs).values);
     assert.ok(d2 <= 1e-6, `max abs difference after training ${d2}`);
     t.diagnostic(
       `max abs difference: loaded ${d.toExponential(2)}, trained and back ${d2.toExponential(2)}`,

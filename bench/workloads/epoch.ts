@@ -193,7 +193,7 @@ function trainingSet(): Promise<{ x: Float32Array; y: Float32Array; n: number }>
     const { train } = await ml.datasets.mnist.loadData();
     return {
       x: ml.datasets.normalize(train.images.data),
-      y: ml.datasets.toCategorical(train.labels.data, 10).data as Float32Array,
+      y: ml.datasets.toCategorical(train.labels.data, 10).values as Float32Array,
       n: train.labels.data.length,
     };
   }));

@@ -123,7 +123,7 @@ export function predictCommand(): Command {
       inputs.forEach((x, i) => flat.set(x.pixels, i * h * w));
       const shape = model.inputs[0]?.shape ?? [null, h * w];
       const x = new Tensor(flat, shape.length === 4 ? [n, h, w, 1] : [n, h * w]);
-      const probs = model.predict(x, { batchSize: 256 }).data;
+      const probs = model.predict(x, { batchSize: 256 }).values;
       const k = probs.length / n;
       const results = inputs.map((inp, i) => ({
         source: inp.source,

@@ -46,7 +46,7 @@ test('a checkpoint round-trips into a fresh model: weights, optimizer, Dropout s
   restoreCheckpoint(ckpt, m, 'ckpt');
   assert.deepEqual([ckpt.fit.epoch, ckpt.fit.batch], [1, 0]);
   assert.equal(m.optimizer.iterations, 4);
-  assert.deepEqual(m.getWeights()[0], ckpt.tensors.get('model/h/kernel')!.data);
+  assert.deepEqual(m.getWeights()[0], ckpt.tensors.get('model/h/kernel')!.values);
 });
 
 test('a damaged or foreign checkpoint is refused with the file and the field named', async () => {

@@ -89,13 +89,13 @@ export async function writeCheckpoint(runDir: string, parts: CheckpointParts): P
   const tensors: TensorEntry[] = [];
   let offset = 0;
   for (const { name, tensor } of named) {
-    const byteLength = tensor.data.byteLength;
+    const byteLength = tensor.values.byteLength;
     tensors.push({ name, dtype: tensor.dtype, shape: [...tensor.shape], offset, byteLength });
     offset += byteLength;
   }
   const bin = new Uint8Array(offset);
   named.forEach(({ tensor }, i) => {
-    const d = tensor.data;
+    const d = tensor.values;
     bin.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), tensors[i]!.offset);
   });
   const dropout: Record<string, number[]> = {};
@@ -336,7 +336,7 @@ export function restoreEarlyStopping(ckpt: Checkpoint, early: EarlyStopping): vo
           if (!t || t.dtype !== 'float32') {
             throw new CheckpointError(`checkpoint: EarlyStopping's best weight ${i} is missing.`);
           }
-          return t.data as Float32Array;
+          return t.values as Float32Array;
         })
       : null;
 }

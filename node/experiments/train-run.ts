@@ -148,8 +148,7 @@ function toInputs(
 function toTargets(labels: Uint8Array, n: number, classes: number, sparse: boolean): Tensor {
   const l = labels.subarray(0, n);
   if (sparse) return new Tensor(Int32Array.from(l), [n]);
-  const { data, shape } = toCategorical(l, classes);
-  return new Tensor(data, shape);
+  return toCategorical(l, classes);
 }
 
 const LOCK = 'run.lock';

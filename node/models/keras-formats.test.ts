@@ -149,7 +149,7 @@ test("the tensorflowjs converter's Keras 2 Sequential (model_config, training_co
   );
   const m = await loadModel(join(dir, 'model.json'));
   const x = [0.5, -1, 2];
-  const y = m.predict(new Tensor(Float32Array.from(x), [1, 3])).data;
+  const y = m.predict(new Tensor(Float32Array.from(x), [1, 3])).values;
   expected(x).forEach((v, j) => assert.ok(Math.abs(y[j]! - v) < 1e-5, `${y[j]} vs ${v}`));
   assert.ok(m.compiled);
   assert.equal(m.optimizer.className, 'Adam');
@@ -215,7 +215,7 @@ test("Keras 3's functional inbound_nodes and dtype policies", async () => {
   );
   const m = await loadModel(dir);
   const x = [-0.5, 1, 0.25];
-  const y = m.predict(new Tensor(Float32Array.from(x), [1, 3])).data;
+  const y = m.predict(new Tensor(Float32Array.from(x), [1, 3])).values;
   expected(x).forEach((v, j) => assert.ok(Math.abs(y[j]! - v) < 1e-5, `${y[j]} vs ${v}`));
   assert.equal(m.compiled, false);
 });

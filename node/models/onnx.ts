@@ -90,7 +90,7 @@ function activation(g: GraphBuilder, name: string, x: string, hint: string): str
 function weight(layer: Layer, name: string): { data: Float32Array; shape: number[] } {
   const v = layer.weights.find((w) => w.name === `${layer.name}/${name}`);
   if (!v) throw new Error(`ONNX export: layer '${layer.name}' has no weight '${name}'.`);
-  return { data: Float32Array.from(v.data), shape: [...v.shape] };
+  return { data: Float32Array.from(v.values), shape: [...v.shape] };
 }
 
 /** [kh, kw, in, out] (Keras) -> [out, in, kh, kw] (ONNX). */

@@ -25,7 +25,7 @@ function data(shape: number[], seed: number): Tensor {
 }
 
 function bits(t: Tensor): number[] {
-  return Array.from(new Uint32Array(Float32Array.from(t.data).buffer));
+  return Array.from(new Uint32Array(Float32Array.from(t.values).buffer));
 }
 
 function cnn(): Sequential {
@@ -263,7 +263,7 @@ test('version-1 folders (mnist-lab 0.1) still load, read-only', async () => {
   });
   const bin = new Uint8Array(offset);
   weights.forEach((w, i) =>
-    bin.set(new Uint8Array(Float32Array.from(w.data).buffer), manifest[i]!.offset),
+    bin.set(new Uint8Array(Float32Array.from(w.values).buffer), manifest[i]!.offset),
   );
   const dir = freshDir();
   await mkdir(dir);

@@ -62,7 +62,7 @@ export function scoreModel(
 ): Evaluation {
   const [n, h, w] = images.shape;
   const x = imagesToInput(model, images.data, n, h, w);
-  const probs = Float32Array.from(model.predict(x, { batchSize: 256 }).data);
+  const probs = Float32Array.from(model.predict(x, { batchSize: 256 }).values);
   if (probs.length !== n * classes) {
     throw new Error(
       `model '${model.name}' gives ${probs.length / n} outputs per image, the dataset has ${classes} classes.`,

@@ -16,7 +16,7 @@ test('normalize maps uint8 to float32 in [0, 1]', () => {
 });
 
 test('toCategorical one-hot encodes like Keras', () => {
-  const { data, shape } = toCategorical([2, 0, 1], 3);
+  const { values: data, shape } = toCategorical([2, 0, 1], 3);
   assert.deepEqual(shape, [3, 3]);
   assert.deepEqual([...data], [0, 0, 1, 1, 0, 0, 0, 1, 0]);
   assert.deepEqual(toCategorical([0, 4]).shape, [2, 5]);

@@ -30,7 +30,7 @@ export function oneHot(
   offValue = 0,
   dtype: DType = 'int32',
 ): Tensor {
-  const labels = indices instanceof Tensor ? indices.data : indices;
+  const labels = indices instanceof Tensor ? indices.values : indices;
   if (indices instanceof Tensor && indices.rank > 1 && indices.shape.at(-1) !== 1) {
     throw new Error(
       `oneHot: expected class indices of shape [N] (or [N, 1]), got shape ${formatShape(indices.shape)}.`,
@@ -58,7 +58,7 @@ export function oneHot(
 export function toCategorical(labels: Labels, numClasses?: number): Tensor {
   let k = numClasses;
   if (k === undefined) {
-    const values = labels instanceof Tensor ? labels.data : labels;
+    const values = labels instanceof Tensor ? labels.values : labels;
     k = 0;
     for (let i = 0; i < values.length; i++) k = Math.max(k, values[i]! + 1);
   }

@@ -18,7 +18,7 @@ function stats(t: Tensor): { mean: number; std: number; min: number; max: number
   let s2 = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (const v of t.data) {
+  for (const v of t.values) {
     s += v;
     s2 += v * v;
     min = Math.min(min, v);
@@ -79,28 +79,31 @@ test('random normal / uniform / truncated normal / constants with Keras defaults
   assert.ok(u.min >= -0.05 && u.max < 0.05);
   const t = stats(initializers.truncatedNormal({ mean: 1, stddev: 0.1 }).apply([200, 200]));
   assert.ok(t.min >= 0.8 && t.max <= 1.2);
-  assert.deepEqual(Array.from(getInitializer('zeros').apply([3]).data), [0, 0, 0]);
-  assert.deepEqual(Array.from(getInitializer('ones').apply([2]).data), [1, 1]);
-  assert.deepEqual(Array.from(initializers.constant({ value: 2.5 }).apply([2]).data), [2.5, 2.5]);
+  assert.deepEqual(Array.from(getInitializer('zeros').apply([3]).values), [0, 0, 0]);
+  assert.deepEqual(Array.from(getInitializer('ones').apply([2]).values), [1, 1]);
+  assert.deepEqual(Array.from(initializers.constant({ value: 2.5 }).apply([2]).values), [2.5, 2.5]);
   assert.equal(getInitializer('glorotUniform').apply([2, 2], 'float64').dtype, 'float64');
 });
 
 test('seeds: a seeded initializer repeats on every call; an unseeded one follows setSeed', () => {
   const seeded = new GlorotUniform({ seed: 7 });
-  assert.deepEqual(Array.from(seeded.apply([4, 4]).data), Array.from(seeded.apply([4, 4]).data));
   assert.deepEqual(
-    Array.from(seeded.apply([4, 4]).data),
-    Array.from(new GlorotUniform({ seed: 7 }).apply([4, 4]).data),
+    Array.from(seeded.apply([4, 4]).values),
+    Array.from(seeded.apply([4, 4]).values),
+  );
+  assert.deepEqual(
+    Array.from(seeded.apply([4, 4]).values),
+    Array.from(new GlorotUniform({ seed: 7 }).apply([4, 4]).values),
   );
   const unseeded = new HeNormal();
   assert.notDeepEqual(
-    Array.from(unseeded.apply([4, 4]).data),
-    Array.from(unseeded.apply([4, 4]).data),
+    Array.from(unseeded.apply([4, 4]).values),
+    Array.from(unseeded.apply([4, 4]).values),
   );
   setSeed(99);
-  const a = Array.from(new HeNormal().apply([4, 4]).data);
+  const a = Array.from(new HeNormal().apply([4, 4]).values);
   setSeed(99);
-  const b = Array.from(new HeNormal().apply([4, 4]).data);
+  const b = Array.from(new HeNormal().apply([4, 4]).values);
   assert.deepEqual(a, b);
 });
 
@@ -117,8 +120,8 @@ test('registry: snake, camel and class spellings; serialisation round trip; unkn
   const seeded = getInitializer({ className: 'HeUniform', config: { seed: 3 } });
   assert.deepEqual(seeded.getConfig(), { seed: 3 });
   assert.deepEqual(
-    Array.from(seeded.apply([3]).data),
-    Array.from(getInitializer(seeded.serialize()).apply([3]).data),
+    Array.from(seeded.apply([3]).values),
+    Array.from(getInitializer(seeded.serialize()).apply([3]).values),
   );
   assert.throws(
     () => getInitializer('glorot_unifrom'),

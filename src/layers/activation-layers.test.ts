@@ -54,13 +54,15 @@ test('LeakyReLU (layer default slope 0.3), ELU and Softmax pass the shared layer
 
 test('LeakyReLU slope defaults: layer 0.3, activation function 0.2 (Keras 3)', () => {
   const x = new Tensor(Float32Array.from([-1, 2]), [1, 2]);
-  assert.ok(Math.abs(new LeakyReLU().apply(x).data[0]! + 0.3) < 1e-7);
-  assert.ok(Math.abs(new LeakyReLU({ alpha: 0.1 }).apply(x).data[0]! + 0.1) < 1e-7);
-  assert.ok(Math.abs(new Activation({ activation: 'leaky_relu' }).apply(x).data[0]! + 0.2) < 1e-7);
+  assert.ok(Math.abs(new LeakyReLU().apply(x).values[0]! + 0.3) < 1e-7);
+  assert.ok(Math.abs(new LeakyReLU({ alpha: 0.1 }).apply(x).values[0]! + 0.1) < 1e-7);
+  assert.ok(
+    Math.abs(new Activation({ activation: 'leaky_relu' }).apply(x).values[0]! + 0.2) < 1e-7,
+  );
 });
 
 test('Softmax over a non-last axis sums to one along it', () => {
   const x = new Tensor(Float32Array.from([1, 2, 3, 4, 5, 6]), [1, 2, 3]);
   const y = new Softmax({ axis: 1 }).apply(x);
-  for (let j = 0; j < 3; j++) assert.ok(Math.abs(y.data[j]! + y.data[3 + j]! - 1) < 1e-6);
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(y.values[j]! + y.values[3 + j]! - 1) < 1e-6);
 });

@@ -42,16 +42,16 @@ test('training normalises with batch statistics and updates the moving averages 
   const y = bn.apply(x, { training: true });
   const s = 1 / Math.sqrt(1 + 1e-3);
   const expected = [-s, 0, s, 0];
-  Array.from(y.data).forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-6));
+  Array.from(y.values).forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-6));
   // moving = moving * 0.9 + batch * 0.1, from mean 0 / variance 1 (biased batch variance).
-  const mm = Array.from(bn.movingMean!.data);
-  const mv = Array.from(bn.movingVariance!.data);
+  const mm = Array.from(bn.movingMean!.values);
+  const mv = Array.from(bn.movingVariance!.values);
   [0.2, 1].forEach((v, i) => assert.ok(Math.abs(mm[i]! - v) < 1e-6, `moving mean ${mm}`));
   [1, 0.9].forEach((v, i) => assert.ok(Math.abs(mv[i]! - v) < 1e-6, `moving var ${mv}`));
   // Inference uses the moving statistics and leaves them alone.
   const yi = bn.apply(x, { training: false });
-  assert.ok(Math.abs(yi.data[0]! - (1 - 0.2) / Math.sqrt(1 + 1e-3)) < 1e-6);
-  assert.deepEqual(Array.from(bn.movingMean!.data), mm);
+  assert.ok(Math.abs(yi.values[0]! - (1 - 0.2) / Math.sqrt(1 + 1e-3)) < 1e-6);
+  assert.deepEqual(Array.from(bn.movingMean!.values), mm);
 });
 
 test('a frozen BatchNormalization runs in inference mode even when training', () => {
@@ -60,8 +60,8 @@ test('a frozen BatchNormalization runs in inference mode even when training', ()
   bn.apply(x);
   bn.trainable = false;
   const y = bn.apply(x, { training: true });
-  assert.deepEqual(Array.from(bn.movingMean!.data), [0, 0]);
-  assert.ok(Math.abs(y.data[0]! - 1 / Math.sqrt(1 + 1e-3)) < 1e-6);
+  assert.deepEqual(Array.from(bn.movingMean!.values), [0, 0]);
+  assert.ok(Math.abs(y.values[0]! - 1 / Math.sqrt(1 + 1e-3)) < 1e-6);
   assert.equal(bn.trainableWeights().length, 0);
   assert.equal(bn.nonTrainableWeights().length, 4);
 });

@@ -143,8 +143,8 @@ export class BatchNormalization extends Layer {
 
   private updateMoving(moving: Variable, batch: Tensor): void {
     const m = this.momentum;
-    const d = moving.data;
-    const b = batch.data;
+    const d = moving.values;
+    const b = batch.values;
     for (let i = 0; i < d.length; i++) d[i] = d[i]! * m + b[i]! * (1 - m);
   }
 

@@ -37,7 +37,7 @@ test('Dense computes relu(x·W + b) with Keras weight names and shapes', () => {
     ['fc/kernel', 'fc/bias'],
   );
   d.setWeights([Float32Array.from([1, -1, 0, -1, 1, -1]), Float32Array.from([0.5, 0])]);
-  assert.deepEqual(Array.from((d.apply(x) as Tensor).data), [4.5, 0]);
+  assert.deepEqual(Array.from((d.apply(x) as Tensor).values), [4.5, 0]);
 });
 
 test('softmax Dense output carries its logits for fused cross-entropy', () => {
@@ -47,7 +47,7 @@ test('softmax Dense output carries its logits for fused cross-entropy', () => {
   assert.ok(logits);
   assert.deepEqual(logits.shape, [1, 3]);
   const probs = ops.softmax(logits);
-  assert.deepEqual(Array.from(probs.data), Array.from(y.data));
+  assert.deepEqual(Array.from(probs.values), Array.from(y.values));
 });
 
 test('Dense rejects inputs whose feature size changed after building', () => {

@@ -29,7 +29,7 @@ test('Dropout is the identity at inference and inverted dropout in training', ()
   const x = new Tensor(new Float32Array(1000).fill(1), [10, 100]);
   assert.equal(d.apply(x), x);
   const y = d.apply(x, { training: true });
-  const kept = Array.from(y.data).filter((v) => v !== 0);
+  const kept = Array.from(y.values).filter((v) => v !== 0);
   assert.ok(kept.every((v) => v === 2));
   assert.ok(Math.abs(kept.length / 1000 - 0.5) < 0.08);
 });
@@ -40,8 +40,8 @@ test('each training call draws a new mask from the layer stream; setSeed repeats
     setSeed(42);
     const d = new Dropout({ rate: 0.5 });
     return [
-      Array.from(d.apply(x, { training: true }).data),
-      Array.from(d.apply(x, { training: true }).data),
+      Array.from(d.apply(x, { training: true }).values),
+      Array.from(d.apply(x, { training: true }).values),
     ];
   };
   const [a1, a2] = run();

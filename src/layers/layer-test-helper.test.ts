@@ -82,7 +82,7 @@ export function runLayerTest(c: LayerTestCase): void {
     'eager output shape',
   );
   assert.ok(
-    y.data.every((v) => Number.isFinite(v)),
+    y.values.every((v) => Number.isFinite(v)),
     'finite outputs',
   );
   assert.equal(layer.trainableWeights().length, c.expectedTrainable ?? 0, 'trainable weights');
@@ -110,8 +110,8 @@ export function runLayerTest(c: LayerTestCase): void {
   copy.setWeights(layer.getWeights());
   const y2 = copy.apply(x, { training: false }) as Tensor;
   assert.deepEqual(
-    Array.from(y2.data),
-    Array.from(y.data),
+    Array.from(y2.values),
+    Array.from(y.values),
     'round-tripped layer computes the same',
   );
 
@@ -126,8 +126,8 @@ export function runLayerTest(c: LayerTestCase): void {
     noGrad(() => {
       for (const w of weights) {
         assert.ok(w.grad, `gradient reaches ${w.name}`);
-        const d = w.data;
-        const g = w.grad.data;
+        const d = w.values;
+        const g = w.grad.values;
         for (let i = 0; i < d.length; i++) d[i] = d[i]! - 1e-3 * g[i]!;
         w.grad = null;
       }
@@ -150,7 +150,7 @@ export function runLayerTest(c: LayerTestCase): void {
     // Move weights off their initial values (zero biases, unit gammas) for a general check.
     const r = new Random(3);
     for (const w of ws)
-      for (let i = 0; i < w.size; i++) w.data[i] = w.data[i]! + r.uniform(-0.3, 0.3);
+      for (let i = 0; i < w.size; i++) w.values[i] = w.values[i]! + r.uniform(-0.3, 0.3);
     const n = x64.length;
     gradCheck(
       `${l64.className} training=${training}`,

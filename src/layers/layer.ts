@@ -371,7 +371,7 @@ export abstract class Layer {
 
   /** Copies of the weight values, in `weights` order. */
   getWeights(): Float32Array[] {
-    return this.weights.map((v) => Float32Array.from(v.data));
+    return this.weights.map((v) => Float32Array.from(v.values));
   }
 
   /** Sets the weight values, in `weights` order. */

@@ -39,7 +39,7 @@ test('MaxPooling2D takes window maxima', () => {
     [1, 4, 4, 1],
   );
   const y = new MaxPooling2D().apply(x);
-  assert.deepEqual(Array.from(y.data), [9, 4, 7, 8]);
+  assert.deepEqual(Array.from(y.values), [9, 4, 7, 8]);
 });
 
 for (const keepdims of [false, true]) {
@@ -65,7 +65,7 @@ for (const keepdims of [false, true]) {
 test('GlobalMaxPooling2D takes each channel maximum over height and width', () => {
   // [1, 2, 2, 2]: channel 0 holds 1, 5, 3, -2; channel 1 holds -1, -4, -3, -7.
   const x = new Tensor(Float32Array.from([1, -1, 5, -4, 3, -3, -2, -7]), [1, 2, 2, 2]);
-  assert.deepEqual(Array.from(new GlobalMaxPooling2D().apply(x).data), [5, -1]);
+  assert.deepEqual(Array.from(new GlobalMaxPooling2D().apply(x).values), [5, -1]);
   assert.equal(new GlobalMaxPooling2D().getConfig()['keepdims'], false);
   assert.throws(
     () => new GlobalMaxPooling2D({ dataFormat: 'channels_first' as never }),

@@ -29,7 +29,7 @@ test('SpatialDropout2D drops whole feature maps, one draw per sample and channel
   const x = new Tensor(new Float32Array(b * h * w * c).fill(1), [b, h, w, c]);
   const d = new SpatialDropout2D({ rate: 0.5, seed: 1 });
   assert.equal(d.apply(x), x, 'identity at inference');
-  const y = d.apply(x, { training: true }).data;
+  const y = d.apply(x, { training: true }).values;
   let dropped = 0;
   for (let n = 0; n < b; n++) {
     for (let k = 0; k < c; k++) {

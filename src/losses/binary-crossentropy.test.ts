@@ -64,7 +64,7 @@ describe('binary_crossentropy', () => {
   it('ignores the logits behind a softmax y_pred (they are not sigmoid logits)', () => {
     const z = tensor([0.3, -0.2], [1, 2], 'float64');
     const p = softmax(z);
-    const copy = tensor(Array.from(p.data), [1, 2], 'float64');
+    const copy = tensor(Array.from(p.values), [1, 2], 'float64');
     const plain = binaryCrossentropy(tensor([1, 0], [1, 2], 'float64'), copy).item();
     assert.equal(binaryCrossentropy(tensor([1, 0], [1, 2], 'float64'), p).item(), plain);
   });

@@ -62,7 +62,7 @@ describe('categorical_crossentropy', () => {
     const t = f64([1, 0], [1, 2]);
     assert.ok(Math.abs(categoricalCrossentropy(t, softmaxLayer(z)).item() - 40) < 1e-9);
     // The same probabilities, not made by the softmax op: clipped, -log(1e-7) ~ 16.1.
-    const probs = f64(Array.from(softmax(z).data), [1, 2]);
+    const probs = f64(Array.from(softmax(z).values), [1, 2]);
     assert.ok(categoricalCrossentropy(t, probs).item() < 17);
   });
 
@@ -86,7 +86,7 @@ describe('categorical_crossentropy', () => {
     const a = categoricalCrossentropyPerSample(tAxis1, z, { fromLogits: true, axis: 1 });
     const b = categoricalCrossentropyPerSample(t, transpose(z, [0, 2, 1]), { fromLogits: true });
     assert.deepEqual(a.shape, [2, 4]);
-    a.toArray().forEach((v, i) => assert.ok(Math.abs(v - b.data[i]!) < 1e-12));
+    a.toArray().forEach((v, i) => assert.ok(Math.abs(v - b.values[i]!) < 1e-12));
   });
 
   it('accepts int32 one-hot labels and rejects mismatched shapes', () => {

@@ -75,7 +75,7 @@ export function asFloat(t: Tensor, dtype: DType): Tensor {
     dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size),
     t.shape,
   );
-  out.data.set(t.data);
+  out.values.set(t.values);
   return out;
 }
 
@@ -136,9 +136,9 @@ export function classIndices(loss: string, yTrue: Tensor, yPred: Tensor): Tensor
         `expected class indices of shape ${formatShape(want)} (or ${formatShape([...want, 1])}).`,
     );
   }
-  if (yTrue.dtype === 'int32') return new Tensor(yTrue.data, shape);
+  if (yTrue.dtype === 'int32') return new Tensor(yTrue.values, shape);
   const out = new Int32Array(yTrue.size);
-  const src = yTrue.data;
+  const src = yTrue.values;
   for (let i = 0; i < out.length; i++) {
     const v = src[i]!;
     if (!Number.isInteger(v)) {

@@ -5,7 +5,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 function asFloatTensor(t: Tensor): Tensor {
-  return t.dtype === 'int32' ? new Tensor(Float32Array.from(t.data), t.shape) : t;
+  return t.dtype === 'int32' ? new Tensor(Float32Array.from(t.values), t.shape) : t;
 }
 
 /** Whether argmax(yTrue) == argmax(yPred) over the last axis; shape yPred.shape[:-1]. */
@@ -15,8 +15,8 @@ export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
       `categorical_accuracy: y_true ${formatShape(yTrue.shape)} and y_pred ${formatShape(yPred.shape)} must have the same shape (one-hot labels).`,
     );
   }
-  const a = argmax(asFloatTensor(yTrue), -1).data;
-  const b = argmax(asFloatTensor(yPred), -1).data;
+  const a = argmax(asFloatTensor(yTrue), -1).values;
+  const b = argmax(asFloatTensor(yPred), -1).values;
   const out = new Float32Array(a.length);
   for (let i = 0; i < out.length; i++) out[i] = a[i] === b[i] ? 1 : 0;
   return new Tensor(out, yPred.shape.slice(0, -1));
@@ -35,8 +35,8 @@ export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor 
       `sparse_categorical_accuracy: y_true ${formatShape(yTrue.shape)} does not match y_pred ${formatShape(yPred.shape)}; expected class indices of shape ${formatShape(want)}.`,
     );
   }
-  const predicted = argmax(asFloatTensor(yPred), -1).data;
-  const labels = yTrue.data;
+  const predicted = argmax(asFloatTensor(yPred), -1).values;
+  const labels = yTrue.values;
   const out = new Float32Array(predicted.length);
   for (let i = 0; i < out.length; i++) out[i] = labels[i] === predicted[i] ? 1 : 0;
   return new Tensor(out, want);
@@ -64,8 +64,8 @@ export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): T
   const last = p.length === 0 ? 1 : p[p.length - 1]!;
   const rows = last === 0 ? 0 : yPred.size / last;
   const out = new Float32Array(rows);
-  const yt = yTrue.data;
-  const yp = yPred.data;
+  const yt = yTrue.values;
+  const yp = yPred.values;
   for (let r = 0; r < rows; r++) {
     let hits = 0;
     for (let j = r * last; j < (r + 1) * last; j++)

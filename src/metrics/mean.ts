@@ -22,7 +22,7 @@ export class Mean extends Metric {
       this.count += weight;
       return;
     }
-    const d = values.data;
+    const d = values.values;
     let s = 0;
     for (let i = 0; i < d.length; i++) s += d[i]!;
     this.total += s * weight;

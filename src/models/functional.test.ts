@@ -19,7 +19,7 @@ test('a functional MLP computes what its layers compute', () => {
   const expected = d2.apply(d1.apply(data));
   const got = m.predict(data, { batchSize: 4 });
   assert.deepEqual(got.shape, [6, 3]);
-  assert.deepEqual(Array.from(got.data), Array.from(expected.data));
+  assert.deepEqual(Array.from(got.values), Array.from(expected.values));
   assert.ok(ops.softmaxLogits(m.apply(data)), 'the softmax output is recognised through the model');
 });
 
@@ -36,7 +36,7 @@ test('multiple inputs and a shared layer: weights counted once, both calls use t
   const xb = randomInput([2, 3], 3);
   const y = m.predict([xa, xb]);
   const expected = ops.add(shared.apply(xa), shared.apply(xb));
-  assert.deepEqual(Array.from(y.data), Array.from(expected.data));
+  assert.deepEqual(Array.from(y.values), Array.from(expected.values));
   const text = m.summaryText(108);
   assert.ok(text.includes(`${shared.name}[0][0],`) && text.includes(`${shared.name}[1][0]`), text);
 });
@@ -79,7 +79,7 @@ test('multi-output models: applyMulti and predictMulti', () => {
     /has 2 outputs; fit and evaluate support single-output models/,
   );
   const [z1] = noGrad(() => m.applyMulti(data));
-  assert.deepEqual(Array.from(z1!.data), Array.from(y1!.data));
+  assert.deepEqual(Array.from(z1!.values), Array.from(y1!.values));
 });
 
 test('toJSON / modelFromJSON rebuilds the topology; with the weights it predicts identically', () => {
@@ -101,7 +101,7 @@ test('toJSON / modelFromJSON rebuilds the topology; with the weights it predicts
   assert.deepEqual(JSON.parse(JSON.stringify(copy)), JSON.parse(json));
   copy.setWeights(m.getWeights());
   const xs = [randomInput([3, 4], 5), randomInput([3, 2], 6)];
-  assert.deepEqual(Array.from(copy.predict(xs).data), Array.from(m.predict(xs).data));
+  assert.deepEqual(Array.from(copy.predict(xs).values), Array.from(m.predict(xs).values));
 });
 
 test('a model used as a layer inside another model', () => {
@@ -115,7 +115,7 @@ test('a model used as a layer inside another model', () => {
   const copy = modelFromJSON(JSON.stringify(outer));
   copy.setWeights(outer.getWeights());
   const data = randomInput([3, 4], 9);
-  assert.deepEqual(Array.from(copy.predict(data).data), Array.from(outer.predict(data).data));
+  assert.deepEqual(Array.from(copy.predict(data).values), Array.from(outer.predict(data).values));
 });
 
 test('getLayer, getWeights order and setWeights validation', () => {
@@ -148,9 +148,9 @@ test('getLayer, getWeights order and setWeights validation', () => {
   );
   const ws = m.getWeights();
   ws[4]![0] = 42;
-  assert.notEqual(m.weights[4]!.data[0], 42, 'getWeights returns copies');
+  assert.notEqual(m.weights[4]!.values[0], 42, 'getWeights returns copies');
   m.setWeights(ws);
-  assert.equal(m.weights[4]!.data[0], 42);
+  assert.equal(m.weights[4]!.values[0], 42);
   assert.throws(() => m.setWeights(ws.slice(1)), /has 6 weights, but setWeights\(\) got 5 arrays/);
   assert.throws(
     () => m.setWeights([new Float32Array(1), ...ws.slice(1)]),

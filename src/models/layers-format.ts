@@ -684,7 +684,7 @@ export function modelArtifacts(
   let total = 0;
   for (const w of model.weights) {
     specs.push({ name: w.name, shape: [...w.shape], dtype: 'float32' });
-    values.push({ data: w.data, int: false });
+    values.push({ data: w.values, int: false });
     total += w.size * 4;
   }
   if (options.includeOptimizer) {
@@ -700,7 +700,7 @@ export function modelArtifacts(
         dtype: int ? 'int32' : 'float32',
         group: 'optimizer',
       });
-      values.push({ data: tensor.data, int });
+      values.push({ data: tensor.values, int });
       total += tensor.size * 4;
     }
   }

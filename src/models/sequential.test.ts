@@ -82,6 +82,6 @@ test('Sequential config round trip (InputLayer first), predicting identically wi
   assert.deepEqual(JSON.parse(JSON.stringify(copy.toJSON())), JSON.parse(JSON.stringify(json)));
   copy.setWeights(m.getWeights());
   const x = randomInput([4, 6, 6, 1], 2);
-  assert.deepEqual(Array.from(copy.predict(x).data), Array.from(m.predict(x).data));
+  assert.deepEqual(Array.from(copy.predict(x).values), Array.from(m.predict(x).values));
   assert.equal(copy.regularizationLoss()!.item(), m.regularizationLoss()!.item());
 });

@@ -93,7 +93,7 @@ test('regularizationLoss sums the layer penalties; the loss the loop minimises i
   const m = mlp(true);
   const w = m.layers[0]!.weights[0]!;
   let sq = 0;
-  for (const v of w.data) sq += v * v;
+  for (const v of w.values) sq += v * v;
   assert.ok(Math.abs(m.regularizationLoss()!.item() - 0.01 * sq) < 1e-5);
   assert.equal(mlp(false).regularizationLoss(), null);
 });
@@ -117,7 +117,7 @@ test('predict batches give the same result as one pass', () => {
   const { x } = toyClassification(50);
   const a = m.predict(x, { batchSize: 7 });
   const b = m.predict(x, { batchSize: 64 });
-  assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  assert.deepEqual(Array.from(a.values), Array.from(b.values));
   assert.ok(a instanceof Tensor);
 });
 

@@ -22,10 +22,10 @@ export function backendFor(dtype: DType): Backend {
 
 /** The float data of `t`, or a clear error for an int32 tensor where floats are needed. */
 export function floats(t: Tensor, op: string): FloatArray {
-  if (!isFloatArray(t.data)) {
+  if (!isFloatArray(t.values)) {
     throw new TypeError(`${op}: expected a float32 or float64 tensor, got ${t.dtype}.`);
   }
-  return t.data;
+  return t.values;
 }
 
 /** A new uninitialised (zero) float tensor of the given shape and dtype. */

@@ -25,7 +25,7 @@ function reduceAxisRaw(op: ReduceOp, x: Tensor, axis: number): Tensor {
 
 function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): Tensor {
   let t = x;
-  if (axes.length === 0) t = new Tensor(x.data.slice(), x.shape);
+  if (axes.length === 0) t = new Tensor(x.values.slice(), x.shape);
   // 'mean' over several axes: sum them all, then divide once.
   const step: ReduceOp = op === 'mean' ? 'sum' : op;
   for (const a of axes) if (t.shape[a] !== 1 || op !== 'mean') t = reduceAxisRaw(step, t, a);
@@ -34,7 +34,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): 
     t = broadcastBinary('div', t, t.shape, scalar(count, t.dtype), [], t.shape);
   }
   const shape = keepDims ? t.shape : x.shape.filter((_, i) => !axes.includes(i));
-  return new Tensor(t.data, shape);
+  return new Tensor(t.values, shape);
 }
 
 /** Sum over `axis` (all axes by default). */
@@ -110,5 +110,5 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
     if (target === 1 && g.shape[i] !== 1) axes.push(i);
   }
   const r = reduceRaw('sum', g, axes, true);
-  return new Tensor(r.data, shape);
+  return new Tensor(r.values, shape);
 }

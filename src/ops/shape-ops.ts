@@ -6,8 +6,8 @@ import { backendFor, empty, floats } from './engine.js';
 /** Same data, new shape (one dimension may be -1). Shares the buffer. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   const target = inferShape(shape, x.size);
-  const out = new Tensor(x.data, target);
-  return record(out, 'reshape', [x], (dy) => [new Tensor(dy.data, x.shape)]);
+  const out = new Tensor(x.values, target);
+  return record(out, 'reshape', [x], (dy) => [new Tensor(dy.values, x.shape)]);
 }
 
 /** [n, ...] -> [n, prod(...)]. */
@@ -41,10 +41,13 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
     throw new RangeError(`sliceRows(${start}, ${end}) is outside the ${n} rows.`);
   }
   const row = x.size / Math.max(1, n);
-  const out = new Tensor(x.data.slice(start * row, end * row), [end - start, ...x.shape.slice(1)]);
+  const out = new Tensor(x.values.slice(start * row, end * row), [
+    end - start,
+    ...x.shape.slice(1),
+  ]);
   return record(out, 'sliceRows', [x], (dy) => {
     const dx = empty(x.shape, dy.dtype);
-    dx.data.set(dy.data, start * row);
+    dx.values.set(dy.values, start * row);
     return [dx];
   });
 }
@@ -72,7 +75,7 @@ export function concat(xs: readonly Tensor[], axis = -1): Tensor {
   for (const t of xs) {
     const w = t.shape[a]! * inner;
     for (let o = 0; o < outer; o++)
-      out.data.set(t.data.subarray(o * w, (o + 1) * w), o * total * inner + offset);
+      out.values.set(t.values.subarray(o * w, (o + 1) * w), o * total * inner + offset);
     offset += w;
   }
   return record(out, 'concat', xs, (dy) => {
@@ -81,7 +84,10 @@ export function concat(xs: readonly Tensor[], axis = -1): Tensor {
       const w = t.shape[a]! * inner;
       const g = empty(t.shape, dy.dtype);
       for (let o = 0; o < outer; o++)
-        g.data.set(dy.data.subarray(o * total * inner + off, o * total * inner + off + w), o * w);
+        g.values.set(
+          dy.values.subarray(o * total * inner + off, o * total * inner + off + w),
+          o * w,
+        );
       off += w;
       return g;
     });
@@ -90,17 +96,17 @@ export function concat(xs: readonly Tensor[], axis = -1): Tensor {
 
 /** The value with no gradient history. */
 export function stopGradient(x: Tensor): Tensor {
-  return new Tensor(x.data, x.shape);
+  return new Tensor(x.values, x.shape);
 }
 
 /** Converts between float32 and float64 (differentiable). */
 export function cast(x: Tensor, dtype: 'float32' | 'float64'): Tensor {
   if (x.dtype === dtype) return x;
   const out = empty(x.shape, dtype);
-  out.data.set(x.data);
+  out.values.set(x.values);
   return record(out, 'cast', [x], (dy) => {
     const g = empty(x.shape, x.dtype);
-    g.data.set(dy.data);
+    g.values.set(dy.values);
     return [g];
   });
 }

@@ -36,10 +36,10 @@ export function slice(
     count.push(sz);
   }
   const out = empty(count, x.dtype);
-  copyBlock(x.data, x.shape, out.data, count, start, false);
+  copyBlock(x.values, x.shape, out.values, count, start, false);
   return record(out, 'slice', [x], (dy) => {
     const dx = empty(x.shape, dy.dtype);
-    copyBlock(dx.data, x.shape, dy.data, count, start, true);
+    copyBlock(dx.values, x.shape, dy.values, count, start, true);
     return [dx];
   });
 }

@@ -71,13 +71,13 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   }
   if (sparse) {
     for (let i = 0; i < labels.size; i++) {
-      const c = labels.data[i]!;
+      const c = labels.values[i]!;
       if (c < 0 || c >= cols)
         throw new RangeError(`Label ${c} at row ${i} is outside 0..${cols - 1}.`);
     }
   }
   const k = backendFor(logits.dtype);
-  const lbl = sparse ? (labels.data as Int32Array) : floats(labels, 'softmaxCrossEntropy');
+  const lbl = sparse ? (labels.values as Int32Array) : floats(labels, 'softmaxCrossEntropy');
   const probs = empty(logits.shape, logits.dtype);
   const loss = empty(logits.shape.slice(0, -1), logits.dtype);
   k.softmaxCrossEntropy(

@@ -61,7 +61,7 @@ describe('AdamW', () => {
     for (let t = 0; t < 3; t++) {
       v.grad = new Tensor(Float32Array.from(gradAt(t)), v.shape);
       opt.applyGradients([v]);
-      assertAllClose(v.data, want[t]!, { rel: 2e-6, abs: 1e-7 }, `step ${t + 1}`);
+      assertAllClose(v.values, want[t]!, { rel: 2e-6, abs: 1e-7 }, `step ${t + 1}`);
     }
   });
 
@@ -79,9 +79,9 @@ describe('AdamW', () => {
       opt.applyGradients([kernel, bias, gamma]);
     }
     const lrs = [0.01, 0.01, 0.01];
-    assertAllClose(kernel.data, reference(lrs, 0.1)[2]!, { rel: 1e-12 }, 'kernel');
-    assertAllClose(bias.data, reference(lrs, 0.1, false)[2]!, { rel: 1e-12 }, 'bias');
-    assertAllClose(gamma.data, reference(lrs, 0.1, false)[2]!, { rel: 1e-12 }, 'gamma');
+    assertAllClose(kernel.values, reference(lrs, 0.1)[2]!, { rel: 1e-12 }, 'kernel');
+    assertAllClose(bias.values, reference(lrs, 0.1, false)[2]!, { rel: 1e-12 }, 'bias');
+    assertAllClose(gamma.values, reference(lrs, 0.1, false)[2]!, { rel: 1e-12 }, 'gamma');
   });
 
   it('has Keras 3 defaults, registry name and config round-trip', () => {

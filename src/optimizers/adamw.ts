@@ -75,7 +75,7 @@ export class AdamW extends Adam {
       const decay = { kind: 'sgd', lr: rate, momentum: 0, nesterov: false } as const;
       for (const v of variables) {
         if (!v.grad || !this.usesWeightDecay(v)) continue;
-        const param = v.data as FloatArray;
+        const param = v.values as FloatArray;
         backendFor(v.dtype).applyUpdate(decay, param, param.slice(), []);
       }
     }

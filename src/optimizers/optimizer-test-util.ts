@@ -27,7 +27,7 @@ export function runSteps(
     beforeStep(t);
     v.grad = new Tensor(Float64Array.from(gradAt(t)), v.shape);
     opt.applyGradients([v]);
-    out.push(Array.from(v.data));
+    out.push(Array.from(v.values));
   }
   return out;
 }

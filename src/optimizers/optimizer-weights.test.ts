@@ -37,7 +37,7 @@ describe('Optimizer getWeights / setWeights', () => {
       const saved = a.getWeights();
       assert.equal(saved[0]!.name, 'iter');
       assert.equal(saved[0]!.tensor.dtype, 'int32');
-      assert.equal(saved[0]!.tensor.data[0], 3);
+      assert.equal(saved[0]!.tensor.values[0], 3);
       assert.deepEqual(
         saved.slice(1).map((w) => w.name),
         slots.flatMap((s) => [`dense/kernel/${s}`, `dense/bias/${s}`]),
@@ -49,15 +49,15 @@ describe('Optimizer getWeights / setWeights', () => {
       varsA.forEach((v, i) => varsB[i]!.assign(v));
       b.setWeights(saved);
       assert.deepEqual(
-        b.getWeights().map((w) => [w.name, Array.from(w.tensor.data)]),
-        saved.map((w) => [w.name, Array.from(w.tensor.data)]),
+        b.getWeights().map((w) => [w.name, Array.from(w.tensor.values)]),
+        saved.map((w) => [w.name, Array.from(w.tensor.values)]),
         'getWeights before any step returns what was set',
       );
       for (let t = 3; t < 6; t++) {
         step(a, varsA, t);
         step(b, varsB, t);
       }
-      varsA.forEach((v, i) => assert.deepEqual(Array.from(varsB[i]!.data), Array.from(v.data)));
+      varsA.forEach((v, i) => assert.deepEqual(Array.from(varsB[i]!.values), Array.from(v.values)));
       assert.equal(b.iterations, 6);
     });
   }
@@ -67,8 +67,8 @@ describe('Optimizer getWeights / setWeights', () => {
     const vars = variables();
     step(opt, vars, 0);
     const w = opt.getWeights();
-    (w[1]!.tensor.data as Float32Array).fill(123);
-    assert.notEqual(opt.getWeights()[1]!.tensor.data[0], 123);
+    (w[1]!.tensor.values as Float32Array).fill(123);
+    assert.notEqual(opt.getWeights()[1]!.tensor.values[0], 123);
   });
 
   it('refuses malformed state with a message naming the weight', () => {

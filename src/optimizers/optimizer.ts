@@ -139,8 +139,8 @@ export abstract class Optimizer {
       const kernels = backendFor(v.dtype);
       kernels.applyUpdate(
         update,
-        v.data as FloatArray,
-        v.grad.data as FloatArray,
+        v.values as FloatArray,
+        v.grad.values as FloatArray,
         this.slotsFor(v),
       );
       v.grad = null;
@@ -206,7 +206,7 @@ export abstract class Optimizer {
     if (!first || first.name !== 'iter' || first.tensor.size !== 1) {
       throw new Error(`${this.className}.setWeights: the first weight must be the scalar 'iter'.`);
     }
-    const iter = first.tensor.data[0]!;
+    const iter = first.tensor.values[0]!;
     if (!Number.isSafeInteger(iter) || iter < 0) {
       throw new Error(
         `${this.className}.setWeights: 'iter' must be a non-negative integer, got ${iter}.`,
@@ -240,7 +240,7 @@ export abstract class Optimizer {
       }
       if (p.arrays[slot])
         throw new Error(`${this.className}.setWeights: weight '${name}' appears twice.`);
-      p.arrays[slot] = (tensor.data as FloatArray).slice();
+      p.arrays[slot] = (tensor.values as FloatArray).slice();
     }
     for (const [variable, p] of pending) {
       const missing = names.filter((_, i) => !p.arrays[i]);

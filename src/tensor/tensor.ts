@@ -12,6 +12,16 @@ export interface GradNode {
 
 let nextId = 1;
 
+/**
+ * The type of `Tensor.data`, TF.js's method. Its `length` is typed unknown so that code written
+ * for a typed-array `data` field (`t.data.length`, `Array.from(t.data)`) fails to compile instead
+ * of silently reading a function.
+ */
+export interface TensorDataMethod {
+  (): Promise<TypedArray>;
+  readonly length: unknown;
+}
+
 /** The ops behind Tensor's chainable methods; ops/ installs them (the tensor sits below ops). */
 export interface TensorMethods {
   reshape(x: Tensor, shape: Shape): Tensor;
@@ -36,7 +46,7 @@ function methods(): TensorMethods {
 
 /** TF.js's print layout: nested brackets, one row per line, aligned columns. */
 function formatValues(t: Tensor): string {
-  const cells = Array.from(t.data, (v) =>
+  const cells = Array.from(t.values, (v) =>
     t.dtype === 'int32' ? String(v) : String(Number(v.toPrecision(7))),
   );
   const width = Math.max(0, ...cells.map((c) => c.length));
@@ -73,22 +83,24 @@ export class Tensor {
   grad: Tensor | null = null;
 
   /** The values, row-major: Float32Array, Float64Array or Int32Array (see `dtype`). */
-  data: TypedArray;
+  values: TypedArray;
+  /** TF.js's `await t.data()`: a copy of the values. (The typed array itself is `t.values`.) */
+  declare readonly data: TensorDataMethod;
 
   /** Other integer typed arrays (Uint8Array labels) are copied into an Int32Array. */
   constructor(data: TypedArrayLike, shape: Shape) {
-    this.data = toTypedArray(data);
+    this.values = toTypedArray(data);
     this.shape = [...shape];
     this.size = sizeOf(shape);
-    if (this.data.length !== this.size) {
+    if (this.values.length !== this.size) {
       throw new Error(
-        `A tensor of shape ${formatShape(shape)} needs ${this.size} values, got ${this.data.length}.`,
+        `A tensor of shape ${formatShape(shape)} needs ${this.size} values, got ${this.values.length}.`,
       );
     }
   }
 
   get dtype(): DType {
-    return dtypeOf(this.data);
+    return dtypeOf(this.values);
   }
 
   get rank(): number {
@@ -97,19 +109,19 @@ export class Tensor {
 
   /** The values as a flat JS array. */
   toArray(): number[] {
-    return Array.from(this.data);
+    return Array.from(this.values);
   }
 
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1)
       throw new Error(`item() needs a tensor of one value, got shape ${formatShape(this.shape)}.`);
-    return this.data[0]!;
+    return this.values[0]!;
   }
 
   /** A copy with no autograd history. */
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape);
+    return new Tensor(this.values.slice(), this.shape);
   }
 
   // TF.js's chainable methods. Each calls the op of the same name (`ops.reshape(t, shape)`), so
@@ -149,13 +161,13 @@ export class Tensor {
 
   /** A copy of the values, flat (TF.js `dataSync`). */
   dataSync(): TypedArray {
-    return this.data.slice();
+    return this.values.slice();
   }
 
   /** The values as nested arrays of the tensor's shape (TF.js `arraySync`). */
   arraySync(): NestedArray {
     const nest = (offset: number, depth: number): NestedArray => {
-      if (depth === this.rank) return this.data[offset]!;
+      if (depth === this.rank) return this.values[offset]!;
       const stride = sizeOf(this.shape.slice(depth + 1));
       return Array.from({ length: this.shape[depth]! }, (_, i) =>
         nest(offset + i * stride, depth + 1),
@@ -181,10 +193,18 @@ export class Tensor {
   dispose(): void {}
 
   toString(): string {
-    const head = Array.from(this.data.subarray(0, 8), (v) => Number(v.toPrecision(5)));
+    const head = Array.from(this.values.subarray(0, 8), (v) => Number(v.toPrecision(5)));
     return `Tensor(${this.dtype} ${formatShape(this.shape)}: ${head.join(', ')}${this.size > 8 ? ', ...' : ''})`;
   }
 }
+
+Object.defineProperty(Tensor.prototype, 'data', {
+  value: function data(this: Tensor): Promise<TypedArray> {
+    return Promise.resolve(this.dataSync());
+  },
+  writable: true,
+  configurable: true,
+});
 
 /** Any typed array a tensor can be made from; integer ones become int32, floats keep their width. */
 export type TypedArrayLike =

@@ -13,7 +13,7 @@ export class Variable extends Tensor {
   trainable: boolean;
 
   constructor(value: Tensor, options: { name?: string; trainable?: boolean } = {}) {
-    super(value.data.slice(), value.shape);
+    super(value.values.slice(), value.shape);
     this.name = options.name ?? `variable_${++counter}`;
     this.trainable = options.trainable ?? true;
     this.requiresGrad = this.trainable;
@@ -27,14 +27,14 @@ export class Variable extends Tensor {
           `Cannot assign a value of shape ${formatShape(value.shape)} to variable '${this.name}' of shape ${formatShape(this.shape)}.`,
         );
       }
-      this.data.set(value.data);
+      this.values.set(value.values);
     } else {
       if (value.length !== this.size) {
         throw new Error(
           `Cannot assign ${value.length} values to variable '${this.name}' of ${this.size} values.`,
         );
       }
-      this.data.set(value);
+      this.values.set(value);
     }
   }
 }

@@ -29,10 +29,10 @@ export function gatherRows(
   const row = n === 0 ? 0 : t.size / n;
   const count = end - start;
   if (!indices) {
-    return new Tensor(t.data.slice(start * row, end * row), [count, ...t.shape.slice(1)]);
+    return new Tensor(t.values.slice(start * row, end * row), [count, ...t.shape.slice(1)]);
   }
   const out = allocate(t.dtype, count * row);
-  const src = t.data;
+  const src = t.values;
   for (let i = 0; i < count; i++) {
     const r = indices[start + i]!;
     out.set(src.subarray(r * row, (r + 1) * row), i * row);
@@ -56,7 +56,7 @@ export function splitAt(t: Tensor, count: number): [Tensor, Tensor] {
   const n = t.shape[0]!;
   const row = n === 0 ? 0 : t.size / n;
   return [
-    new Tensor(t.data.subarray(0, count * row), [count, ...t.shape.slice(1)]),
-    new Tensor(t.data.subarray(count * row), [n - count, ...t.shape.slice(1)]),
+    new Tensor(t.values.subarray(0, count * row), [count, ...t.shape.slice(1)]),
+    new Tensor(t.values.subarray(count * row), [n - count, ...t.shape.slice(1)]),
   ];
 }

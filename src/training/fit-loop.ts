@@ -302,7 +302,7 @@ export function predictLoop(
     const out = allocate(first.dtype, n * row);
     let offset = 0;
     for (const p of parts) {
-      out.set(p.data, offset);
+      out.set(p.values, offset);
       offset += p.size;
     }
     return new Tensor(out, [n, ...first.shape.slice(1)]);

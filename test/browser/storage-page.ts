@@ -23,13 +23,13 @@ async function run(): Promise<Record<string, unknown>> {
     ],
   });
   ours.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
-  const expected = ours.predict(new Tensor(x, [3, 4])).data;
+  const expected = ours.predict(new Tensor(x, [3, 4])).values;
   const out: Record<string, unknown> = {};
   for (const scheme of ['localstorage', 'indexeddb']) {
     const url = `${scheme}://ours`;
     await ours.save(url);
     out[`${scheme}: mnist-lab -> mnist-lab`] = maxDiff(
-      (await io.loadModelFromUrl(url)).predict(new Tensor(x, [3, 4])).data,
+      (await io.loadModelFromUrl(url)).predict(new Tensor(x, [3, 4])).values,
       expected,
     );
     const t = await tfl.loadLayersModel(url);
@@ -48,7 +48,7 @@ async function run(): Promise<Record<string, unknown>> {
     await theirs.save(`${scheme}://theirs`);
     const loaded = await io.loadModelFromUrl(`${scheme}://theirs`);
     out[`${scheme}: TF.js -> mnist-lab`] = maxDiff(
-      loaded.predict(new Tensor(x, [3, 4])).data,
+      loaded.predict(new Tensor(x, [3, 4])).values,
       (theirs.predict(tf.tensor(x, [3, 4])) as tf.Tensor).dataSync(),
     );
   }

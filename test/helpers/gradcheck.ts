@@ -63,7 +63,7 @@ export function gradCheck(
     const x = inputs[i]!;
     const analytic = x.grad;
     assert.ok(analytic, `${name}: no gradient reached input ${i}`);
-    const data = x.data as Float64Array;
+    const data = x.values as Float64Array;
     noGrad(() => {
       for (let j = 0; j < data.length; j++) {
         const saved = data[j]!;
@@ -73,7 +73,7 @@ export function gradCheck(
         const down = objective(...inputs).item();
         data[j] = saved;
         const numeric = (up - down) / (2 * h);
-        const got = analytic.data[j]!;
+        const got = analytic.values[j]!;
         assert.ok(
           Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric),
           `${name}: d/dinput${i}[${j}] analytic ${got} vs numeric ${numeric}`,
