@@ -258,7 +258,7 @@ test('train --reduce-lr-on-plateau records each epoch learning_rate', async () =
       '--out',
       out,
       '--verbose',
-      '0',
+      '2',
     ],
     env,
   );
@@ -286,7 +286,7 @@ test('train --preset mnist-cnn: the recipe, with flags given on the command line
       '--out',
       out,
       '--verbose',
-      '0',
+      '2',
     ],
     env,
   );

@@ -21,14 +21,14 @@ const QUICK = [
 test('two train runs started together write two folders', async () => {
   const cwd = await mkdtemp(join(tmpdir(), 'mnist-lab-two-'));
   const [a, b] = await Promise.all([
-    runCli(['train', ...QUICK, '--verbose', '0'], env, cwd),
-    runCli(['train', ...QUICK, '--verbose', '0'], env, cwd),
+    runCli(['train', ...QUICK, '--json'], env, cwd),
+    runCli(['train', ...QUICK, '--json'], env, cwd),
   ]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   const dirs = await readdir(join(cwd, 'runs'));
   assert.equal(dirs.length, 2, dirs.join(', '));
-  const saved = [a, b].map((r) => /Run saved to (.*)/.exec(r.stdout)![1]);
+  const saved = [a, b].map((r) => (JSON.parse(r.stdout) as { dir: string }).dir);
   assert.notEqual(saved[0], saved[1]);
   for (const d of dirs) {
     const status = JSON.parse(await readFile(join(cwd, 'runs', d, 'status.json'), 'utf8'));

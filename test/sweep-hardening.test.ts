@@ -20,7 +20,7 @@ const SMALL = [
   '--test-samples',
   '300',
   '--verbose',
-  '0',
+  '1',
   '--no-figures',
 ];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -49,11 +49,7 @@ function entryChoice(env: Record<string, string>): {
   const entry = JSON.stringify(new URL('../index.js', import.meta.url).href);
   const r = spawnSync(
     process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${entry}); console.log(m.backendName());`,
-    ],
+    ['--input-type=module', '-e', `const m = await import(${entry}); console.log(m.getBackend());`],
     { env: { ...process.env, MNIST_LAB_BACKEND: '', ...env }, encoding: 'utf8' },
   );
   return { backend: r.stdout.trim(), stderr: r.stderr, status: r.status };

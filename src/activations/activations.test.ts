@@ -52,6 +52,6 @@ test('unknown activation names list the valid ones', () => {
   );
   assert.throws(
     () => getActivation('rellu'),
-    /Unknown activation 'rellu'; did you mean 'relu'\? Valid activations: 'linear', 'relu', 'relu6', 'leaky_relu', 'elu', /,
+    /Unknown activation 'rellu'; did you mean 'relu'\? Valid activations: 'elu', 'gelu', 'leaky_relu', 'linear', 'relu', 'relu6', /,
   );
 });
