@@ -4,13 +4,15 @@ import { dataCommand } from './commands/data.js';
 import { plotModelCommand } from './commands/plot-model.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 
 const program = new Command('mnist-lab')
   .description('Train, compare and serve neural networks on MNIST and Fashion-MNIST')
   .addCommand(trainCommand())
   .addCommand(plotModelCommand())
   .addCommand(dataCommand())
-  .addCommand(sweepCommand());
+  .addCommand(sweepCommand())
+  .addCommand(workerCommand());
 
 for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');
 

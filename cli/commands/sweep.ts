@@ -13,6 +13,8 @@ import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
 import { fileStamp } from '../../node/fs/file-stamp.js';
 import { oneOf, positiveInt } from '../parse.js';
+import { cancelQueuedSweep, queueSweep } from '../queue-sweep.js';
+import { hidePassword } from '../../node/experiments/queue-connection.js';
 import { addTrainOptions, specFromFlags } from './train.js';
 
 /**
@@ -94,6 +96,9 @@ interface SweepFlags {
   trainSamples?: number;
   testSamples?: number;
   seed: number;
+  queue?: string;
+  store?: string;
+  cancel: boolean;
 }
 
 const SPEC_LABELS: [keyof TrainSpec, string][] = [
@@ -191,13 +196,26 @@ export function sweepCommand(): Command {
       oneOf('--verbose', ['0', '1'] as const),
       '1',
     )
-    .option('--list', 'list the presets and exit', false);
+    .option('--list', 'list the presets and exit', false)
+    .option(
+      '--queue <url>',
+      'queue the runs on Redis (redis://[:PASSWORD@]HOST[:PORT][/DB] or rediss://) for `mnist-lab worker`s instead of training here',
+    )
+    .option(
+      '--store <dir>',
+      'with --queue: the shared folder every worker reaches; --out lies inside it',
+    )
+    .option('--cancel', "with --queue: drop the queued runs (of --out's sweep, or all)", false);
 
   return cmd.action(async (presetName: string | undefined, flags: SweepFlags) => {
     const print = (l: string): void => console.log(l);
     if (flags.list) {
       listPresets(print);
       return;
+    }
+    if (flags.cancel) return cancelQueuedSweep(flags, print);
+    if (flags.store !== undefined && flags.queue === undefined) {
+      throw new Error('--store goes with --queue URL.');
     }
     const preset: SweepPreset | undefined =
       presetName !== undefined ? getSweepPreset(presetName) : undefined;
@@ -245,16 +263,24 @@ export function sweepCommand(): Command {
     }
 
     const name = preset?.name ?? 'grid';
-    const outDir = flags.out ?? join('sweeps', `${name}-${fileStamp()}`);
+    const queued =
+      flags.queue !== undefined
+        ? await queueSweep(flags, `${name}-${fileStamp()}`, runs, specs, print)
+        : undefined;
+    const outDir = queued?.outDir ?? flags.out ?? join('sweeps', `${name}-${fileStamp()}`);
     const jobs = flags.jobs;
     const intro = [
       ...(preset ? [`${preset.description}.`, '', `Reproduces ${preset.source}.`, ''] : []),
-      `Command: \`mnist-lab ${process.argv.slice(2).map(shellQuote).join(' ')}\``,
+      `Command: \`mnist-lab ${process.argv
+        .slice(2)
+        .map((a) => shellQuote(hidePassword(a)))
+        .join(' ')}\``,
     ];
     // Finished runs are already on disk; say how to pick up the rest.
     process.once('SIGINT', () => {
+      const going = queued ? ' Workers go on with the queued runs.' : '';
       console.error(
-        `\nmnist-lab: interrupted. Finished runs are saved in ${outDir}; finish the sweep with the same command plus --out ${shellQuote(outDir)} --resume.`,
+        `\nmnist-lab: interrupted. Finished runs are saved in ${outDir};${going} finish the sweep with the same command plus --out ${shellQuote(outDir)} --resume.`,
       );
       process.exit(130);
     });
@@ -265,8 +291,12 @@ export function sweepCommand(): Command {
       runs,
       specs,
       intro,
-      fixed: fixedSettings([...specs.values()], sweptFlags, flags, jobs),
+      fixed: {
+        ...fixedSettings([...specs.values()], sweptFlags, flags, jobs),
+        ...(queued ? { workers: `\`mnist-lab worker\`s on ${queued.display}` } : {}),
+      },
       jobs,
+      ...(queued ? { runner: queued.runner } : {}),
       resume: flags.resume,
       ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
       ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
