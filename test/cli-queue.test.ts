@@ -55,6 +55,12 @@ class Cli {
       };
       this.watchers.push(check);
       check();
+      // A process that ended without printing it never will.
+      void this.exited.then(() => {
+        if (!this.watchers.includes(check)) return;
+        done();
+        reject(new Error(`exited before printing ${re}; stdout:\n${this.stdout}\n${this.stderr}`));
+      });
     });
   }
 
@@ -177,4 +183,49 @@ test('a queued sweep on two workers survives one killed mid-run: every run once,
   assert.deepEqual(runs.map(outcome), (await results(local)).map(outcome));
 
   assert.equal((await b.stop('SIGTERM')).code, 0, 'a worker stops cleanly on SIGTERM');
+});
+
+test('Ctrl-C leaves the queue resumable; --resume re-attaches; driver and worker ride out a Redis restart', async () => {
+  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
+  const out = join(store, 'resumed');
+  const plan = ['--grid', 'hidden=32,64,96', ...PLAN.slice(4)];
+  const queued = ['--queue', redis.url(), '--store', store, '--out', out];
+
+  // No worker yet: the runs wait on the queue, and stay there when the driver is interrupted.
+  const first = cli(['sweep', ...plan, ...queued]);
+  await first.waitFor(/Queued 3 runs\./);
+  first.child.kill('SIGINT');
+  assert.equal((await first.exited).code, 130);
+  assert.match(
+    first.stderr,
+    /interrupted\. .* \(workers go on with the queued runs\); finish the sweep with the same command plus --out .* --resume/,
+  );
+
+  const resumed = cli(['sweep', ...plan, ...queued, '--resume']);
+  await resumed.waitFor(/Queued 0 runs; 3 already on the queue from before\./);
+  const w = cli(['worker', '--store', store, '--queue', redis.url(), '--stall-timeout', '5']);
+  // Redis goes away while the worker trains and the driver waits, and comes back with its data.
+  await w.waitFor(/\(hidden-32\), attempt 1/);
+  await redis.stop();
+  await Promise.all([resumed.waitFor(/sweep: lost Redis/), w.waitFor(/worker: lost Redis/)]);
+  await new Promise((r) => setTimeout(r, 1000));
+  await redis.start();
+
+  const { code } = await resumed.exited;
+  assert.equal(code, 0, resumed.stdout + resumed.stderr);
+  assert.match(resumed.stdout, /sweep: Redis is back\./);
+  assert.match(w.stdout, /worker: Redis is back\./);
+  const runs = await results(out);
+  assert.deepEqual(
+    runs.map((r) => [r.id, r.status]),
+    [
+      ['hidden-32', 'ok'],
+      ['hidden-64', 'ok'],
+      ['hidden-96', 'ok'],
+    ],
+  );
+  for (const id of ['hidden-32', 'hidden-64', 'hidden-96']) {
+    assert.equal(w.stdout.split(`(${id}), attempt`).length - 1, 1, `${id} trained once`);
+  }
+  assert.equal((await w.stop()).code, 0);
 });

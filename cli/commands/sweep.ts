@@ -278,9 +278,9 @@ export function sweepCommand(): Command {
     ];
     // Finished runs are already on disk; say how to pick up the rest.
     process.once('SIGINT', () => {
-      const going = queued ? ' Workers go on with the queued runs.' : '';
+      const going = queued ? ' (workers go on with the queued runs)' : '';
       console.error(
-        `\nmnist-lab: interrupted. Finished runs are saved in ${outDir};${going} finish the sweep with the same command plus --out ${shellQuote(outDir)} --resume.`,
+        `\nmnist-lab: interrupted. Finished runs are saved in ${outDir}${going}; finish the sweep with the same command plus --out ${shellQuote(outDir)} --resume.`,
       );
       process.exit(130);
     });

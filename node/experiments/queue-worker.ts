@@ -178,11 +178,15 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     down = true;
     print(`worker: lost Redis (${e.message}); reconnecting...`);
   });
-  worker.on('ready', () => {
+  const back = (): void => {
     if (down) print('worker: Redis is back.');
     down = false;
-  });
+  };
+  worker.on('active', back);
+  worker.on('progress', back);
+  worker.on('completed', back);
   worker.on('failed', (job, e) => {
+    back();
     if (job) print(`job ${job.id} failed: ${e.message}`);
   });
   void worker.run();
