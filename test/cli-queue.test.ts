@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import type { RunRecord } from '../src/experiments/run-record.js';
 import { QUEUE_NAME, parseQueueUrl } from '../node/experiments/queue-connection.js';
 import { ROOT, runCli } from './helpers/cli.js';
-import { RedisServer } from './helpers/redis.js';
+import { freePort, RedisServer } from './helpers/redis.js';
 
 const env = { MNIST_LAB_DATA_DIR: '' };
 
@@ -227,5 +227,146 @@ test('Ctrl-C leaves the queue resumable; --resume re-attaches; driver and worker
   for (const id of ['hidden-32', 'hidden-64', 'hidden-96']) {
     assert.equal(w.stdout.split(`(${id}), attempt`).length - 1, 1, `${id} trained once`);
   }
+  assert.equal((await w.stop()).code, 0);
+});
+
+test('--cancel drains queued runs; a driver still attached stops and says how to go on', async () => {
+  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
+  const out = join(store, 'cancelled');
+  const plan = ['--grid', 'hidden=8,16', '--epochs', '1', '--train-samples', '500'];
+  const driver = cli(['sweep', ...plan, '--queue', redis.url(), '--store', store, '--out', out]);
+  await driver.waitFor(/Queued 2 runs\./);
+
+  const cancel = await runCli(['sweep', '--queue', redis.url(), '--cancel', '--out', out], env);
+  assert.equal(cancel.code, 0, cancel.stderr);
+  assert.match(
+    cancel.stdout,
+    /Cancelled 2 queued runs of the sweep in .*cancelled; 0 still training will finish/,
+  );
+  const { code } = await driver.exited;
+  assert.equal(code, 1);
+  assert.match(
+    driver.stderr,
+    /2 runs were cancelled on the queue \(hidden-8, hidden-16\); .* Queue the rest again with the same command plus --resume\./,
+  );
+
+  // Without --out, --cancel drains every sweep's waiting runs.
+  const other = cli(['sweep', ...plan, '--queue', redis.url(), '--store', store]);
+  await other.waitFor(/Queued 2 runs\./);
+  other.child.kill('SIGINT');
+  await other.exited;
+  const drain = await runCli(['sweep', '--queue', redis.url(), '--cancel'], env);
+  assert.equal(drain.code, 0, drain.stderr);
+  assert.match(
+    drain.stdout,
+    /Cancelled 2 queued runs of the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+;/,
+  );
+  assert.deepEqual(await jobCounts(redis.url()), {
+    wait: 0,
+    active: 0,
+    delayed: 0,
+    completed: 0,
+    failed: 0,
+  });
+});
+
+test('bad queue flags get one clear line and exit 1, before anything is written or queued', async () => {
+  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
+  const elsewhere = await mkdtemp(join(tmpdir(), 'mnist-lab-elsewhere-'));
+  const dead = `redis://127.0.0.1:${await freePort()}`;
+  const grid = ['sweep', '--grid', 'hidden=8,16'];
+  const wrong = redis.url().replace(redis.password!, 'not-the-password');
+  const cases: [string[], RegExp][] = [
+    [
+      [...grid, '--queue', 'http://127.0.0.1:1', '--store', store],
+      /--queue: http:\/\/ is not a Redis URL; give redis:\/\//,
+    ],
+    [
+      [...grid, '--queue', 'redis://127.0.0.1/x', '--store', store],
+      /the database in 'redis:\/\/127\.0\.0\.1\/x' must be a number/,
+    ],
+    [
+      [...grid, '--queue', dead, '--store', store],
+      /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\)\. Start Redis there, or fix --queue\./,
+    ],
+    [
+      [...grid, '--queue', wrong, '--store', store],
+      /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(WRONGPASS/,
+    ],
+    [[...grid, '--queue', redis.url()], /--queue needs --store DIR/],
+    [
+      [...grid, '--queue', redis.url(), '--store', store, '--out', elsewhere],
+      /must be a folder inside --store/,
+    ],
+    [[...grid, '--store', store], /--store goes with --queue URL/],
+    [['sweep', '--cancel'], /--cancel goes with --queue URL/],
+    [['worker', '--queue', redis.url()], /required option '--store <dir>' not specified/],
+    [
+      ['worker', '--queue', redis.url(), '--store', join(store, 'nope')],
+      /--store .*nope is not a folder/,
+    ],
+    [['worker', '--queue', dead, '--store', store], /cannot reach Redis at/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args, env);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.doesNotMatch(r.stderr, /not-the-password/);
+  }
+  assert.deepEqual(await readdir(store), [], 'nothing was written');
+  assert.deepEqual(await readdir(elsewhere), []);
+  assert.deepEqual((await jobCounts(redis.url())).wait, 0, 'nothing was queued');
+});
+
+test('a worker rejects jobs that are not plain, valid runs, and writes nothing for them', async () => {
+  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
+  const w = cli(['worker', '--store', store, '--queue', redis.url()]);
+  await w.waitFor(/^Worker on queue/m);
+  const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url()).options });
+  const run = { id: 'a', settingId: 'a', setting: {}, repeat: 0, seed: 42 };
+  const hostile: [unknown, RegExp][] = [
+    [
+      { v: 1, sweep: '../../etc', run, args: [] },
+      /the sweep folder '\.\.\/\.\.\/etc' is not a plain relative path/,
+    ],
+    [{ v: 1, sweep: 'x', run: { ...run, id: '../a' }, args: [] }, /the run id is not folder-safe/],
+    [
+      { v: 1, sweep: 'x', run, args: ['--out', '/tmp/evil'] },
+      /'--out' is not a flag a queued run may set/,
+    ],
+    [
+      { v: 1, sweep: 'x', run, args: ['--data-dir=/etc'] },
+      /'--data-dir=\/etc' is not a flag a queued run may set/,
+    ],
+    [{ v: 1, sweep: 'x', run, args: ['--lr', 'abc'] }, /--lr takes a positive number, got 'abc'/],
+    [{ v: 1, sweep: 'x', run, args: ['--seed', '7'] }, /its seed and its flags disagree/],
+    [{ v: 1, sweep: 'x', run, args: Array(100).fill('--batchnorm') }, /at most 64 strings/],
+    [{ v: 2 }, /unknown job version 2/],
+  ];
+  try {
+    const jobs = await queue.addBulk(
+      hostile.map(([data], i) => ({
+        name: 'run',
+        data,
+        opts: { jobId: `hostile-${i}`, attempts: 3 },
+      })),
+    );
+    for (const [i, job] of jobs.entries()) {
+      let state = await job.getState();
+      for (let t = 0; state !== 'failed' && t < 200; t++) {
+        await new Promise((r) => setTimeout(r, 50));
+        state = await job.getState();
+      }
+      assert.equal(state, 'failed', `job ${i}`);
+      const failed = (await queue.getJob(job.id!))!;
+      assert.match(failed.failedReason, /^rejected: /);
+      assert.match(failed.failedReason, hostile[i]![1]);
+      assert.equal(failed.attemptsMade, 1, 'a rejected job is not retried');
+    }
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+  }
+  assert.deepEqual(await readdir(store), [], 'nothing was written');
   assert.equal((await w.stop()).code, 0);
 });

@@ -79,12 +79,14 @@ export async function checkRedis(conn: QueueConnection, timeoutMs = 5000): Promi
     retryStrategy: () => null,
     connectTimeout: timeoutMs,
   });
-  client.on('error', () => {});
+  // The socket's own error (ECONNREFUSED, a TLS failure) says more than 'Connection is closed'.
+  let cause: Error | null = null;
+  client.on('error', (e: Error) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    const why = (e as Error).message.replace(/\.$/, '');
+    const why = (cause ?? (e as Error)).message.replace(/\.$/, '');
     throw new Error(
       `cannot reach Redis at ${conn.display} (${why}). Start Redis there, or fix --queue.`,
     );
