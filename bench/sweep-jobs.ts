@@ -4,18 +4,28 @@
  * with --jobs 1 and --jobs N, alternating, and prints wall time per sweep. This is what the
  * default of `mnist-lab sweep --jobs` rests on (see the README).
  *
- *   node dist/bench/sweep-jobs.js [--rounds 2] [--jobs 2] [--json FILE]
+ * With Debian's redis-server installed it also times the sweep through a BullMQ queue on a
+ * private Redis (127.0.0.1, a free port) with N `mnist-lab worker`s of one thread each, started
+ * inside the timed span as --jobs N starts its processes: the queue's overhead over --jobs N.
+ *
+ *   node dist/bench/sweep-jobs.js [--rounds 2] [--jobs 2] [--no-queue] [--json FILE]
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import '../node/backend-setup.js';
 import { defaultSpec, type TrainSpec } from '../src/experiments/model-spec.js';
 import { parseGridArg, planRuns } from '../src/experiments/sweep-plan.js';
 import { backendName } from '../src/kernels/registry.js';
 import { markdownTable } from '../src/reports/markdown-table.js';
-import { runSweep } from '../node/experiments/sweep.js';
+import { runSweep, type SweepRunner } from '../node/experiments/sweep.js';
+import { parseQueueUrl } from '../node/experiments/queue-connection.js';
+import { queueRunner } from '../node/experiments/queue-driver.js';
+import { trainArgs } from '../cli/train-args.js';
+import { RedisServer } from '../test/helpers/redis.js';
 
 interface Case {
   id: string;
@@ -47,31 +57,91 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     jobs: { type: 'string', default: String(Math.max(2, os.availableParallelism())) },
     json: { type: 'string' },
+    'no-queue': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(args.rounds);
 const parallel = Number(args.jobs);
+const TEST_SAMPLES = 2000;
 
-async function timeSweep(c: Case, jobs: number): Promise<number> {
+const redis =
+  !args['no-queue'] && !spawnSync('redis-server', ['--version']).error
+    ? await RedisServer.start()
+    : null;
+if (!redis) console.error('(no redis-server, or --no-queue: the queue column is left out)');
+
+/** Starts `mnist-lab worker`s on the bench's Redis and waits until each says it is ready. */
+async function startWorkers(n: number, store: string): Promise<() => Promise<void>> {
+  const bin = fileURLToPath(new URL('../../bin/mnist-lab.js', import.meta.url));
+  const children = Array.from({ length: n }, () =>
+    spawn(
+      process.execPath,
+      [bin, 'worker', '--queue', redis!.url(), '--store', store, '--threads', '1'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    ),
+  );
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve, reject) => {
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            if (out.includes('Worker on queue')) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`a worker exited (${code}): ${out}`)));
+        }),
+    ),
+  );
+  return async () => {
+    await Promise.all(
+      children.map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))),
+    );
+  };
+}
+
+/** Wall time of one sweep: --jobs `jobs` locally, or through the queue with `jobs` workers. */
+async function timeSweep(c: Case, jobs: number, queued: boolean): Promise<number> {
   const dir = await mkdtemp(join(os.tmpdir(), 'mnist-lab-bench-sweep-'));
+  const outDir = join(dir, 'sweep');
   const axis = parseGridArg(c.grid);
   const runs = planRuns([axis], 1, 42);
   const specs = new Map(runs.map((r) => [r.id, c.spec(r.setting['hidden']!)]));
   const t0 = performance.now();
+  let stopWorkers = async (): Promise<void> => {};
+  let runner: SweepRunner | undefined;
+  if (queued) {
+    stopWorkers = await startWorkers(jobs, dir);
+    runner = queueRunner({
+      conn: parseQueueUrl(redis!.url()),
+      outDir,
+      sweepPath: 'sweep',
+      specs,
+      args: (run) =>
+        trainArgs({
+          spec: specs.get(run.id)!,
+          trainSamples: c.trainSamples,
+          testSamples: TEST_SAMPLES,
+        }),
+      print: () => {},
+    });
+  }
   await runSweep({
     name: c.id,
-    outDir: dir,
+    outDir,
     axes: [axis],
     runs,
     specs,
     jobs,
     trainSamples: c.trainSamples,
-    testSamples: 2000,
+    testSamples: TEST_SAMPLES,
     figures: false,
     verbose: 0,
     print: () => {},
+    ...(runner ? { runner } : {}),
   });
   const s = (performance.now() - t0) / 1000;
+  await stopWorkers();
   await rm(dir, { recursive: true, force: true });
   return s;
 }
@@ -88,39 +158,49 @@ console.log(
 );
 const rows: string[][] = [];
 const records: unknown[] = [];
-for (const c of CASES) {
-  const times: Record<number, number[]> = { 1: [], [parallel]: [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const jobs of r % 2 ? [parallel, 1] : [1, parallel]) {
-      times[jobs]!.push(await timeSweep(c, jobs));
+const modes = [
+  { id: 'jobs1', title: '--jobs 1', jobs: 1, queued: false },
+  { id: `jobs${parallel}`, title: `--jobs ${parallel}`, jobs: parallel, queued: false },
+  ...(redis
+    ? [{ id: 'queue', title: `queue, ${parallel} workers`, jobs: parallel, queued: true }]
+    : []),
+];
+try {
+  for (const c of CASES) {
+    const times: Record<string, number[]> = Object.fromEntries(modes.map((m) => [m.id, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const m of r % 2 ? [...modes].reverse() : modes) {
+        times[m.id]!.push(await timeSweep(c, m.jobs, m.queued));
+      }
     }
+    const med = Object.fromEntries(modes.map((m) => [m.id, median(times[m.id]!)]));
+    const one = med['jobs1']!;
+    const many = med[`jobs${parallel}`]!;
+    rows.push([
+      c.id,
+      ...modes.map((m) => `${med[m.id]!.toFixed(1)} s`),
+      `${(one / many).toFixed(2)}x`,
+      ...(redis ? [`${(100 * (med['queue']! / many - 1)).toFixed(1)}%`] : []),
+      ...modes.map((m) => times[m.id]!.map((t) => t.toFixed(1)).join(', ')),
+    ]);
+    records.push({ id: c.id, title: c.title, ...times });
+    console.log(`${c.id}: ${modes.map((m) => `${m.title} ${med[m.id]!.toFixed(1)} s`).join(', ')}`);
   }
-  const one = median(times[1]!);
-  const many = median(times[parallel]!);
-  rows.push([
-    c.id,
-    `${one.toFixed(1)} s`,
-    `${many.toFixed(1)} s`,
-    `${(one / many).toFixed(2)}x`,
-    times[1]!.map((t) => t.toFixed(1)).join(', '),
-    times[parallel]!.map((t) => t.toFixed(1)).join(', '),
-  ]);
-  records.push({ id: c.id, title: c.title, jobs1: times[1], [`jobs${parallel}`]: times[parallel] });
-  console.log(`${c.id}: --jobs 1 ${one.toFixed(1)} s, --jobs ${parallel} ${many.toFixed(1)} s`);
+} finally {
+  await redis?.close();
 }
 console.log('');
 console.log(
   markdownTable(
     [
       'sweep',
-      '--jobs 1 (median)',
-      `--jobs ${parallel} (median)`,
-      'speed-up',
-      'jobs 1, each',
-      `jobs ${parallel}, each`,
+      ...modes.map((m) => `${m.title} (median)`),
+      `--jobs ${parallel} speed-up`,
+      ...(redis ? [`queue overhead vs --jobs ${parallel}`] : []),
+      ...modes.map((m) => `${m.title}, each`),
     ],
     rows,
-    ['left', 'right', 'right', 'right', 'right', 'right'],
+    ['left', ...rows[0]!.slice(1).map(() => 'right' as const)],
   ),
 );
 for (const c of CASES) console.log(`- ${c.id}: ${c.title}`);
