@@ -163,6 +163,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     return record;
   };
 
+  // Trainers start (and load the backend) before the first run arrives, not after.
+  idle.push(...(await Promise.all(Array.from({ length: options.concurrency }, spawnTrainer))));
+
   const worker = new Worker(QUEUE_NAME, processRun, {
     connection: options.conn.options,
     concurrency: options.concurrency,
