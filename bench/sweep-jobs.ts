@@ -5,8 +5,10 @@
  * default of `mnist-lab sweep --jobs` rests on (see the README).
  *
  * With Debian's redis-server installed it also times the sweep through a BullMQ queue on a
- * private Redis (127.0.0.1, a free port) with N `mnist-lab worker`s of one thread each, started
- * inside the timed span as --jobs N starts its processes: the queue's overhead over --jobs N.
+ * private Redis (127.0.0.1, a free port): N `mnist-lab worker` processes of one thread each, and
+ * one worker with --concurrency N sharing the cores as --jobs N does. The workers start with the
+ * driver, inside the timed span, as --jobs N starts its processes: the queue's overhead over
+ * --jobs N, start-up included.
  *
  *   node dist/bench/sweep-jobs.js [--rounds 2] [--jobs 2] [--no-queue] [--json FILE]
  */
@@ -70,17 +72,18 @@ const redis =
     : null;
 if (!redis) console.error('(no redis-server, or --no-queue: the queue column is left out)');
 
-/** Starts `mnist-lab worker`s on the bench's Redis and waits until each says it is ready. */
-async function startWorkers(n: number, store: string): Promise<() => Promise<void>> {
+/** Starts `mnist-lab worker`s on the bench's Redis; `ready` resolves when each says so. */
+function startWorkers(
+  flags: string[][],
+  store: string,
+): { ready: Promise<void>; stop: () => Promise<void> } {
   const bin = fileURLToPath(new URL('../../bin/mnist-lab.js', import.meta.url));
-  const children = Array.from({ length: n }, () =>
-    spawn(
-      process.execPath,
-      [bin, 'worker', '--queue', redis!.url(), '--store', store, '--threads', '1'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    ),
+  const children = flags.map((f) =>
+    spawn(process.execPath, [bin, 'worker', '--queue', redis!.url(), '--store', store, ...f], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
   );
-  await Promise.all(
+  const ready = Promise.all(
     children.map(
       (child) =>
         new Promise<void>((resolve, reject) => {
@@ -92,41 +95,40 @@ async function startWorkers(n: number, store: string): Promise<() => Promise<voi
           child.once('exit', (code) => reject(new Error(`a worker exited (${code}): ${out}`)));
         }),
     ),
-  );
-  return async () => {
+  ).then(() => {});
+  const stop = async (): Promise<void> => {
     await Promise.all(
       children.map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))),
     );
   };
+  return { ready, stop };
 }
 
-/** Wall time of one sweep: --jobs `jobs` locally, or through the queue with `jobs` workers. */
-async function timeSweep(c: Case, jobs: number, queued: boolean): Promise<number> {
+/** Wall time of one sweep: --jobs `jobs` here, or through the queue with these workers. */
+async function timeSweep(c: Case, jobs: number, workers: string[][] | null): Promise<number> {
   const dir = await mkdtemp(join(os.tmpdir(), 'mnist-lab-bench-sweep-'));
   const outDir = join(dir, 'sweep');
   const axis = parseGridArg(c.grid);
   const runs = planRuns([axis], 1, 42);
   const specs = new Map(runs.map((r) => [r.id, c.spec(r.setting['hidden']!)]));
   const t0 = performance.now();
-  let stopWorkers = async (): Promise<void> => {};
-  let runner: SweepRunner | undefined;
-  if (queued) {
-    stopWorkers = await startWorkers(jobs, dir);
-    runner = queueRunner({
-      conn: parseQueueUrl(redis!.url()),
-      outDir,
-      sweepPath: 'sweep',
-      specs,
-      args: (run) =>
-        trainArgs({
-          spec: specs.get(run.id)!,
-          trainSamples: c.trainSamples,
-          testSamples: TEST_SAMPLES,
-        }),
-      print: () => {},
-    });
-  }
-  await runSweep({
+  const started = workers ? startWorkers(workers, dir) : null;
+  const runner: SweepRunner | undefined = workers
+    ? queueRunner({
+        conn: parseQueueUrl(redis!.url()),
+        outDir,
+        sweepPath: 'sweep',
+        specs,
+        args: (run) =>
+          trainArgs({
+            spec: specs.get(run.id)!,
+            trainSamples: c.trainSamples,
+            testSamples: TEST_SAMPLES,
+          }),
+        print: () => {},
+      })
+    : undefined;
+  const sweep = runSweep({
     name: c.id,
     outDir,
     axes: [axis],
@@ -140,8 +142,9 @@ async function timeSweep(c: Case, jobs: number, queued: boolean): Promise<number
     print: () => {},
     ...(runner ? { runner } : {}),
   });
+  await Promise.all([sweep, started?.ready]);
   const s = (performance.now() - t0) / 1000;
-  await stopWorkers();
+  await started?.stop();
   await rm(dir, { recursive: true, force: true });
   return s;
 }
@@ -159,10 +162,23 @@ console.log(
 const rows: string[][] = [];
 const records: unknown[] = [];
 const modes = [
-  { id: 'jobs1', title: '--jobs 1', jobs: 1, queued: false },
-  { id: `jobs${parallel}`, title: `--jobs ${parallel}`, jobs: parallel, queued: false },
+  { id: 'jobs1', title: '--jobs 1', jobs: 1, workers: null },
+  { id: `jobs${parallel}`, title: `--jobs ${parallel}`, jobs: parallel, workers: null },
   ...(redis
-    ? [{ id: 'queue', title: `queue, ${parallel} workers`, jobs: parallel, queued: true }]
+    ? [
+        {
+          id: 'queue-workers',
+          title: `queue, ${parallel} workers x 1 thread`,
+          jobs: parallel,
+          workers: Array.from({ length: parallel }, () => ['--threads', '1']),
+        },
+        {
+          id: 'queue-concurrency',
+          title: `queue, 1 worker --concurrency ${parallel}`,
+          jobs: parallel,
+          workers: [['--concurrency', String(parallel)]],
+        },
+      ]
     : []),
 ];
 try {
@@ -170,7 +186,7 @@ try {
     const times: Record<string, number[]> = Object.fromEntries(modes.map((m) => [m.id, []]));
     for (let r = 0; r < rounds; r++) {
       for (const m of r % 2 ? [...modes].reverse() : modes) {
-        times[m.id]!.push(await timeSweep(c, m.jobs, m.queued));
+        times[m.id]!.push(await timeSweep(c, m.jobs, m.workers));
       }
     }
     const med = Object.fromEntries(modes.map((m) => [m.id, median(times[m.id]!)]));
@@ -180,7 +196,9 @@ try {
       c.id,
       ...modes.map((m) => `${med[m.id]!.toFixed(1)} s`),
       `${(one / many).toFixed(2)}x`,
-      ...(redis ? [`${(100 * (med['queue']! / many - 1)).toFixed(1)}%`] : []),
+      ...modes
+        .filter((m) => m.workers)
+        .map((m) => `${(100 * (med[m.id]! / many - 1)).toFixed(1)}%`),
       ...modes.map((m) => times[m.id]!.map((t) => t.toFixed(1)).join(', ')),
     ]);
     records.push({ id: c.id, title: c.title, ...times });
@@ -196,7 +214,7 @@ console.log(
       'sweep',
       ...modes.map((m) => `${m.title} (median)`),
       `--jobs ${parallel} speed-up`,
-      ...(redis ? [`queue overhead vs --jobs ${parallel}`] : []),
+      ...modes.filter((m) => m.workers).map((m) => `${m.title}: overhead`),
       ...modes.map((m) => `${m.title}, each`),
     ],
     rows,

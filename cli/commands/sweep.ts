@@ -13,7 +13,6 @@ import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
 import { fileStamp } from '../../node/fs/file-stamp.js';
 import { oneOf, positiveInt } from '../parse.js';
-import { cancelQueuedSweep, queueSweep } from '../queue-sweep.js';
 import { hidePassword } from '../../node/experiments/queue-connection.js';
 import { addTrainOptions, specFromFlags } from './train.js';
 
@@ -213,7 +212,9 @@ export function sweepCommand(): Command {
       listPresets(print);
       return;
     }
-    if (flags.cancel) return cancelQueuedSweep(flags, print);
+    // BullMQ is loaded only by sweeps that queue.
+    const queueing = (): Promise<typeof import('../queue-sweep.js')> => import('../queue-sweep.js');
+    if (flags.cancel) return (await queueing()).cancelQueuedSweep(flags, print);
     if (flags.store !== undefined && flags.queue === undefined) {
       throw new Error('--store goes with --queue URL.');
     }
@@ -265,7 +266,7 @@ export function sweepCommand(): Command {
     const name = preset?.name ?? 'grid';
     const queued =
       flags.queue !== undefined
-        ? await queueSweep(flags, `${name}-${fileStamp()}`, runs, specs, print)
+        ? await (await queueing()).queueSweep(flags, `${name}-${fileStamp()}`, runs, specs, print)
         : undefined;
     const outDir = queued?.outDir ?? flags.out ?? join('sweeps', `${name}-${fileStamp()}`);
     const jobs = flags.jobs;

@@ -4,7 +4,6 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { setBackend } from '../../src/kernels/registry.js';
 import { checkRedis, parseQueueUrl, QUEUE_NAME } from '../../node/experiments/queue-connection.js';
-import { startQueueWorker } from '../../node/experiments/queue-worker.js';
 import { positiveInt } from '../parse.js';
 import { parseTrainArgs } from '../train-args.js';
 
@@ -48,7 +47,7 @@ export function workerCommand(): Command {
     .option('--concurrency <n>', 'runs trained side by side', positiveInt('--concurrency'), 1)
     .option(
       '--threads <n>',
-      'native threads per run (default: the cores split among --concurrency runs)',
+      'native threads per run (default: the cores shared among the runs in training)',
       positiveInt('--threads'),
     )
     .option(
@@ -65,22 +64,28 @@ export function workerCommand(): Command {
       const conn = parseQueueUrl(flags.queue);
       const store = resolve(flags.store);
       await checkStore(store);
-      await checkRedis(conn);
-      const threads =
-        flags.threads ?? Math.max(1, Math.floor(availableParallelism() / flags.concurrency));
+      const [{ startQueueWorker }] = await Promise.all([
+        import('../../node/experiments/queue-worker.js'),
+        checkRedis(conn),
+      ]);
       const worker = await startQueueWorker({
         conn,
         store,
         concurrency: flags.concurrency,
-        threads,
+        ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
         stallSeconds: flags.stallTimeout,
         parseRun: parseTrainArgs,
         ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
         ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
         print,
       });
+      const threads =
+        flags.threads !== undefined
+          ? `${flags.threads} thread${flags.threads > 1 ? 's' : ''}`
+          : `the ${availableParallelism()} cores shared`;
+      const runs = `${flags.concurrency} run${flags.concurrency > 1 ? 's' : ''} at a time`;
       print(
-        `Worker on queue '${QUEUE_NAME}' at ${conn.display}: ${flags.concurrency} run${flags.concurrency > 1 ? 's' : ''} at a time x ${threads} thread${threads > 1 ? 's' : ''}, store ${store}. Ctrl-C stops after the runs in training.`,
+        `Worker on queue '${QUEUE_NAME}' at ${conn.display}: ${runs}, ${threads}, store ${store}. Ctrl-C stops after the runs in training.`,
       );
       // First signal: finish the runs in training, take no more. Second: leave now; the runs go
       // back to the queue once their locks run out.

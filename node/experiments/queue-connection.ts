@@ -1,5 +1,4 @@
 import type { RedisOptions } from 'bullmq';
-import { Redis } from 'ioredis';
 
 /** The BullMQ queue every sweep driver and worker on one Redis shares. */
 export const QUEUE_NAME = 'mnist-lab-sweep';
@@ -72,6 +71,8 @@ function redact(url: URL): string {
  * stopped Redis fails at start instead of waiting forever.
  */
 export async function checkRedis(conn: QueueConnection, timeoutMs = 5000): Promise<void> {
+  // Loaded here, not at start: commands that never queue do not pay for it.
+  const { Redis } = await import('ioredis');
   const client = new Redis({
     ...conn.options,
     lazyConnect: true,

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import type { RunRecord } from '../../src/experiments/run-record.js';
 import { settingLabel } from '../../src/experiments/sweep-plan.js';
 import { QUEUE_NAME, type QueueConnection } from './queue-connection.js';
 import { checkJobData, type QueueProgress } from './queue-job.js';
-import type { RunTask, WorkerMessage } from './sweep-messages.js';
+import type { RunTask, ThreadsMessage, WorkerMessage } from './sweep-messages.js';
 
 const TRAINER = fileURLToPath(new URL('./queue-trainer.js', import.meta.url));
 
@@ -26,8 +27,11 @@ export interface QueueWorkerOptions {
   store: string;
   /** Runs trained side by side, each in its own process. */
   concurrency: number;
-  /** Native threads per run. */
-  threads: number;
+  /**
+   * Native threads per run. Default: the cores split among the runs in training, rebalanced as
+   * runs start and finish (as a local sweep does).
+   */
+  threads?: number;
   /** Seconds without a lock renewal after which another worker takes a run over. */
   stallSeconds: number;
   parseRun: (args: unknown) => ParsedRun;
@@ -52,11 +56,21 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const { print, store } = options;
   const idle: ChildProcess[] = [];
   const live = new Set<ChildProcess>();
+  const busy = new Set<ChildProcess>();
+  const cores = availableParallelism();
+  const share = (runs: number): number =>
+    options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, runs)));
+  /** Cores left idle by a finished run go to the runs still training. */
+  const rebalance = (): void => {
+    if (options.threads !== undefined) return;
+    const m: ThreadsMessage = { type: 'threads', threads: share(busy.size) };
+    for (const child of busy) if (child.connected) child.send(m);
+  };
 
   const spawnTrainer = (): Promise<ChildProcess> =>
     new Promise((resolveChild, reject) => {
       const child = fork(TRAINER, [], {
-        env: { ...process.env, MNIST_LAB_NUM_THREADS: String(options.threads) },
+        env: { ...process.env, MNIST_LAB_NUM_THREADS: String(share(options.concurrency)) },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       live.add(child);
@@ -138,15 +152,20 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
       ...(parsed.trainSamples !== undefined ? { trainSamples: parsed.trainSamples } : {}),
       ...(parsed.testSamples !== undefined ? { testSamples: parsed.testSamples } : {}),
-      threads: options.threads,
     };
     const child = idle.pop() ?? (await spawnTrainer());
+    busy.add(child);
+    task.threads = share(busy.size);
+    rebalance();
     let record: RunRecord;
     try {
       record = await train(child, task, job);
     } catch (e) {
       await rm(attempt, { recursive: true, force: true });
       throw e;
+    } finally {
+      busy.delete(child);
+      rebalance();
     }
     if (child.connected) idle.push(child);
     // The run's folder appears whole, or not at all.
