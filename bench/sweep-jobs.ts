@@ -5,17 +5,17 @@
  * default of `mnist-lab sweep --jobs` rests on (see the README).
  *
  * With Debian's redis-server installed it also times the sweep through a BullMQ queue on a
- * private Redis (127.0.0.1, a free port): N `mnist-lab worker` processes of one thread each, and
- * one worker with --concurrency N sharing the cores as --jobs N does. The workers start with the
- * driver, inside the timed span, as --jobs N starts its processes: the queue's overhead over
- * --jobs N, start-up included.
+ * private Redis (127.0.0.1, a free port) with N `mnist-lab worker` processes of one thread each:
+ * already running, as a deployed queue's workers are (the queue's own overhead over --jobs N,
+ * which starts its processes inside the sweep), and started with the driver inside the timed
+ * span (start-up included).
  *
- *   node dist/bench/sweep-jobs.js [--rounds 2] [--jobs 2] [--no-queue] [--json FILE]
+ *   node dist/bench/sweep-jobs.js [--rounds 2] [--jobs 2] [--only REGEX] [--no-queue] [--json FILE]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import '../node/backend-setup.js';
@@ -37,7 +37,7 @@ interface Case {
   trainSamples: number;
 }
 
-const CASES: Case[] = [
+const ALL_CASES: Case[] = [
   {
     id: 'mlp-grid',
     title: 'MLP 784-h-10, h = 128 / 256 / 512 / 1024, RMSprop, 2 epochs, 60000 images',
@@ -52,6 +52,15 @@ const CASES: Case[] = [
     spec: (h) => ({ ...defaultSpec('cnn'), hidden: [Number(h)], epochs: 1 }),
     trainSamples: 15000,
   },
+  {
+    // Runs of a fraction of a second: what is left is the fixed cost of each way of sweeping.
+    id: 'tiny-grid',
+    title:
+      'MLP 784-h-10, h = 16 / 32 / 48 / 64, 1 epoch of 1000 images (start-up and per-run costs)',
+    grid: 'hidden=16,32,48,64',
+    spec: (h) => ({ ...defaultSpec('mlp'), hidden: [Number(h)], epochs: 1 }),
+    trainSamples: 1000,
+  },
 ];
 
 const { values: args } = parseArgs({
@@ -60,9 +69,11 @@ const { values: args } = parseArgs({
     jobs: { type: 'string', default: String(Math.max(2, os.availableParallelism())) },
     json: { type: 'string' },
     'no-queue': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const rounds = Number(args.rounds);
+const CASES = ALL_CASES.filter((c) => args.only === undefined || new RegExp(args.only).test(c.id));
 const parallel = Number(args.jobs);
 const TEST_SAMPLES = 2000;
 
@@ -76,10 +87,11 @@ if (!redis) console.error('(no redis-server, or --no-queue: the queue column is 
 function startWorkers(
   flags: string[][],
   store: string,
+  url: string,
 ): { ready: Promise<void>; stop: () => Promise<void> } {
   const bin = fileURLToPath(new URL('../../bin/mnist-lab.js', import.meta.url));
   const children = flags.map((f) =>
-    spawn(process.execPath, [bin, 'worker', '--queue', redis!.url(), '--store', store, ...f], {
+    spawn(process.execPath, [bin, 'worker', '--queue', url, '--store', store, ...f], {
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
   );
@@ -104,30 +116,39 @@ function startWorkers(
   return { ready, stop };
 }
 
-/** Wall time of one sweep: --jobs `jobs` here, or through the queue with these workers. */
-async function timeSweep(c: Case, jobs: number, workers: string[][] | null): Promise<number> {
-  const dir = await mkdtemp(join(os.tmpdir(), 'mnist-lab-bench-sweep-'));
-  const outDir = join(dir, 'sweep');
+/** How a timed sweep trains: here with --jobs, or on the queue with workers running or started. */
+type Way =
+  { jobs: number } | { jobs: number; running: string } | { jobs: number; cold: string[][] };
+
+/** Wall time of one sweep. */
+async function timeSweep(c: Case, way: Way): Promise<number> {
+  const dir =
+    'running' in way ? way.running : await mkdtemp(join(os.tmpdir(), 'mnist-lab-bench-sweep-'));
+  const outDir = await mkdtemp(join(dir, 'sweep-'));
+  const jobs = way.jobs;
   const axis = parseGridArg(c.grid);
   const runs = planRuns([axis], 1, 42);
   const specs = new Map(runs.map((r) => [r.id, c.spec(r.setting['hidden']!)]));
   const t0 = performance.now();
-  const started = workers ? startWorkers(workers, dir) : null;
-  const runner: SweepRunner | undefined = workers
-    ? queueRunner({
-        conn: parseQueueUrl(redis!.url()),
-        outDir,
-        sweepPath: 'sweep',
-        specs,
-        args: (run) =>
-          trainArgs({
-            spec: specs.get(run.id)!,
-            trainSamples: c.trainSamples,
-            testSamples: TEST_SAMPLES,
-          }),
-        print: () => {},
-      })
-    : undefined;
+  // Started workers get a Redis database of their own: the running ones must not take their runs.
+  const url = 'cold' in way ? `${redis!.url()}/1` : redis?.url();
+  const started = 'cold' in way ? startWorkers(way.cold, dir, url!) : null;
+  const runner: SweepRunner | undefined =
+    'jobs' in way && ('cold' in way || 'running' in way)
+      ? queueRunner({
+          conn: parseQueueUrl(url!),
+          outDir,
+          sweepPath: relative(dir, outDir),
+          specs,
+          args: (run) =>
+            trainArgs({
+              spec: specs.get(run.id)!,
+              trainSamples: c.trainSamples,
+              testSamples: TEST_SAMPLES,
+            }),
+          print: () => {},
+        })
+      : undefined;
   const sweep = runSweep({
     name: c.id,
     outDir,
@@ -145,7 +166,7 @@ async function timeSweep(c: Case, jobs: number, workers: string[][] | null): Pro
   await Promise.all([sweep, started?.ready]);
   const s = (performance.now() - t0) / 1000;
   await started?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await rm('running' in way ? outDir : dir, { recursive: true, force: true });
   return s;
 }
 
@@ -161,22 +182,26 @@ console.log(
 );
 const rows: string[][] = [];
 const records: unknown[] = [];
-const modes = [
-  { id: 'jobs1', title: '--jobs 1', jobs: 1, workers: null },
-  { id: `jobs${parallel}`, title: `--jobs ${parallel}`, jobs: parallel, workers: null },
+const warmStore = await mkdtemp(join(os.tmpdir(), 'mnist-lab-bench-store-'));
+const oneThread = Array.from({ length: parallel }, () => ['--threads', '1']);
+const warm = redis ? startWorkers(oneThread, warmStore, redis.url()) : null;
+await warm?.ready;
+const modes: { id: string; title: string; way: Way; queued: boolean }[] = [
+  { id: 'jobs1', title: '--jobs 1', way: { jobs: 1 }, queued: false },
+  { id: `jobs${parallel}`, title: `--jobs ${parallel}`, way: { jobs: parallel }, queued: false },
   ...(redis
     ? [
         {
-          id: 'queue-workers',
-          title: `queue, ${parallel} workers x 1 thread`,
-          jobs: parallel,
-          workers: Array.from({ length: parallel }, () => ['--threads', '1']),
+          id: 'queue',
+          title: `queue, ${parallel} workers running`,
+          way: { jobs: parallel, running: warmStore },
+          queued: true,
         },
         {
-          id: 'queue-concurrency',
-          title: `queue, 1 worker --concurrency ${parallel}`,
-          jobs: parallel,
-          workers: [['--concurrency', String(parallel)]],
+          id: 'queue-cold',
+          title: `queue, ${parallel} workers started with it`,
+          way: { jobs: parallel, cold: oneThread },
+          queued: true,
         },
       ]
     : []),
@@ -186,7 +211,7 @@ try {
     const times: Record<string, number[]> = Object.fromEntries(modes.map((m) => [m.id, []]));
     for (let r = 0; r < rounds; r++) {
       for (const m of r % 2 ? [...modes].reverse() : modes) {
-        times[m.id]!.push(await timeSweep(c, m.jobs, m.workers));
+        times[m.id]!.push(await timeSweep(c, m.way));
       }
     }
     const med = Object.fromEntries(modes.map((m) => [m.id, median(times[m.id]!)]));
@@ -196,15 +221,15 @@ try {
       c.id,
       ...modes.map((m) => `${med[m.id]!.toFixed(1)} s`),
       `${(one / many).toFixed(2)}x`,
-      ...modes
-        .filter((m) => m.workers)
-        .map((m) => `${(100 * (med[m.id]! / many - 1)).toFixed(1)}%`),
+      ...modes.filter((m) => m.queued).map((m) => `${(100 * (med[m.id]! / many - 1)).toFixed(1)}%`),
       ...modes.map((m) => times[m.id]!.map((t) => t.toFixed(1)).join(', ')),
     ]);
     records.push({ id: c.id, title: c.title, ...times });
     console.log(`${c.id}: ${modes.map((m) => `${m.title} ${med[m.id]!.toFixed(1)} s`).join(', ')}`);
   }
 } finally {
+  await warm?.stop();
+  await rm(warmStore, { recursive: true, force: true });
   await redis?.close();
 }
 console.log('');
@@ -214,7 +239,7 @@ console.log(
       'sweep',
       ...modes.map((m) => `${m.title} (median)`),
       `--jobs ${parallel} speed-up`,
-      ...modes.filter((m) => m.workers).map((m) => `${m.title}: overhead`),
+      ...modes.filter((m) => m.queued).map((m) => `${m.title}: overhead`),
       ...modes.map((m) => `${m.title}, each`),
     ],
     rows,
