@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -369,4 +369,35 @@ test('a worker rejects jobs that are not plain, valid runs, and writes nothing f
   }
   assert.deepEqual(await readdir(store), [], 'nothing was written');
   assert.equal((await w.stop()).code, 0);
+});
+
+test('rediss:// talks TLS to Redis, and refuses a certificate it cannot trust', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-tls-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const made = spawnSync('openssl', [
+    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
+    ...['-keyout', key, '-out', cert, '-subj', '/CN=127.0.0.1'],
+    ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+  ]);
+  assert.equal(made.status, 0, made.stderr?.toString());
+  const tls = await RedisServer.start({ tls: { cert, key } });
+  try {
+    assert.match(tls.url(), /^rediss:/);
+    const args = ['sweep', '--queue', tls.url(), '--cancel'];
+    const trusted = await runCli(args, { ...env, NODE_EXTRA_CA_CERTS: cert });
+    assert.equal(trusted.code, 0, trusted.stderr);
+    assert.match(
+      trusted.stdout,
+      /Cancelled 0 queued runs of the queue at rediss:\/\/127\.0\.0\.1:\d+;/,
+    );
+    const untrusted = await runCli(args, env);
+    assert.equal(untrusted.code, 1);
+    assert.match(
+      untrusted.stderr,
+      /cannot reach Redis at rediss:\/\/127\.0\.0\.1:\d+ \(.*certificate/,
+    );
+  } finally {
+    await tls.close();
+  }
 });

@@ -1,4 +1,5 @@
 import type { RedisOptions } from 'bullmq';
+import { isIP } from 'node:net';
 
 /** The BullMQ queue every sweep driver and worker on one Redis shares. */
 export const QUEUE_NAME = 'mnist-lab-sweep';
@@ -46,7 +47,8 @@ export function parseQueueUrl(text: string, env: NodeJS.ProcessEnv = process.env
     db: dbText === '' ? 0 : Number(dbText),
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined && password !== '' ? { password } : {}),
-    ...(url.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
+    // SNI carries host names only (RFC 6066), never an IP address.
+    ...(url.protocol === 'rediss:' ? { tls: isIP(host) ? {} : { servername: host } } : {}),
     // BullMQ workers block on Redis; commands wait out an outage instead of failing.
     maxRetriesPerRequest: null,
     // Back off to one attempt every 2 s, forever: a restarted Redis is picked up again.

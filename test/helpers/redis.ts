@@ -26,29 +26,38 @@ export class RedisServer {
     readonly port: number,
     readonly dir: string,
     readonly password: string | undefined,
+    private readonly tls: { cert: string; key: string } | undefined,
   ) {}
 
-  static async start(options: { password?: string } = {}): Promise<RedisServer> {
+  /** With `tls`, the server speaks only TLS (certificate and key files, PEM). */
+  static async start(
+    options: { password?: string; tls?: { cert: string; key: string } } = {},
+  ): Promise<RedisServer> {
     if (spawnSync('redis-server', ['--version']).error) {
       throw new Error('redis-server is not installed: apt-get install -y redis-server');
     }
     const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-redis-'));
-    const server = new RedisServer(await freePort(), dir, options.password);
+    const server = new RedisServer(await freePort(), dir, options.password, options.tls);
     await server.start();
     return server;
   }
 
   url(withPassword = true): string {
     const auth = withPassword && this.password !== undefined ? `:${this.password}@` : '';
-    return `redis://${auth}127.0.0.1:${this.port}`;
+    return `${this.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
     const args = [
       '--bind',
       '127.0.0.1',
-      '--port',
-      String(this.port),
+      ...(this.tls
+        ? [
+            ...['--port', '0', '--tls-port', String(this.port)],
+            ...['--tls-cert-file', this.tls.cert, '--tls-key-file', this.tls.key],
+            ...['--tls-auth-clients', 'no'],
+          ]
+        : ['--port', String(this.port)]),
       '--dir',
       this.dir,
       // A save point, so SIGTERM writes the data out and a restart loads it back.
