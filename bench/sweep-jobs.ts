@@ -131,7 +131,7 @@ async function timeSweep(c: Case, way: Way): Promise<number> {
   const specs = new Map(runs.map((r) => [r.id, c.spec(r.setting['hidden']!)]));
   const t0 = performance.now();
   // Started workers get a Redis database of their own: the running ones must not take their runs.
-  const url = 'cold' in way ? `${redis!.url()}/1` : redis?.url();
+  const url = 'cold' in way ? redis!.url({ db: 1 }) : redis?.url();
   const started = 'cold' in way ? startWorkers(way.cold, dir, url!) : null;
   const runner: SweepRunner | undefined =
     'jobs' in way && ('cold' in way || 'running' in way)

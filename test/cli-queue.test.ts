@@ -96,6 +96,14 @@ async function jobCounts(url: string): Promise<Record<string, number>> {
   }
 }
 
+// Each test has a Redis database of its own: a test that fails leaves nothing in the next one's way.
+
+/** No job of any sweep is left on the queue, in any state. */
+async function assertQueueEmpty(url: string): Promise<void> {
+  const counts = await jobCounts(url);
+  assert.deepEqual(counts, { wait: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+}
+
 let redis: RedisServer;
 before(async () => {
   redis = await RedisServer.start({ password: 'sw33p-s3cret' });
@@ -126,13 +134,22 @@ test('a queued sweep on two workers survives one killed mid-run: every run once,
   const out = join(store, 'sweeps', 'queued');
   const worker = ['worker', '--store', store, '--threads', '1', '--stall-timeout', '2'];
   // One worker has the password in its URL, the other in the environment.
-  const a = cli([...worker, '--queue', redis.url()]);
-  const b = cli([...worker, '--queue', redis.url(false)], {
+  const a = cli([...worker, '--queue', redis.url({ db: 1 })]);
+  const b = cli([...worker, '--queue', redis.url({ password: false, db: 1 })], {
     MNIST_LAB_REDIS_PASSWORD: redis.password,
   });
   await Promise.all([a.waitFor(/^Worker on queue/m), b.waitFor(/^Worker on queue/m)]);
 
-  const driver = cli(['sweep', ...PLAN, '--queue', redis.url(), '--store', store, '--out', out]);
+  const driver = cli([
+    'sweep',
+    ...PLAN,
+    '--queue',
+    redis.url({ db: 1 }),
+    '--store',
+    store,
+    '--out',
+    out,
+  ]);
   await driver.waitFor(/Queued 4 runs\./);
   // Kill worker a (SIGKILL: no goodbye) once the run it took has finished an epoch.
   const [, killedRun] = await a.waitFor(/\((\S+)\), attempt 1/);
@@ -168,13 +185,7 @@ test('a queued sweep on two workers survives one killed mid-run: every run once,
   assert.match(md, /- workers: `mnist-lab worker`s on redis:\/\/:\*\*\*@127\.0\.0\.1:/);
   assert.doesNotMatch(md + driver.stdout, new RegExp(redis.password!), 'the password stays out');
   // The sweep's jobs are gone from Redis once their records are on disk.
-  assert.deepEqual(await jobCounts(redis.url()), {
-    wait: 0,
-    active: 0,
-    delayed: 0,
-    completed: 0,
-    failed: 0,
-  });
+  await assertQueueEmpty(redis.url({ db: 1 }));
 
   // The same plan swept locally trains the same runs to the same numbers.
   const local = join(store, 'local');
@@ -189,7 +200,7 @@ test('Ctrl-C leaves the queue resumable; --resume re-attaches; driver and worker
   const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
   const out = join(store, 'resumed');
   const plan = ['--grid', 'hidden=32,64,96', ...PLAN.slice(4)];
-  const queued = ['--queue', redis.url(), '--store', store, '--out', out];
+  const queued = ['--queue', redis.url({ db: 2 }), '--store', store, '--out', out];
 
   // No worker yet: the runs wait on the queue, and stay there when the driver is interrupted.
   const first = cli(['sweep', ...plan, ...queued]);
@@ -203,7 +214,15 @@ test('Ctrl-C leaves the queue resumable; --resume re-attaches; driver and worker
 
   const resumed = cli(['sweep', ...plan, ...queued, '--resume']);
   await resumed.waitFor(/Queued 0 runs; 3 already on the queue from before\./);
-  const w = cli(['worker', '--store', store, '--queue', redis.url(), '--stall-timeout', '5']);
+  const w = cli([
+    'worker',
+    '--store',
+    store,
+    '--queue',
+    redis.url({ db: 2 }),
+    '--stall-timeout',
+    '5',
+  ]);
   // Redis goes away while the worker trains and the driver waits, and comes back with its data.
   await w.waitFor(/\(hidden-32\), attempt 1/);
   await redis.stop();
@@ -234,10 +253,22 @@ test('--cancel drains queued runs; a driver still attached stops and says how to
   const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
   const out = join(store, 'cancelled');
   const plan = ['--grid', 'hidden=8,16', '--epochs', '1', '--train-samples', '500'];
-  const driver = cli(['sweep', ...plan, '--queue', redis.url(), '--store', store, '--out', out]);
+  const driver = cli([
+    'sweep',
+    ...plan,
+    '--queue',
+    redis.url({ db: 3 }),
+    '--store',
+    store,
+    '--out',
+    out,
+  ]);
   await driver.waitFor(/Queued 2 runs\./);
 
-  const cancel = await runCli(['sweep', '--queue', redis.url(), '--cancel', '--out', out], env);
+  const cancel = await runCli(
+    ['sweep', '--queue', redis.url({ db: 3 }), '--cancel', '--out', out],
+    env,
+  );
   assert.equal(cancel.code, 0, cancel.stderr);
   assert.match(
     cancel.stdout,
@@ -251,23 +282,17 @@ test('--cancel drains queued runs; a driver still attached stops and says how to
   );
 
   // Without --out, --cancel drains every sweep's waiting runs.
-  const other = cli(['sweep', ...plan, '--queue', redis.url(), '--store', store]);
+  const other = cli(['sweep', ...plan, '--queue', redis.url({ db: 3 }), '--store', store]);
   await other.waitFor(/Queued 2 runs\./);
   other.child.kill('SIGINT');
   await other.exited;
-  const drain = await runCli(['sweep', '--queue', redis.url(), '--cancel'], env);
+  const drain = await runCli(['sweep', '--queue', redis.url({ db: 3 }), '--cancel'], env);
   assert.equal(drain.code, 0, drain.stderr);
   assert.match(
     drain.stdout,
-    /Cancelled 2 queued runs of the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+;/,
+    /Cancelled 2 queued runs of the queue at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/3;/,
   );
-  assert.deepEqual(await jobCounts(redis.url()), {
-    wait: 0,
-    active: 0,
-    delayed: 0,
-    completed: 0,
-    failed: 0,
-  });
+  await assertQueueEmpty(redis.url({ db: 3 }));
 });
 
 test('bad queue flags get one clear line and exit 1, before anything is written or queued', async () => {
@@ -275,7 +300,7 @@ test('bad queue flags get one clear line and exit 1, before anything is written 
   const elsewhere = await mkdtemp(join(tmpdir(), 'mnist-lab-elsewhere-'));
   const dead = `redis://127.0.0.1:${await freePort()}`;
   const grid = ['sweep', '--grid', 'hidden=8,16'];
-  const wrong = redis.url().replace(redis.password!, 'not-the-password');
+  const wrong = redis.url({ db: 4 }).replace(redis.password!, 'not-the-password');
   const cases: [string[], RegExp][] = [
     [
       [...grid, '--queue', 'http://127.0.0.1:1', '--store', store],
@@ -291,18 +316,18 @@ test('bad queue flags get one clear line and exit 1, before anything is written 
     ],
     [
       [...grid, '--queue', wrong, '--store', store],
-      /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(WRONGPASS/,
+      /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/4 \(WRONGPASS/,
     ],
-    [[...grid, '--queue', redis.url()], /--queue needs --store DIR/],
+    [[...grid, '--queue', redis.url({ db: 4 })], /--queue needs --store DIR/],
     [
-      [...grid, '--queue', redis.url(), '--store', store, '--out', elsewhere],
+      [...grid, '--queue', redis.url({ db: 4 }), '--store', store, '--out', elsewhere],
       /must be a folder inside --store/,
     ],
     [[...grid, '--store', store], /--store goes with --queue URL/],
     [['sweep', '--cancel'], /--cancel goes with --queue URL/],
-    [['worker', '--queue', redis.url()], /required option '--store <dir>' not specified/],
+    [['worker', '--queue', redis.url({ db: 4 })], /required option '--store <dir>' not specified/],
     [
-      ['worker', '--queue', redis.url(), '--store', join(store, 'nope')],
+      ['worker', '--queue', redis.url({ db: 4 }), '--store', join(store, 'nope')],
       /--store .*nope is not a folder/,
     ],
     [['worker', '--queue', dead, '--store', store], /cannot reach Redis at/],
@@ -315,14 +340,14 @@ test('bad queue flags get one clear line and exit 1, before anything is written 
   }
   assert.deepEqual(await readdir(store), [], 'nothing was written');
   assert.deepEqual(await readdir(elsewhere), []);
-  assert.deepEqual((await jobCounts(redis.url())).wait, 0, 'nothing was queued');
+  assert.deepEqual((await jobCounts(redis.url({ db: 4 }))).wait, 0, 'nothing was queued');
 });
 
 test('a worker rejects jobs that are not plain, valid runs, and writes nothing for them', async () => {
   const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
-  const w = cli(['worker', '--store', store, '--queue', redis.url()]);
+  const w = cli(['worker', '--store', store, '--queue', redis.url({ db: 5 })]);
   await w.waitFor(/^Worker on queue/m);
-  const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url()).options });
+  const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url({ db: 5 })).options });
   const run = { id: 'a', settingId: 'a', setting: {}, repeat: 0, seed: 42 };
   const hostile: [unknown, RegExp][] = [
     [

@@ -137,8 +137,10 @@ async function collectAll(
       let job: Job | undefined;
       let state: string;
       try {
-        job = (await queue.getJob(id)) as Job | undefined;
-        state = job ? await job.getState() : 'missing';
+        // State first: a job read before it finished would carry no result even once it has.
+        state = await queue.getJobState(id);
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
+        job = state === 'unknown' ? undefined : ((await queue.getJob(id)) as Job | undefined);
         redisOk();
       } catch {
         return; // Redis is away: the next poll asks again.

@@ -42,9 +42,12 @@ export class RedisServer {
     return server;
   }
 
-  url(withPassword = true): string {
-    const auth = withPassword && this.password !== undefined ? `:${this.password}@` : '';
-    return `${this.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${this.port}`;
+  /** Its URL: with the password (unless `password: false`), and a database (default 0). */
+  url(options: { password?: boolean; db?: number } = {}): string {
+    const auth =
+      options.password !== false && this.password !== undefined ? `:${this.password}@` : '';
+    const db = options.db ? `/${options.db}` : '';
+    return `${this.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${this.port}${db}`;
   }
 
   async start(): Promise<void> {
