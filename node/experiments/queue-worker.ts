@@ -190,7 +190,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     concurrency: options.concurrency,
     lockDuration: options.stallSeconds * 1000,
     stalledInterval: options.stallSeconds * 1000,
-    // A run whose worker is lost twice (a machine out of memory, say) fails instead of looping.
+    // A run whose worker is lost a third time (a machine out of memory, say) fails, not loops.
     maxStalledCount: 2,
     autorun: false,
   });
