@@ -192,6 +192,12 @@ test('a queued sweep on two workers survives one killed mid-run: every run once,
   const r = await runCli(['sweep', ...PLAN, '--jobs', '2', '--verbose', '0', '--out', local], env);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(runs.map(outcome), (await results(local)).map(outcome));
+  // The same folder as a local sweep writes (report, results, figures, runs), plus queue.json.
+  assert.deepEqual((await readdir(out)).sort(), [...(await readdir(local)), 'queue.json'].sort());
+  assert.deepEqual(
+    (await readdir(join(out, 'figures'))).sort(),
+    (await readdir(join(local, 'figures'))).sort(),
+  );
 
   assert.equal((await b.stop('SIGTERM')).code, 0, 'a worker stops cleanly on SIGTERM');
 });
