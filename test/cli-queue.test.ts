@@ -175,6 +175,12 @@ test('a queued sweep on two workers survives one killed mid-run: every run once,
     const lines = driver.stdout.split('\n').filter((l) => l.includes(`] ${label}: test acc`));
     assert.equal(lines.length, 1, `${id}:\n${driver.stdout}`);
   }
+  // The killed worker's training process died with it: the only trainers left are b's.
+  const trainers = spawnSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.includes(join(ROOT, 'dist', 'node', 'experiments', 'queue-trainer.js')));
+  assert.ok(trainers.length >= 1, 'b keeps its trainer');
+  for (const line of trainers) assert.equal(Number(line.trim().split(/\s+/)[0]), b.child.pid, line);
   // The run folders are whole and nothing of the lost attempt is left.
   assert.deepEqual((await readdir(join(out, 'runs'))).sort(), [...ids].sort());
   for (const id of ids) {
