@@ -8,6 +8,7 @@ import { predictCommand } from './commands/predict.js';
 import { plotModelCommand } from './commands/plot-model.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 
 const program = new Command('mnist-lab')
   .description('Train, compare and serve neural networks on MNIST and Fashion-MNIST')
@@ -17,7 +18,8 @@ const program = new Command('mnist-lab')
   .addCommand(sweepCommand())
   .addCommand(predictCommand())
   .addCommand(evaluateCommand())
-  .addCommand(exportCommand());
+  .addCommand(exportCommand())
+  .addCommand(workerCommand());
 
 for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');
 
