@@ -23,7 +23,7 @@ export { initializers, getInitializer } from './initializers/index.js';
 export { regularizers, getRegularizer } from './regularizers/index.js';
 export { fitLoop, evaluateLoop, predictLoop, trainStep } from './training/fit-loop.js';
 export { NonFiniteLossError } from './training/non-finite-loss-error.js';
-export type { FitArgs, TrainingTarget, CompiledModel } from './training/types.js';
+export type { FitArgs, TrainingTarget, CompiledModel, YieldEvery } from './training/types.js';
 
 // Data: IDX files and Keras-style preprocessing.
 export {

@@ -12,11 +12,41 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate } from '../tensor/dtype.js';
 import { gatherInputs, gatherRows, sampleCount, splitAt } from './batching.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
-import type { CompiledModel, FitArgs, TrainingTarget } from './types.js';
+import type { CompiledModel, FitArgs, TrainingTarget, YieldEvery } from './types.js';
 
 function checkPositiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1)
     throw new RangeError(`${name} must be a whole number >= 1, got ${v}.`);
+}
+
+/** TF.js's 'auto' yields at this interval. */
+const AUTO_YIELD_MS = 125;
+
+function defaultYieldEvery(): YieldEvery {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return proc?.versions?.node !== undefined ? 'never' : 'auto';
+}
+
+/** A macrotask boundary: timers, input and painting get their turn. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Returns a function fit calls after each batch and epoch; it yields as `every` asks. */
+function yielder(every: YieldEvery): (atEpochEnd: boolean) => Promise<void> {
+  if (typeof every === 'number' && !(every >= 0)) {
+    throw new RangeError(`yieldEvery must be a number of milliseconds >= 0, got ${every}.`);
+  }
+  const ms = every === 'auto' ? AUTO_YIELD_MS : typeof every === 'number' ? every : null;
+  let last = performance.now();
+  return async (atEpochEnd) => {
+    if (every === 'never') return;
+    if (every === 'batch' || (every === 'epoch' && atEpochEnd)) return nextTask();
+    if (ms !== null && performance.now() - last >= ms) {
+      await nextTask();
+      last = performance.now();
+    }
+  };
 }
 
 /** Runs the callbacks' hook in order, awaiting async ones. */
@@ -101,6 +131,7 @@ export async function fitLoop(
     c.setParams(params);
   }
 
+  const yieldNow = yielder(args.yieldEvery ?? defaultYieldEvery());
   const shuffle = args.shuffle ?? true;
   const shuffler = new Random(nextSeed());
   const weights = target.trainableWeights();
@@ -130,6 +161,7 @@ export async function fitLoop(
         });
         const batchLogs = collect(lossSum / seen, metrics);
         await each(callbacks, (c) => c.onBatchEnd(b, batchLogs));
+        await yieldNow(false);
       }
       epochLogs = collect(lossSum / Math.max(1, seen), metrics);
       if (valData && (epoch + 1 - initialEpoch) % validationFreq === 0) {
@@ -137,6 +169,7 @@ export async function fitLoop(
         for (const [k, v] of Object.entries(val)) epochLogs[`val_${k}`] = v;
       }
       await each(callbacks, (c) => c.onEpochEnd(epoch, epochLogs));
+      await yieldNow(true);
     }
   } finally {
     for (const w of weights) w.grad = null;

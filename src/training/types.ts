@@ -43,7 +43,15 @@ export interface FitArgs {
   initialEpoch?: number;
   /** Run validation every N epochs (default 1). */
   validationFreq?: number;
+  /**
+   * How often fit hands the thread back to the event loop (TF.js's option): 'auto' every 125 ms,
+   * 'batch', 'epoch', a number of milliseconds, or 'never'. Default 'auto' in browsers and
+   * workers, where a page must keep painting; 'never' in Node.
+   */
+  yieldEvery?: YieldEvery;
 }
+
+export type YieldEvery = 'auto' | 'batch' | 'epoch' | 'never' | number;
 
 /** Keras's History: per-epoch logs. */
 export interface HistoryLike {
