@@ -13,6 +13,8 @@ import { loadDataset, type LoadOptions } from '../data/load-dataset.js';
 import { saveModel } from '../models/save-model.js';
 import { writeJson } from '../fs/write-atomic.js';
 import { fileStamp } from '../fs/file-stamp.js';
+import { ProgressLog } from '../callbacks/progress-log.js';
+import { PROGRESS_FILE } from '../../src/experiments/progress.js';
 
 export interface TrainRunOptions {
   /** The run folder (default ./runs/<id>). */
@@ -125,7 +127,9 @@ export async function trainRun(
   });
 
   const timer = new EpochRecorder();
-  const callbacks: Callback[] = [timer, ...(options.callbacks ?? [])];
+  // progress.jsonl: what `mnist-lab serve` follows live.
+  const progress = new ProgressLog(join(dir, PROGRESS_FILE));
+  const callbacks: Callback[] = [timer, progress, ...(options.callbacks ?? [])];
   let early: EarlyStopping | undefined;
   if (spec.earlyStopping !== undefined) {
     early = new EarlyStopping({
