@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import '../node/index.js';
 import { dataCommand } from './commands/data.js';
 import { plotModelCommand } from './commands/plot-model.js';
+import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 
@@ -10,7 +11,8 @@ const program = new Command('mnist-lab')
   .addCommand(trainCommand())
   .addCommand(plotModelCommand())
   .addCommand(dataCommand())
-  .addCommand(sweepCommand());
+  .addCommand(sweepCommand())
+  .addCommand(serveCommand());
 
 for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');
 
