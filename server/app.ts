@@ -57,6 +57,7 @@ const TYPES: Record<string, string> = {
 };
 
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -73,7 +74,8 @@ function hostOf(header: string | undefined): string {
 
 function idParam(req: FastifyRequest): string {
   const id = (req.query as Record<string, unknown>)['id'];
-  if (typeof id !== 'string' || id === '') throw new HttpError(400, 'give ?id=<folder under --dir>');
+  if (typeof id !== 'string' || id === '')
+    throw new HttpError(400, 'give ?id=<folder under --dir>');
   return id;
 }
 
@@ -109,7 +111,10 @@ export async function buildServer(options: ServeOptions): Promise<{
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const origin = req.headers.origin;
-      if (origin !== undefined && hostOf(origin.replace(/^[a-z]+:\/\//, '')) !== hostOf(req.headers.host)) {
+      if (
+        origin !== undefined &&
+        hostOf(origin.replace(/^[a-z]+:\/\//, '')) !== hostOf(req.headers.host)
+      ) {
         return reply.code(403).send({ error: 'cross-origin request refused' });
       }
     }
@@ -123,10 +128,16 @@ export async function buildServer(options: ServeOptions): Promise<{
       if (given === undefined || !sameToken(given, token)) {
         return reply
           .code(401)
-          .send({ error: 'a token is needed: open the address `mnist-lab serve` printed (…/?token=…)' });
+          .send({
+            error: 'a token is needed: open the address `mnist-lab serve` printed (…/?token=…)',
+          });
       }
       if (typeof q === 'string') {
-        void reply.setCookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
+        void reply.setCookie(TOKEN_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'strict',
+          path: '/',
+        });
       }
     }
   });
@@ -148,8 +159,10 @@ export async function buildServer(options: ServeOptions): Promise<{
     if (err instanceof HttpError) return reply.code(err.status).send({ error: err.message });
     if (err instanceof JobError) return reply.code(err.status).send({ error: err.message });
     if (err instanceof OutsideRootError) return reply.code(403).send({ error: err.message });
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reply.code(404).send({ error: 'not found' });
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return reply.code(404).send({ error: 'not found' });
+    const status =
+      err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     return reply.code(status).send({ error: err.message });
   });
 
@@ -162,7 +175,13 @@ export async function buildServer(options: ServeOptions): Promise<{
   app.get('/api/info', async () => ({
     dir: root,
     tokenRequired: token !== null,
-    version: (await readJson<{ version: string }>(fileURLToPath(new URL('../../package.json', import.meta.url))))?.version ?? null,
+    version:
+      (
+        await readJson<{ version: string }>(
+          PACKAGE_ROOT,
+          fileURLToPath(new URL('../../package.json', import.meta.url)),
+        )
+      )?.version ?? null,
   }));
 
   app.get('/api/runs', async () => {
@@ -175,10 +194,10 @@ export async function buildServer(options: ServeOptions): Promise<{
     const dir = await runDir(id);
     const [summary, history, metrics, status, evaluation, files] = await Promise.all([
       summarizeRun(root, id, undefined, jobs.runningFolders().has(id)),
-      readJson(join(dir, 'history.json')),
-      readJson(join(dir, 'metrics.json')),
-      readJson(join(dir, 'status.json')),
-      readJson(join(dir, 'evaluation.json')),
+      readJson(root, join(dir, 'history.json')),
+      readJson(root, join(dir, 'metrics.json')),
+      readJson(root, join(dir, 'status.json')),
+      readJson(root, join(dir, 'evaluation.json')),
       presentFiles(dir, RUN_FILES),
     ]);
     return { ...summary, history, metrics, status, evaluation, files };
@@ -209,8 +228,8 @@ export async function buildServer(options: ServeOptions): Promise<{
     const id = idParam(req);
     const dir = await runDir(id);
     const [plan, results] = await Promise.all([
-      readJson(join(dir, 'sweep.json')),
-      readJson(join(dir, 'results.json')),
+      readJson(root, join(dir, 'sweep.json')),
+      readJson(root, join(dir, 'results.json')),
     ]);
     if (!plan && !results) throw new HttpError(404, `'${id}' is not a sweep folder`);
     const figures = await presentFiles(
@@ -224,11 +243,15 @@ export async function buildServer(options: ServeOptions): Promise<{
   app.get('/files/*', async (req, reply) => {
     const rel = (req.params as Record<string, string>)['*'] ?? '';
     const type = TYPES[extname(rel).toLowerCase()];
-    if (!type) throw new HttpError(403, `files of type '${extname(rel) || '(none)'}' are not served`);
+    if (!type)
+      throw new HttpError(403, `files of type '${extname(rel) || '(none)'}' are not served`);
     const file = await fileInside(root, decodeURIComponent(rel));
     if (!file) throw new HttpError(404, 'not found');
     // A hostile SVG opened on its own runs no script and loads nothing.
-    void reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox");
+    void reply.header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+    );
     return reply.type(type).send(createReadStream(file));
   });
 
@@ -237,12 +260,15 @@ export async function buildServer(options: ServeOptions): Promise<{
   app.get('/api/data', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const name = q['dataset'] ?? 'mnist';
-    if (name !== 'mnist' && name !== 'fashion-mnist') throw new HttpError(400, 'dataset must be mnist or fashion-mnist');
+    if (name !== 'mnist' && name !== 'fashion-mnist')
+      throw new HttpError(400, 'dataset must be mnist or fashion-mnist');
     const split = q['split'] ?? 'train';
-    if (split !== 'train' && split !== 'test') throw new HttpError(400, 'split must be train or test');
+    if (split !== 'train' && split !== 'test')
+      throw new HttpError(400, 'split must be train or test');
     const offset = Number(q['offset'] ?? 0);
     const count = Number(q['count'] ?? 1000);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new HttpError(400, 'offset must be a whole number >= 0');
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new HttpError(400, 'offset must be a whole number >= 0');
     if (!Number.isSafeInteger(count) || count < 1 || count > MAX_SLICE) {
       throw new HttpError(400, `count must be a whole number in 1..${MAX_SLICE}`);
     }
@@ -287,14 +313,16 @@ export async function buildServer(options: ServeOptions): Promise<{
   app.post('/api/jobs', async (req, reply) => {
     const body = req.body as { kind?: unknown; args?: unknown } | null;
     const kind = body?.kind;
-    if (kind !== 'train' && kind !== 'sweep') throw new HttpError(400, "kind must be 'train' or 'sweep'");
+    if (kind !== 'train' && kind !== 'sweep')
+      throw new HttpError(400, "kind must be 'train' or 'sweep'");
     const info = await jobs.start(kind, body?.args as string[]);
     return reply.code(201).send(info);
   });
 
   app.post('/api/jobs/:kind/stop', async (req) => {
     const kind = (req.params as { kind: string }).kind as JobKind;
-    if (kind !== 'train' && kind !== 'sweep') throw new HttpError(400, "kind must be 'train' or 'sweep'");
+    if (kind !== 'train' && kind !== 'sweep')
+      throw new HttpError(400, "kind must be 'train' or 'sweep'");
     if (!jobs.stop(kind)) throw new HttpError(409, `no ${kind} is running`);
     return { stopping: kind };
   });

@@ -49,7 +49,7 @@ export class Hub {
   private readonly followed = new Map<string, Followed>();
   private timer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
-  private polling = false;
+  private polling: Promise<void> | null = null;
   private summaries = new Map<string, { sig: string; summary: RunSummary }>();
   private runsJson = '';
   private sweepsJson = '';
@@ -69,7 +69,7 @@ export class Hub {
   async progressOf(id: string): Promise<{ events: ProgressEvent[] }> {
     const f = this.followed.get(id);
     if (f) return { events: f.events };
-    return { events: (await readProgress(join(this.root, id, PROGRESS_FILE))).events };
+    return { events: (await readProgress(this.root, join(this.root, id, PROGRESS_FILE))).events };
   }
 
   add(res: ServerResponse): void {
@@ -112,8 +112,13 @@ export class Hub {
     this.broadcastRaw(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
+  /** A job started, printed or ended: the folder is looked at first, so pages see its files. */
   jobsChanged(): void {
-    this.broadcast('jobs', this.jobs().list);
+    if (this.clients.size === 0) return;
+    // After the look under way (it may predate the change), one more.
+    void (this.polling ?? Promise.resolve())
+      .then(() => this.poll())
+      .then(() => this.broadcast('jobs', this.jobs().list));
   }
 
   /** Looks at the folder once; sends what changed. Also used by API requests to refresh. */
@@ -170,7 +175,7 @@ export class Hub {
     }
     if (size !== f.size) {
       f.size = size;
-      const { events, end } = await readProgress(file, f.offset);
+      const { events, end } = await readProgress(this.root, file, f.offset);
       f.offset = end;
       if (events.length > 0) {
         const from = f.events.length;
@@ -181,16 +186,14 @@ export class Hub {
     return f;
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      await this.refresh();
-    } catch (e) {
+  /** One look at the folder at a time; a caller during one gets that one. */
+  private poll(): Promise<void> {
+    this.polling ??= this.refresh()
       // The folder can change under a scan (a run deleted mid-read): the next poll sees it whole.
-      void e;
-    } finally {
-      this.polling = false;
-    }
+      .catch(() => {})
+      .finally(() => {
+        this.polling = null;
+      });
+    return this.polling;
   }
 }

@@ -56,7 +56,10 @@ const FORBIDDEN = new Set([
  * Parses the arguments with the command's own commander definition (the same parsers, defaults
  * and messages as the terminal), without running it.
  */
-async function parseWith(cmd: Command, args: string[]): Promise<{ flags: Record<string, unknown>; operands: string[] }> {
+async function parseWith(
+  cmd: Command,
+  args: string[],
+): Promise<{ flags: Record<string, unknown>; operands: string[] }> {
   let captured: { flags: Record<string, unknown>; operands: string[] } | null = null;
   let message = '';
   cmd
@@ -150,14 +153,7 @@ export class Jobs {
     if (this.jobs.has(kind)) throw new JobError(`a ${kind} is already running`, 409);
     const folder = `${kind === 'train' ? 'runs' : 'sweeps'}/${fileStamp()}-${name}`;
     await mkdir(join(this.root, kind === 'train' ? 'runs' : 'sweeps'), { recursive: true });
-    const fullArgs = [
-      kind,
-      ...args,
-      '--out',
-      folder,
-      '--verbose',
-      kind === 'train' ? '2' : '1',
-    ];
+    const fullArgs = [kind, ...args, '--out', folder, '--verbose', kind === 'train' ? '2' : '1'];
     const child = spawn(process.execPath, [CLI, ...fullArgs], {
       cwd: this.root,
       env: this.env,

@@ -1,6 +1,6 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import {
   PROGRESS_FILE,
   foldProgress,
@@ -92,9 +92,16 @@ export async function findFolders(root: string): Promise<Found> {
   return { runs: runs.sort(), sweeps: sweeps.sort() };
 }
 
-/** A JSON file's contents, or null when it is missing, too big or not JSON. */
-export async function readJson<T = Record<string, unknown>>(path: string): Promise<T | null> {
+/**
+ * A JSON file's contents, or null when it is missing, too big, not JSON, or (after symlinks)
+ * not inside `root`.
+ */
+export async function readJson<T = Record<string, unknown>>(
+  root: string,
+  path: string,
+): Promise<T | null> {
   try {
+    if (!(await isInside(root, path))) return null;
     const s = await stat(path);
     if (!s.isFile() || s.size > MAX_JSON_BYTES) return null;
     return JSON.parse(await readFile(path, 'utf8')) as T;
@@ -111,13 +118,26 @@ async function mtime(path: string): Promise<number | null> {
   }
 }
 
+/** Whether `path`, symlinks followed, lies inside `root` (false when it does not exist). */
+export async function isInside(root: string, path: string): Promise<boolean> {
+  try {
+    const [r, p] = await Promise.all([realpath(root), realpath(path)]);
+    const rel = relative(r, p);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  } catch {
+    return false;
+  }
+}
+
 /** Reads up to MAX_PROGRESS_BYTES of a progress log from `offset`; returns whole lines only. */
 export async function readProgress(
+  root: string,
   path: string,
   offset = 0,
 ): Promise<{ events: ProgressEvent[]; end: number }> {
   let fh;
   try {
+    if (!(await isInside(root, path))) return { events: [], end: offset };
     fh = await open(path, 'r');
   } catch {
     return { events: [], end: offset };
@@ -174,15 +194,19 @@ export async function summarizeRun(
 ): Promise<RunSummary> {
   const dir = join(root, id);
   const [config, metrics, status, history, hasModel] = await Promise.all([
-    readJson(join(dir, 'config.json')),
+    readJson(root, join(dir, 'config.json')),
     readJson<{ test?: { loss: number; accuracy: number }; error?: string }>(
+      root,
       join(dir, 'metrics.json'),
     ),
-    readJson<StatusJson>(join(dir, 'status.json')),
-    readJson<{ epoch?: number[] }>(join(dir, 'history.json')),
+    readJson<StatusJson>(root, join(dir, 'status.json')),
+    readJson<{ epoch?: number[] }>(root, join(dir, 'history.json')),
     mtime(join(dir, 'model', 'model.json')).then((t) => t !== null),
   ]);
-  const prog = progress === undefined ? foldProgress((await readProgress(join(dir, PROGRESS_FILE))).events) : progress;
+  const prog =
+    progress === undefined
+      ? foldProgress((await readProgress(root, join(dir, PROGRESS_FILE))).events)
+      : progress;
   const times = await Promise.all(
     ['config.json', 'history.json', 'metrics.json', 'status.json', PROGRESS_FILE].map((f) =>
       mtime(join(dir, f)),
@@ -198,7 +222,10 @@ export async function summarizeRun(
   let state: RunState;
   let reason: string | null = null;
   if (runningJob) state = 'running';
-  else if (status?.state !== undefined && ['running', 'finished', 'failed', 'interrupted'].includes(status.state)) {
+  else if (
+    status?.state !== undefined &&
+    ['running', 'finished', 'failed', 'interrupted'].includes(status.state)
+  ) {
     state = status.state as RunState;
     reason = status.reason ?? null;
     if (state === 'running' && !alive(status.pid, status.hostname)) {
@@ -210,14 +237,15 @@ export async function summarizeRun(
     state = 'failed';
     reason = metrics.error;
   } else if (prog && alive(prog.pid, prog.hostname)) state = 'running';
-  else if (!prog && Date.now() - updatedAt < STALE_MS) state = 'running'; // loading data
+  else if (!prog && Date.now() - updatedAt < STALE_MS)
+    state = 'running'; // loading data
   else state = 'interrupted';
 
   const epochsDone = Math.max(history?.epoch?.length ?? 0, prog?.history['loss']?.length ?? 0);
   const epochs =
     typeof status?.epochs === 'number'
       ? status.epochs
-      : prog?.epochs ?? (typeof config?.['epochs'] === 'number' ? config['epochs'] : null);
+      : (prog?.epochs ?? (typeof config?.['epochs'] === 'number' ? config['epochs'] : null));
   const slash = id.lastIndexOf('/runs/');
   return {
     id,
@@ -237,8 +265,11 @@ export async function summarizeRun(
 
 export async function summarizeSweep(root: string, id: string): Promise<SweepSummary> {
   const dir = join(root, id);
-  const plan = await readJson<{ name?: string; runs?: unknown[] }>(join(dir, 'sweep.json'));
-  const results = await readJson<{ runs?: unknown[]; planned?: number }>(join(dir, 'results.json'));
+  const plan = await readJson<{ name?: string; runs?: unknown[] }>(root, join(dir, 'sweep.json'));
+  const results = await readJson<{ runs?: unknown[]; planned?: number }>(
+    root,
+    join(dir, 'results.json'),
+  );
   const done = Array.isArray(results?.runs) ? results.runs.length : 0;
   const times = await Promise.all(['sweep.json', 'results.json'].map((f) => mtime(join(dir, f))));
   return {

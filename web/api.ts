@@ -17,7 +17,8 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   } catch {
     body = { error: text };
   }
-  if (!res.ok) throw new Error((body as { error?: string })?.error ?? `${res.status} ${res.statusText}`);
+  if (!res.ok)
+    throw new Error((body as { error?: string })?.error ?? `${res.status} ${res.statusText}`);
   return body as T;
 }
 

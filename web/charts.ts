@@ -18,7 +18,10 @@ export function chart(el: HTMLElement, spec: TopLevelSpec): Promise<Result> {
 }
 
 /** Per-batch training loss against the step, for runs in progress. */
-export function batchLossSpec(points: { step: number; loss: number }[], steps: number): TopLevelSpec {
+export function batchLossSpec(
+  points: { step: number; loss: number }[],
+  steps: number,
+): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Training loss per batch (running mean over the epoch)', fontSize: 13 },

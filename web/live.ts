@@ -17,7 +17,13 @@ export class LiveView {
     private readonly label: string,
     private readonly curves_ = true,
   ) {
-    fill(this.el, h('div', { class: 'progress' }, this.bar, this.text), this.logs, this.batches, this.curves);
+    fill(
+      this.el,
+      h('div', { class: 'progress' }, this.bar, this.text),
+      this.logs,
+      this.batches,
+      this.curves,
+    );
   }
 
   update(s: ProgressState | null, finishedNote = ''): void {
@@ -43,7 +49,16 @@ export class LiveView {
         : h(
             'table',
             { class: 'epochs' },
-            h('thead', null, h('tr', null, h('th', null, 'epoch'), keys.map((k) => h('th', null, k)))),
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', null, 'epoch'),
+                keys.map((k) => h('th', null, k)),
+              ),
+            ),
             h(
               'tbody',
               null,
@@ -65,7 +80,10 @@ export class LiveView {
     if (epochs > 0 && this.curves_) {
       void chart(
         this.curves,
-        runCurvesSpec({ label: this.label, group: this.label, history: s.history }, { width: 300, height: 200 }),
+        runCurvesSpec(
+          { label: this.label, group: this.label, history: s.history },
+          { width: 300, height: 200 },
+        ),
       );
     }
   }

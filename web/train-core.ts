@@ -37,9 +37,14 @@ async function fetchSlice(
 ): Promise<{ images: Uint8Array; labels: Uint8Array; h: number; w: number }> {
   const res = await fetch(`/api/data?dataset=${dataset}&split=${split}&count=${count}`);
   if (!res.ok) throw new Error(((await res.json()) as { error?: string }).error ?? res.statusText);
-  const [n, h, w] = (res.headers.get('x-shape') ?? '').split(',').map(Number) as [number, number, number];
+  const [n, h, w] = (res.headers.get('x-shape') ?? '').split(',').map(Number) as [
+    number,
+    number,
+    number,
+  ];
   const body = new Uint8Array(await res.arrayBuffer());
-  if (n !== count || body.length !== n * h * w + n) throw new Error('the data slice has the wrong size');
+  if (n !== count || body.length !== n * h * w + n)
+    throw new Error('the data slice has the wrong size');
   return { images: body.subarray(0, n * h * w), labels: body.subarray(n * h * w), h, w };
 }
 
@@ -56,7 +61,18 @@ class Reporter extends Callback {
   }
   override onTrainBegin(): void {
     const p = this.params;
-    this.send({ type: 'begin', t: Date.now(), pid: 0, hostname: 'browser', epochs: p.epochs, initialEpoch: 0, steps: p.steps, samples: p.samples, batchSize: p.batchSize, metrics: p.metrics });
+    this.send({
+      type: 'begin',
+      t: Date.now(),
+      pid: 0,
+      hostname: 'browser',
+      epochs: p.epochs,
+      initialEpoch: 0,
+      steps: p.steps,
+      samples: p.samples,
+      batchSize: p.batchSize,
+      metrics: p.metrics,
+    });
   }
   override onEpochBegin(epoch: number): void {
     this.epoch = epoch;
@@ -66,13 +82,32 @@ class Reporter extends Callback {
     const now = Date.now();
     if (batch > 0 && now - this.last < 100) return;
     this.last = now;
-    this.send({ type: 'batch', t: now, epoch: this.epoch, batch, steps: this.params.steps, logs: { ...logs } });
+    this.send({
+      type: 'batch',
+      t: now,
+      epoch: this.epoch,
+      batch,
+      steps: this.params.steps,
+      logs: { ...logs },
+    });
   }
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
-    this.send({ type: 'epoch', t: Date.now(), epoch, epochs: this.params.epochs, seconds: (performance.now() - this.start) / 1000, logs: { ...logs } });
+    this.send({
+      type: 'epoch',
+      t: Date.now(),
+      epoch,
+      epochs: this.params.epochs,
+      seconds: (performance.now() - this.start) / 1000,
+      logs: { ...logs },
+    });
   }
   override onTrainEnd(): void {
-    this.send({ type: 'end', t: Date.now(), epochs: this.epoch + 1, stopped: this.epoch + 1 < this.params.epochs });
+    this.send({
+      type: 'end',
+      t: Date.now(),
+      epochs: this.epoch + 1,
+      stopped: this.epoch + 1 < this.params.epochs,
+    });
   }
 }
 

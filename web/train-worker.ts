@@ -4,7 +4,8 @@ import { trainInPage, type InPageConfig, type InPageMessage } from './train-core
 
 const scope = self as unknown as {
   postMessage(m: InPageMessage): void;
-  onmessage: ((e: MessageEvent<{ type: 'start'; config: InPageConfig } | { type: 'stop' }>) => void) | null;
+  onmessage:
+    ((e: MessageEvent<{ type: 'start'; config: InPageConfig } | { type: 'stop' }>) => void) | null;
 };
 let model: Model | null = null;
 
@@ -14,7 +15,9 @@ scope.onmessage = (e) => {
     if (model) model.stopTraining = true;
     return;
   }
-  trainInPage(msg.config, (m) => scope.postMessage(m), (m) => (model = m)).catch((err: Error) =>
-    scope.postMessage({ type: 'error', message: err.message }),
-  );
+  trainInPage(
+    msg.config,
+    (m) => scope.postMessage(m),
+    (m) => (model = m),
+  ).catch((err: Error) => scope.postMessage({ type: 'error', message: err.message }));
 };

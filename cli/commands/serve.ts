@@ -16,7 +16,11 @@ export function serveCommand(): Command {
     .description(
       'A local web page: browse runs and sweeps, watch and start training, draw a digit for a model, train in the page',
     )
-    .option('--dir <dir>', 'the folder whose runs/ and sweeps/ are shown (and where new ones go)', '.')
+    .option(
+      '--dir <dir>',
+      'the folder whose runs/ and sweeps/ are shown (and where new ones go)',
+      '.',
+    )
     .option('--port <n>', 'port (0: any free one)', port, 8080)
     .option(
       '--host <addr>',
@@ -34,7 +38,9 @@ export function serveCommand(): Command {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') {
-          throw new Error(`port ${flags.port} is in use: pick another with --port (0 for any free one).`);
+          throw new Error(
+            `port ${flags.port} is in use: pick another with --port (0 for any free one).`,
+          );
         }
         throw e;
       }

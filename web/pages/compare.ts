@@ -11,16 +11,23 @@ export const comparePage: Page = (main, params) => {
   fill(
     main,
     h('h1', null, `Compare ${ids.length} run${ids.length === 1 ? '' : 's'}`),
-    h('ul', null, ids.map((id) => h('li', null, h('a', { href: link('run', { id }) }, id)))),
+    h(
+      'ul',
+      null,
+      ids.map((id) => h('li', null, h('a', { href: link('run', { id }) }, id))),
+    ),
     box,
   );
   void (async () => {
     const runs: RunCurves[] = [];
     for (const id of ids) {
       try {
-        const d = await api<{ history: { history?: Record<string, number[]> } | null }>(`/api/run?id=${encodeURIComponent(id)}`);
+        const d = await api<{ history: { history?: Record<string, number[]> } | null }>(
+          `/api/run?id=${encodeURIComponent(id)}`,
+        );
         const history = d.history?.history;
-        if (history) runs.push({ label: id.split('/').pop()!, group: id.split('/').pop()!, history });
+        if (history)
+          runs.push({ label: id.split('/').pop()!, group: id.split('/').pop()!, history });
       } catch (e) {
         box.append(h('p', { class: 'error' }, `${id}: ${(e as Error).message}`));
       }

@@ -9,7 +9,18 @@ import { pickBackend } from '../backend.js';
 
 const SIZE = 280;
 const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 
 /** Runs the model on the 784 values, shaped as its input wants ([1, 784] or [1, 28, 28, 1]). */
 export function classify(model: Model, pixels: Float32Array): Float32Array {
@@ -20,7 +31,13 @@ export function classify(model: Model, pixels: Float32Array): Float32Array {
 
 /** Draw a digit; the chosen run's model reads it live, in the page. */
 export const drawPage: Page = (main, params) => {
-  const canvas = h('canvas', { width: SIZE, height: SIZE, class: 'pad', id: 'pad', 'aria-label': 'drawing pad' });
+  const canvas = h('canvas', {
+    width: SIZE,
+    height: SIZE,
+    class: 'pad',
+    id: 'pad',
+    'aria-label': 'drawing pad',
+  });
   const seen = h('canvas', { width: 28, height: 28, class: 'seen', id: 'seen' });
   const bars = h('div', { class: 'bars', id: 'bars' });
   const answer = h('div', { class: 'answer', id: 'answer' });
@@ -43,7 +60,12 @@ export const drawPage: Page = (main, params) => {
     h(
       'div',
       { class: 'draw' },
-      h('div', null, canvas, h('p', null, h('button', { id: 'clear', onclick: () => clear() }, 'Clear'))),
+      h(
+        'div',
+        null,
+        canvas,
+        h('p', null, h('button', { id: 'clear', onclick: () => clear() }, 'Clear')),
+      ),
       h('div', null, h('h3', null, 'What the model sees (28 × 28)'), seen, answer),
       h('div', { class: 'bars-box' }, h('h3', null, 'Probabilities'), bars),
     ),
@@ -76,9 +98,16 @@ export const drawPage: Page = (main, params) => {
     void choose(select.value);
   });
   const renderRuns = (): void => {
-    const runs = store.runs.filter((r) => r.hasModel && r.state !== 'running').sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
+    const runs = store.runs
+      .filter((r) => r.hasModel && r.state !== 'running')
+      .sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
     const want = loadedId || params['id'] || runs[0]?.id || '';
-    fill(select, runs.length === 0 ? h('option', { value: '' }, '(no run with a saved model yet)') : runs.map((r) => h('option', { value: r.id, selected: r.id === want }, r.id)));
+    fill(
+      select,
+      runs.length === 0
+        ? h('option', { value: '' }, '(no run with a saved model yet)')
+        : runs.map((r) => h('option', { value: r.id, selected: r.id === want }, r.id)),
+    );
     if (want && runs.some((r) => r.id === want)) void choose(want);
   };
 
@@ -98,11 +127,22 @@ export const drawPage: Page = (main, params) => {
     p.forEach((v, i) => {
       if (v > p[best]!) best = i;
     });
-    fill(answer, 'The model reads ', h('strong', { id: 'predicted', 'data-class': best }, classes[best] ?? String(best)), ` (${pct(p[best])})`);
+    fill(
+      answer,
+      'The model reads ',
+      h('strong', { id: 'predicted', 'data-class': best }, classes[best] ?? String(best)),
+      ` (${pct(p[best])})`,
+    );
     fill(
       bars,
       Array.from(p, (v, i) =>
-        h('div', { class: `bar${i === best ? ' best' : ''}` }, h('span', { class: 'label' }, classes[i] ?? String(i)), h('span', { class: 'fill', style: `width:${(100 * v).toFixed(1)}%` }), h('span', { class: 'value' }, pct(v))),
+        h(
+          'div',
+          { class: `bar${i === best ? ' best' : ''}` },
+          h('span', { class: 'label' }, classes[i] ?? String(i)),
+          h('span', { class: 'fill', style: `width:${(100 * v).toFixed(1)}%` }),
+          h('span', { class: 'value' }, pct(v)),
+        ),
       ),
     );
   };

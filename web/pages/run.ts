@@ -9,12 +9,18 @@ import { stateBadge } from './runs.js';
 
 interface RunDetail extends RunSummary {
   history: { history?: Record<string, number[]>; epochSeconds?: number[] } | null;
-  metrics: { test?: { loss: number; accuracy: number }; trainSeconds?: number; error?: string; stoppedEpoch?: number | null } | null;
+  metrics: {
+    test?: { loss: number; accuracy: number };
+    trainSeconds?: number;
+    error?: string;
+    stoppedEpoch?: number | null;
+  } | null;
   evaluation: Record<string, unknown> | null;
   files: string[];
 }
 
-const fileUrl = (id: string, f: string): string => `/files/${id.split('/').map(encodeURIComponent).join('/')}/${f}`;
+const fileUrl = (id: string, f: string): string =>
+  `/files/${id.split('/').map(encodeURIComponent).join('/')}/${f}`;
 
 /** One run: settings, live progress and stop button while it trains, curves, figures, model. */
 export const runPage: Page = (main, params) => {
@@ -32,7 +38,12 @@ export const runPage: Page = (main, params) => {
     h('h1', null, 'Run ', h('code', null, id)),
     head,
     liveBox,
-    h('div', { class: 'cols' }, h('div', null, h('h2', null, 'Results'), results), h('div', null, h('h2', null, 'Settings'), settings)),
+    h(
+      'div',
+      { class: 'cols' },
+      h('div', null, h('h2', null, 'Results'), results),
+      h('div', null, h('h2', null, 'Settings'), settings),
+    ),
     h('h2', null, 'Curves'),
     curves,
     figures,
@@ -57,7 +68,10 @@ export const runPage: Page = (main, params) => {
   const render = (): void => {
     if (!detail) return;
     const d = detail;
-    const job = store.jobs.find((j) => j.kind === 'train' && j.folder === id && (j.state === 'running' || j.state === 'stopping'));
+    const job = store.jobs.find(
+      (j) =>
+        j.kind === 'train' && j.folder === id && (j.state === 'running' || j.state === 'stopping'),
+    );
     const stop = job
       ? h(
           'button',
@@ -65,7 +79,9 @@ export const runPage: Page = (main, params) => {
             class: 'stop',
             disabled: job.state === 'stopping',
             onclick: () => {
-              void api('/api/jobs/train/stop', { method: 'POST', body: '{}' }).catch((e: Error) => alert(e.message));
+              void api('/api/jobs/train/stop', { method: 'POST', body: '{}' }).catch((e: Error) =>
+                alert(e.message),
+              );
             },
           },
           job.state === 'stopping' ? 'Stopping…' : 'Stop training',
@@ -77,7 +93,9 @@ export const runPage: Page = (main, params) => {
       d.reason ? h('span', { class: 'reason' }, ` ${d.reason}`) : null,
       ` started ${when(d.startedAt)} `,
       stop,
-      d.hasModel ? h('a', { class: 'button', href: link('draw', { id }) }, 'Draw a digit for this model') : null,
+      d.hasModel
+        ? h('a', { class: 'button', href: link('draw', { id }) }, 'Draw a digit for this model')
+        : null,
     );
     const events = store.progressOf(id);
     const state = events ? foldProgress(events) : null;
@@ -100,12 +118,40 @@ export const runPage: Page = (main, params) => {
       h(
         'table',
         { class: 'kv' },
-        h('tr', null, h('th', null, 'test accuracy'), h('td', { class: 'num test-accuracy' }, pct(m?.test?.accuracy))),
+        h(
+          'tr',
+          null,
+          h('th', null, 'test accuracy'),
+          h('td', { class: 'num test-accuracy' }, pct(m?.test?.accuracy)),
+        ),
         h('tr', null, h('th', null, 'test loss'), h('td', { class: 'num' }, num(m?.test?.loss))),
-        h('tr', null, h('th', null, 'epochs'), h('td', { class: 'num' }, `${d.epochsDone}${d.epochs !== null ? ` / ${d.epochs}` : ''}`)),
-        h('tr', null, h('th', null, 'training time'), h('td', { class: 'num' }, m?.trainSeconds !== undefined ? `${m.trainSeconds.toFixed(1)} s` : '–')),
-        m?.stoppedEpoch ? h('tr', null, h('th', null, 'early stopping'), h('td', null, `after epoch ${m.stoppedEpoch}`)) : null,
-        m?.error ? h('tr', null, h('th', null, 'error'), h('td', { class: 'error' }, m.error)) : null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'epochs'),
+          h('td', { class: 'num' }, `${d.epochsDone}${d.epochs !== null ? ` / ${d.epochs}` : ''}`),
+        ),
+        h(
+          'tr',
+          null,
+          h('th', null, 'training time'),
+          h(
+            'td',
+            { class: 'num' },
+            m?.trainSeconds !== undefined ? `${m.trainSeconds.toFixed(1)} s` : '–',
+          ),
+        ),
+        m?.stoppedEpoch
+          ? h(
+              'tr',
+              null,
+              h('th', null, 'early stopping'),
+              h('td', null, `after epoch ${m.stoppedEpoch}`),
+            )
+          : null,
+        m?.error
+          ? h('tr', null, h('th', null, 'error'), h('td', { class: 'error' }, m.error))
+          : null,
       ),
     );
     fill(
@@ -113,7 +159,14 @@ export const runPage: Page = (main, params) => {
       h(
         'table',
         { class: 'kv' },
-        Object.entries(d.config ?? {}).map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, Array.isArray(v) ? v.join(', ') || 'none' : String(v)))),
+        Object.entries(d.config ?? {}).map(([k, v]) =>
+          h(
+            'tr',
+            null,
+            h('th', null, k),
+            h('td', null, Array.isArray(v) ? v.join(', ') || 'none' : String(v)),
+          ),
+        ),
       ),
     );
     const figs: [string, string][] = [
@@ -125,12 +178,34 @@ export const runPage: Page = (main, params) => {
       figs
         .filter(([f]) => d.files.includes(`${f}.svg`) || d.files.includes(`${f}.png`))
         .map(([f, title]) =>
-          h('figure', null, h('img', { src: fileUrl(id, d.files.includes(`${f}.svg`) ? `${f}.svg` : `${f}.png`), alt: title }), h('figcaption', null, title)),
+          h(
+            'figure',
+            null,
+            h('img', {
+              src: fileUrl(id, d.files.includes(`${f}.svg`) ? `${f}.svg` : `${f}.png`),
+              alt: title,
+            }),
+            h('figcaption', null, title),
+          ),
         ),
-      d.files.includes('report.md') ? h('p', null, h('a', { href: fileUrl(id, 'report.md') }, 'report.md')) : null,
+      d.files.includes('report.md')
+        ? h('p', null, h('a', { href: fileUrl(id, 'report.md') }, 'report.md'))
+        : null,
     );
     if (d.hasModel && !model.querySelector('img')) {
-      fill(model, h('figure', null, h('img', { class: 'diagram', src: `/api/model-diagram?id=${encodeURIComponent(id)}`, alt: 'model diagram' }), h('figcaption', null, 'The model (as plot-model draws it)')));
+      fill(
+        model,
+        h(
+          'figure',
+          null,
+          h('img', {
+            class: 'diagram',
+            src: `/api/model-diagram?id=${encodeURIComponent(id)}`,
+            alt: 'model diagram',
+          }),
+          h('figcaption', null, 'The model (as plot-model draws it)'),
+        ),
+      );
     }
   };
 

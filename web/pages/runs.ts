@@ -39,7 +39,13 @@ export const runsPage: Page = (main) => {
     if (runs.length === 0) {
       fill(
         runsBox,
-        h('p', { class: 'empty' }, 'No runs yet. Start one on the ', h('a', { href: '#/start' }, 'Train'), ' page, or run `npx mnist-lab train` in this folder.'),
+        h(
+          'p',
+          { class: 'empty' },
+          'No runs yet. Start one on the ',
+          h('a', { href: '#/start' }, 'Train'),
+          ' page, or run `npx mnist-lab train` in this folder.',
+        ),
       );
     } else {
       fill(
@@ -47,7 +53,17 @@ export const runsPage: Page = (main) => {
         h(
           'table',
           { class: 'runs' },
-          h('thead', null, h('tr', null, ['', 'run', 'state', 'model', 'epochs', 'test accuracy', 'started'].map((c) => h('th', null, c)))),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ['', 'run', 'state', 'model', 'epochs', 'test accuracy', 'started'].map((c) =>
+                h('th', null, c),
+              ),
+            ),
+          ),
           h(
             'tbody',
             null,
@@ -66,7 +82,11 @@ export const runsPage: Page = (main) => {
                 h('td', null, h('a', { href: link('run', { id: r.id }) }, r.id)),
                 h('td', null, stateBadge(r)),
                 h('td', null, describe(r.config)),
-                h('td', { class: 'num' }, `${r.epochsDone}${r.epochs !== null ? ` / ${r.epochs}` : ''}`),
+                h(
+                  'td',
+                  { class: 'num' },
+                  `${r.epochsDone}${r.epochs !== null ? ` / ${r.epochs}` : ''}`,
+                ),
                 h('td', { class: 'num' }, pct(r.testAccuracy)),
                 h('td', null, when(r.startedAt)),
               );
@@ -79,11 +99,23 @@ export const runsPage: Page = (main) => {
     fill(
       sweepsBox,
       sweeps.length === 0
-        ? h('p', { class: 'empty' }, 'No sweeps yet (`npx mnist-lab sweep hidden-size`, or the Train page).')
+        ? h(
+            'p',
+            { class: 'empty' },
+            'No sweeps yet (`npx mnist-lab sweep hidden-size`, or the Train page).',
+          )
         : h(
             'table',
             null,
-            h('thead', null, h('tr', null, ['sweep', 'name', 'runs finished', 'updated'].map((c) => h('th', null, c)))),
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                ['sweep', 'name', 'runs finished', 'updated'].map((c) => h('th', null, c)),
+              ),
+            ),
             h(
               'tbody',
               null,

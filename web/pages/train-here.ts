@@ -8,9 +8,24 @@ import { trainInPage, type InPageConfig, type InPageMessage } from '../train-cor
 /** Train a small model in this page (a Web Worker, or the page's own thread with yieldEvery). */
 export const trainHerePage: Page = (main) => {
   const field = (name: string, label: string, value: string): HTMLElement =>
-    h('label', { for: `p-${name}` }, label, h('input', { type: 'text', id: `p-${name}`, name, value }));
-  const modelSel = h('select', { id: 'p-model', name: 'model' }, h('option', { value: 'mlp' }, 'mlp'), h('option', { value: 'cnn' }, 'cnn'));
-  const whereSel = h('select', { id: 'p-where', name: 'where' }, h('option', { value: 'worker' }, 'a Web Worker'), h('option', { value: 'main' }, "the page's own thread (yieldEvery 'auto')"));
+    h(
+      'label',
+      { for: `p-${name}` },
+      label,
+      h('input', { type: 'text', id: `p-${name}`, name, value }),
+    );
+  const modelSel = h(
+    'select',
+    { id: 'p-model', name: 'model' },
+    h('option', { value: 'mlp' }, 'mlp'),
+    h('option', { value: 'cnn' }, 'cnn'),
+  );
+  const whereSel = h(
+    'select',
+    { id: 'p-where', name: 'where' },
+    h('option', { value: 'worker' }, 'a Web Worker'),
+    h('option', { value: 'main' }, "the page's own thread (yieldEvery 'auto')"),
+  );
   const form = h(
     'form',
     { class: 'grid-form', id: 'here-form' },
@@ -21,7 +36,12 @@ export const trainHerePage: Page = (main) => {
     field('batch', 'batch size', '32'),
     field('lr', 'learning rate (Adam)', '0.001'),
     h('label', { for: 'p-where' }, 'train in', whereSel),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'start-here' }, 'Train'), h('button', { type: 'button', id: 'stop-here', disabled: true }, 'Stop')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', id: 'start-here' }, 'Train'),
+      h('button', { type: 'button', id: 'stop-here', disabled: true }, 'Stop'),
+    ),
   );
   const stopBtn = form.querySelector<HTMLButtonElement>('#stop-here')!;
   const startBtn = form.querySelector<HTMLButtonElement>('#start-here')!;
@@ -33,9 +53,21 @@ export const trainHerePage: Page = (main) => {
   fill(
     main,
     h('h1', null, 'Train in the page'),
-    h('p', { class: 'hint' }, 'A small model trained by the library right here, on a slice of the data the server sends. The clock below ticks every 50 ms: it keeps ticking while the model trains.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'A small model trained by the library right here, on a slice of the data the server sends. The clock below ticks every 50 ms: it keeps ticking while the model trains.',
+    ),
     form,
-    h('p', { class: 'clock' }, 'Clock ticks: ', clock, ' · longest gap between ticks during training: ', gap, ' ms'),
+    h(
+      'p',
+      { class: 'clock' },
+      'Clock ticks: ',
+      clock,
+      ' · longest gap between ticks during training: ',
+      gap,
+      ' ms',
+    ),
     statusEl,
     live.el,
     result,
@@ -63,14 +95,26 @@ export const trainHerePage: Page = (main) => {
     if (m.type === 'progress') {
       events.push(m.event);
       // One redraw per animation frame at most.
-      if (!frame) frame = requestAnimationFrame(() => { frame = 0; live.update(foldProgress(events)); });
+      if (!frame)
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          live.update(foldProgress(events));
+        });
     } else if (m.type === 'status') fill(statusEl, m.text);
     else if (m.type === 'error') {
       fill(statusEl, h('span', { class: 'error' }, m.message));
       finish();
     } else if (m.type === 'done') {
       live.update(foldProgress(events));
-      fill(result, h('span', { id: 'here-test', 'data-accuracy': m.test.accuracy }, `Test accuracy ${pct(m.test.accuracy)}, loss ${num(m.test.loss)}`), ` after ${m.seconds.toFixed(1)} s on the ${m.backend} backend.`);
+      fill(
+        result,
+        h(
+          'span',
+          { id: 'here-test', 'data-accuracy': m.test.accuracy },
+          `Test accuracy ${pct(m.test.accuracy)}, loss ${num(m.test.loss)}`,
+        ),
+        ` after ${m.seconds.toFixed(1)} s on the ${m.backend} backend.`,
+      );
       fill(statusEl, 'done');
       finish();
     }
@@ -85,7 +129,8 @@ export const trainHerePage: Page = (main) => {
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const get = (n: string): string => (form.elements.namedItem(n) as HTMLInputElement).value.trim();
+    const get = (n: string): string =>
+      (form.elements.namedItem(n) as HTMLInputElement).value.trim();
     const hidden = get('hidden') === 'none' ? [] : get('hidden').split(',').map(Number);
     const cfg: InPageConfig = {
       model: modelSel.value as 'mlp' | 'cnn',
@@ -100,8 +145,10 @@ export const trainHerePage: Page = (main) => {
       seed: 42,
     };
     const bad = [
-      hidden.some((x) => !Number.isInteger(x) || x < 1) && 'hidden sizes: whole numbers >= 1, comma-separated, or none',
-      !(Number.isInteger(cfg.samples) && cfg.samples >= 100 && cfg.samples <= 10000) && 'training images: 100 to 10000',
+      hidden.some((x) => !Number.isInteger(x) || x < 1) &&
+        'hidden sizes: whole numbers >= 1, comma-separated, or none',
+      !(Number.isInteger(cfg.samples) && cfg.samples >= 100 && cfg.samples <= 10000) &&
+        'training images: 100 to 10000',
       !(Number.isInteger(cfg.epochs) && cfg.epochs >= 1 && cfg.epochs <= 100) && 'epochs: 1 to 100',
       !(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1) && 'batch size: a whole number >= 1',
       !(cfg.lr > 0) && 'learning rate: a positive number',
@@ -120,10 +167,13 @@ export const trainHerePage: Page = (main) => {
     if (whereSel.value === 'worker') {
       worker = new Worker('train-worker.js', { type: 'module' });
       worker.onmessage = (ev: MessageEvent<InPageMessage>) => onMessage(ev.data);
-      worker.onerror = (ev) => onMessage({ type: 'error', message: ev.message || 'the worker failed' });
+      worker.onerror = (ev) =>
+        onMessage({ type: 'error', message: ev.message || 'the worker failed' });
       worker.postMessage({ type: 'start', config: cfg });
     } else {
-      trainInPage(cfg, onMessage, (m) => (model = m)).catch((err: Error) => onMessage({ type: 'error', message: err.message }));
+      trainInPage(cfg, onMessage, (m) => (model = m)).catch((err: Error) =>
+        onMessage({ type: 'error', message: err.message }),
+      );
     }
   });
   stopBtn.addEventListener('click', () => {
