@@ -126,11 +126,9 @@ export async function buildServer(options: ServeOptions): Promise<{
         (auth?.startsWith('Bearer ') ? auth.slice(7) : undefined) ??
         req.cookies[TOKEN_COOKIE];
       if (given === undefined || !sameToken(given, token)) {
-        return reply
-          .code(401)
-          .send({
-            error: 'a token is needed: open the address `mnist-lab serve` printed (…/?token=…)',
-          });
+        return reply.code(401).send({
+          error: 'a token is needed: open the address `mnist-lab serve` printed (…/?token=…)',
+        });
       }
       if (typeof q === 'string') {
         void reply.setCookie(TOKEN_COOKIE, token, {

@@ -152,7 +152,8 @@ export class Jobs {
     const { name } = await validateJob(kind, args);
     if (this.jobs.has(kind)) throw new JobError(`a ${kind} is already running`, 409);
     const folder = `${kind === 'train' ? 'runs' : 'sweeps'}/${fileStamp()}-${name}`;
-    await mkdir(join(this.root, kind === 'train' ? 'runs' : 'sweeps'), { recursive: true });
+    // A train's folder exists from the start, so a page can follow it while data loads.
+    await mkdir(join(this.root, kind === 'train' ? folder : 'sweeps'), { recursive: true });
     const fullArgs = [kind, ...args, '--out', folder, '--verbose', kind === 'train' ? '2' : '1'];
     const child = spawn(process.execPath, [CLI, ...fullArgs], {
       cwd: this.root,

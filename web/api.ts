@@ -71,10 +71,18 @@ class Store {
 
   /** The run's progress events; fetched once, then followed through the stream. */
   async loadProgress(id: string): Promise<ProgressEvent[]> {
-    const { events } = await api<{ events: ProgressEvent[] }>(
-      `/api/progress?id=${encodeURIComponent(id)}`,
-    );
-    this.progress.set(id, events);
+    // Follow from now on, even if the run's folder does not exist yet (a job just started).
+    if (!this.progress.has(id)) this.progress.set(id, []);
+    let events: ProgressEvent[];
+    try {
+      ({ events } = await api<{ events: ProgressEvent[] }>(
+        `/api/progress?id=${encodeURIComponent(id)}`,
+      ));
+    } catch {
+      return this.progress.get(id)!;
+    }
+    const have = this.progress.get(id)!;
+    if (events.length >= have.length) this.progress.set(id, events);
     this.emit('progress', id);
     return events;
   }

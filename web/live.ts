@@ -1,6 +1,6 @@
 import type { ProgressState } from '../src/experiments/progress.js';
 import { runCurvesSpec } from '../src/reports/chart-specs.js';
-import { batchLossSpec, chart } from './charts.js';
+import { batchLossSpec, batchPoints, chart, streamChart } from './charts.js';
 import { duration, fill, h, num, pct } from './dom.js';
 
 /** The live part of a training view: progress bar, time left, batch loss and epoch curves. */
@@ -76,7 +76,9 @@ export class LiveView {
             ),
           ),
     );
-    if (s.batches.length > 1) void chart(this.batches, batchLossSpec(s.batches, s.steps));
+    if (s.batches.length > 1) {
+      void streamChart(this.batches, batchLossSpec(), 'batches', batchPoints(s.batches, s.steps));
+    }
     if (epochs > 0 && this.curves_) {
       void chart(
         this.curves,

@@ -60,6 +60,7 @@ const TRAIN_FIELDS: Field[] = [
   { flag: 'dataset', label: 'dataset', kind: 'select', options: ['mnist', 'fashion-mnist'] },
   { flag: 'train-samples', label: 'train samples', kind: 'number', placeholder: 'all' },
   { flag: 'test-samples', label: 'test samples', kind: 'number', placeholder: 'all' },
+  { flag: 'backend', label: 'backend', kind: 'select', options: ['', 'native', 'js'] },
 ];
 
 function fieldInput(f: Field, prefix: string): HTMLElement {
@@ -68,7 +69,7 @@ function fieldInput(f: Field, prefix: string): HTMLElement {
     return h(
       'select',
       { name, id: name },
-      f.options!.map((o) => h('option', { value: o }, o)),
+      f.options!.map((o) => h('option', { value: o }, o === '' ? '(default)' : o)),
     );
   }
   if (f.kind === 'check') return h('input', { type: 'checkbox', name, id: name });
