@@ -10,6 +10,7 @@ import { loadDataset } from '../node/data/load-dataset.js';
 import { loadModel } from '../node/models/load-model.js';
 import { dotToSvg } from '../node/reports/model-diagram.js';
 import { modelToDot } from '../src/reports/model-graph.js';
+import type { Model } from '../src/models/model.js';
 import { SWEEP_PRESETS } from '../src/experiments/sweep-presets.js';
 import { Hub, MAX_CLIENTS } from './events.js';
 import { JobError, Jobs, type JobKind } from './jobs.js';
@@ -207,19 +208,48 @@ export async function buildServer(options: ServeOptions): Promise<{
     return hub.progressOf(id);
   });
 
-  const diagrams = new Map<string, { mtime: number; svg: string }>();
-  app.get('/api/model-diagram', async (req, reply) => {
-    const id = idParam(req);
+  // A run's model, loaded (and checked) by the library's own loadModel, once per version of its
+  // model.json: the diagram, and the topology and weights the draw page runs.
+  const models = new Map<string, { mtime: number; model: Promise<Model>; svg?: Promise<string> }>();
+  const savedModel = async (
+    id: string,
+  ): Promise<{ model: Model; entry: { svg?: Promise<string> } & { model: Promise<Model> } }> => {
     const file = await fileInside(root, `${id}/model/model.json`);
     if (!file) throw new HttpError(404, `run '${id}' has no saved model yet`);
     const mtime = (await stat(file)).mtimeMs;
-    let cached = diagrams.get(id);
-    if (!cached || cached.mtime !== mtime) {
-      const model = await loadModel(join(file, '..'), { compile: false });
-      cached = { mtime, svg: await dotToSvg(modelToDot(model)) };
-      diagrams.set(id, cached);
+    let entry = models.get(id);
+    if (!entry || entry.mtime !== mtime) {
+      entry = { mtime, model: loadModel(join(file, '..'), { compile: false }) };
+      models.set(id, entry);
+      entry.model.catch(() => models.delete(id));
     }
-    return reply.type('image/svg+xml').send(cached.svg);
+    return { model: await entry.model, entry };
+  };
+
+  app.get('/api/model-diagram', async (req, reply) => {
+    const { model, entry } = await savedModel(idParam(req));
+    entry.svg ??= dotToSvg(modelToDot(model));
+    return reply.type('image/svg+xml').send(await entry.svg);
+  });
+
+  app.get('/api/model', async (req) => {
+    const { model } = await savedModel(idParam(req));
+    return {
+      topology: model.toJSON(),
+      weights: model.getWeights().map((w, i) => ({ index: i, size: w.length })),
+    };
+  });
+
+  // The weights in getWeights() order, as little-endian float32.
+  app.get('/api/model-weights', async (req, reply) => {
+    const { model } = await savedModel(idParam(req));
+    const weights = model.getWeights();
+    const out = Buffer.alloc(weights.reduce((n, w) => n + w.length * 4, 0));
+    let offset = 0;
+    for (const w of weights) {
+      for (let i = 0; i < w.length; i++, offset += 4) out.writeFloatLE(w[i]!, offset);
+    }
+    return reply.type('application/octet-stream').send(out);
   });
 
   app.get('/api/sweep', async (req) => {

@@ -44,6 +44,7 @@ const FORBIDDEN = new Set([
   '--out',
   '--data-dir',
   '--resume',
+  '--overwrite',
   '--verbose',
   '--help',
   '-h',

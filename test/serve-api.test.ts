@@ -211,6 +211,18 @@ describe('serve: the HTTP API, against the real server', () => {
     const model = await call(base, 'GET', `/files/${folder}/model/model.json`);
     assert.equal(model.status, 200);
     assert.equal(model.headers['content-type'], 'application/json; charset=utf-8');
+    const served = (
+      await call(base, 'GET', `/api/model?id=${encodeURIComponent(folder)}`)
+    ).json() as { topology: { className: string }; weights: { size: number }[] };
+    assert.equal(served.topology.className, 'Sequential');
+    assert.deepEqual(
+      served.weights.map((w) => w.size),
+      [784 * 32, 32, 32 * 10, 10],
+    );
+    const weights = await fetch(
+      new URL(`/api/model-weights?id=${encodeURIComponent(folder)}`, base),
+    );
+    assert.equal((await weights.arrayBuffer()).byteLength, 4 * (784 * 32 + 32 + 320 + 10));
     const diagram = await call(base, 'GET', `/api/model-diagram?id=${encodeURIComponent(folder)}`);
     assert.equal(diagram.status, 200);
     assert.match(diagram.body, /<svg[\s\S]*dense_1/);

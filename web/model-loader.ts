@@ -1,34 +1,29 @@
-import { crc32 } from '../src/data/crc32.js';
 import { modelFromJSON, type Model } from '../src/models/index.js';
-import { decodeWeight, MODEL_FORMAT, type ModelJson } from '../node/models/model-format.js';
 
-const MAX_WEIGHTS_BYTES = 256 * 1024 * 1024;
-
-/** A saved run's model (model.json + weights.bin over HTTP), checked as loadModel checks files. */
+/**
+ * A saved run's model: the server loads it with the library's checked loader (whatever format
+ * the folder holds) and hands the page its topology and weights; the page rebuilds it here.
+ */
 export async function fetchModel(runId: string): Promise<Model> {
-  const base = `/files/${runId.split('/').map(encodeURIComponent).join('/')}/model/`;
-  const res = await fetch(`${base}model.json`);
-  if (!res.ok) throw new Error(`${runId} has no saved model (${res.status}).`);
-  const json = (await res.json()) as ModelJson;
-  if (json?.format !== MODEL_FORMAT || !json.modelTopology) {
-    throw new Error(`${runId}/model/model.json is not an mnist-lab model with a topology.`);
-  }
-  if (!(json.weightsByteLength >= 0 && json.weightsByteLength <= MAX_WEIGHTS_BYTES)) {
-    throw new Error(`${runId}: weightsByteLength ${json.weightsByteLength} is out of range.`);
-  }
-  if (!/^[\w.-]+$/.test(json.weightsFile)) throw new Error(`${runId}: bad weightsFile name.`);
-  const bin = new Uint8Array(await (await fetch(`${base}${json.weightsFile}`)).arrayBuffer());
-  if (bin.byteLength !== json.weightsByteLength || crc32(bin) !== json.weightsCrc32 >>> 0) {
-    throw new Error(`${runId}: weights.bin does not match model.json (size or CRC-32).`);
-  }
-  let expected = 0;
-  for (const w of json.weightsManifest) {
-    if (w.offset !== expected || w.byteLength !== w.shape.reduce((a, b) => a * b, 1) * 4) {
-      throw new Error(`${runId}: weight '${w.name}' is inconsistent in model.json.`);
-    }
-    expected += w.byteLength;
-  }
-  const model = modelFromJSON(json.modelTopology);
-  model.setWeights(json.weightsManifest.map((w) => decodeWeight(bin, w)));
+  const q = `id=${encodeURIComponent(runId)}`;
+  const res = await fetch(`/api/model?${q}`);
+  const body = (await res.json()) as {
+    error?: string;
+    topology: Parameters<typeof modelFromJSON>[0];
+    weights: { size: number }[];
+  };
+  if (!res.ok) throw new Error(body.error ?? `${runId}: no model (${res.status}).`);
+  const bin = await (await fetch(`/api/model-weights?${q}`)).arrayBuffer();
+  const total = body.weights.reduce((n, w) => n + w.size, 0);
+  if (bin.byteLength !== total * 4) throw new Error(`${runId}: the weights changed while loading.`);
+  const view = new DataView(bin);
+  let offset = 0;
+  const weights = body.weights.map(({ size }) => {
+    const w = new Float32Array(size);
+    for (let i = 0; i < size; i++, offset += 4) w[i] = view.getFloat32(offset, true);
+    return w;
+  });
+  const model = modelFromJSON(body.topology);
+  model.setWeights(weights);
   return model;
 }
