@@ -166,6 +166,48 @@ describe('serve: the page in Chromium', { skip: noBrowser }, () => {
     await close();
   });
 
+  test('a sweep started from the form: its table sorts by any column and links to its runs; runs overlay', async () => {
+    await open('#/start');
+    await page.fill('#s-grid', 'hidden=16,48');
+    await page.fill(
+      '#s-extra',
+      '--epochs 2 --train-samples 2000 --test-samples 300 --validation-split 0.1 --jobs 1',
+    );
+    await page.click('#sweep-form button[type=submit]');
+    await page.waitForSelector('.job[data-kind=sweep] .badge.finished', { timeout: 180_000 });
+    await screenshot(page, 'jobs');
+    await page.click('.job[data-kind=sweep] a');
+    await page.waitForSelector('table.sweep tbody tr:nth-child(2)');
+    await page.waitForSelector('.figures img');
+    const column = async (n: number): Promise<string[]> =>
+      page.$$eval(`table.sweep tbody tr td:nth-child(${n})`, (tds) =>
+        tds.map((td) => td.textContent ?? ''),
+      );
+    // Sort by hidden, descending: click its header twice.
+    await page.click('table.sweep th:has-text("hidden")');
+    await page.click('table.sweep th:has-text("hidden")');
+    assert.deepEqual(await column(2), ['48', '16']);
+    await page.click('table.sweep th:has-text("test loss")');
+    const losses = (await column(5)).map(Number);
+    assert.ok(losses[0]! <= losses[1]!, `ascending: ${losses.join(', ')}`);
+    await screenshot(page, 'sweep');
+    const runLink = (await page.getAttribute('table.sweep tbody tr a', 'href'))!;
+    await page.click('table.sweep tbody tr a');
+    await page.waitForURL((u) => u.hash === runLink);
+    await page.waitForSelector('#main > .chart svg');
+
+    await page.goto(`${base}#/`);
+    const boxes = await page.$$('tr[data-run*="/runs/"] input[type=checkbox]');
+    assert.equal(boxes.length, 2);
+    for (const b of boxes) await b.check();
+    await page.click('a.button:has-text("Overlay")');
+    await page.waitForSelector('.figures .chart:nth-child(4) svg');
+    const legends = await page.$$eval('.figures .chart', (charts) => charts.length);
+    assert.equal(legends, 4); // loss, accuracy, val_loss, val_accuracy
+    await screenshot(page, 'compare');
+    await close();
+  });
+
   for (const where of ['worker', 'main'] as const) {
     test(`training in the page (${where === 'worker' ? 'a Web Worker' : "the page's thread, yieldEvery 'auto'"}): the loss falls while the page clock keeps ticking`, async () => {
       await open('#/train-here');
