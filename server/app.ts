@@ -99,9 +99,9 @@ export async function buildServer(options: ServeOptions): Promise<{
   const token = options.token ?? null;
   const host = options.host ?? '127.0.0.1';
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: options.logger ?? false });
-  let hub!: Hub;
-  const jobs = new Jobs(root, () => hub?.jobsChanged(), options.jobEnv ?? process.env);
-  hub = new Hub(root, () => ({ list: jobs.list(), running: jobs.runningFolders() }));
+  // The hub reports jobs and the jobs report changes to the hub: the callbacks close over both.
+  const jobs: Jobs = new Jobs(root, () => hub.jobsChanged(), options.jobEnv ?? process.env);
+  const hub: Hub = new Hub(root, () => ({ list: jobs.list(), running: jobs.runningFolders() }));
 
   await app.register(fastifyCookie);
 
