@@ -41,6 +41,7 @@ test('mnist-lab train trains the seed MLP on a small real slice and writes the r
     'history.json',
     'metrics.json',
     'model',
+    'progress.jsonl',
   ]);
   const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
   assert.equal(config.optimizer, 'adam');

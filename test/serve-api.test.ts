@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../server/app.js';
 import { parseProgress } from '../src/experiments/progress.js';
+import { runCli } from './helpers/cli.js';
 
 interface Reply {
   status: number;
@@ -226,6 +227,51 @@ describe('serve: the HTTP API, against the real server', () => {
     const diagram = await call(base, 'GET', `/api/model-diagram?id=${encodeURIComponent(folder)}`);
     assert.equal(diagram.status, 200);
     assert.match(diagram.body, /<svg[\s\S]*dense_1/);
+  });
+
+  test('a train started in a terminal is followed too: its state and its epochs, live', async () => {
+    const id = 'runs/from-terminal';
+    const streamed = readEvents(base, (evs) =>
+      evs.some(
+        (e) =>
+          e.event === 'runs' &&
+          (e.data as { id: string; state: string }[]).some(
+            (r) => r.id === id && r.state === 'finished',
+          ),
+      ),
+    );
+    const cli = runCli(
+      [
+        'train',
+        '--hidden',
+        '16',
+        '--epochs',
+        '3',
+        '--train-samples',
+        '3000',
+        '--test-samples',
+        '200',
+        '--backend',
+        'js',
+        '--out',
+        join(dir, id),
+        '--verbose',
+        '0',
+      ],
+      { MNIST_LAB_DATA_DIR: '' },
+    );
+    const events = await streamed;
+    assert.equal((await cli).code, 0);
+    const states = events
+      .filter((e) => e.event === 'runs')
+      .map((e) => (e.data as { id: string; state: string }[]).find((r) => r.id === id)?.state)
+      .filter((s) => s !== undefined);
+    assert.ok(states.includes('running'), `states seen: ${states.join(', ')}`);
+    const epochs = events
+      .filter((e) => e.event === 'progress' && (e.data as { id: string }).id === id)
+      .flatMap((e) => (e.data as { events: { type: string }[] }).events)
+      .filter((e) => e.type === 'epoch');
+    assert.equal(epochs.length, 3);
   });
 
   test('the form is checked by the CLI parsers; server-owned flags are refused', async () => {

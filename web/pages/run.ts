@@ -51,17 +51,27 @@ export const runPage: Page = (main, params) => {
   );
 
   let detail: RunDetail | null = null;
-  let loading = false;
+  // One request at a time; a change seen meanwhile asks for one more when it returns.
+  let loading: Promise<void> | null = null;
+  let again = false;
   const load = async (): Promise<void> => {
-    if (loading) return;
-    loading = true;
-    try {
-      detail = await api<RunDetail>(`/api/run?id=${encodeURIComponent(id)}`);
-      render();
-    } catch (e) {
-      fill(head, h('p', { class: 'error' }, (e as Error).message));
-    } finally {
-      loading = false;
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = (async () => {
+      try {
+        detail = await api<RunDetail>(`/api/run?id=${encodeURIComponent(id)}`);
+        render();
+      } catch (e) {
+        fill(head, h('p', { class: 'error' }, (e as Error).message));
+      }
+    })();
+    await loading;
+    loading = null;
+    if (again) {
+      again = false;
+      await load();
     }
   };
 
