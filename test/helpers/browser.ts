@@ -35,8 +35,8 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Where the browser tests leave their screenshots (dist is rebuilt, not committed). */
-export const SCREENSHOTS = join(ROOT, 'dist', 'screenshots');
+/** Where the browser tests leave their screenshots (not committed, not packed). */
+export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOTS, { recursive: true });

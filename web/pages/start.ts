@@ -92,7 +92,10 @@ function argsOf(form: HTMLFormElement, fields: Field[], prefix: string): string[
     if (!el) continue;
     if (f.kind === 'check') {
       if ((el as HTMLInputElement).checked) args.push(`--${f.flag}`);
-    } else if (el.value.trim() !== '') args.push(`--${f.flag}`, el.value.trim());
+    } else if (el.value.trim() !== '' && !(f.kind === 'select' && el.value === f.options![0])) {
+      // A select's first option is the CLI's default: left out, as a user would leave it out.
+      args.push(`--${f.flag}`, el.value.trim());
+    }
   }
   return args;
 }
