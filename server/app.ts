@@ -58,6 +58,7 @@ const TYPES: Record<string, string> = {
 };
 
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
+const WASM_ROOT = fileURLToPath(new URL('../wasm/', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function sameToken(a: string, b: string): boolean {
@@ -353,6 +354,16 @@ export async function buildServer(options: ServeOptions): Promise<{
       throw new HttpError(400, "kind must be 'train' or 'sweep'");
     if (!jobs.stop(kind)) throw new HttpError(409, `no ${kind} is running`);
     return { stopping: kind };
+  });
+
+  // The library's wasm kernels, where the package ships them (dist/wasm): the page's bundle asks
+  // for them beside itself.
+  app.get('/wasm/:file', async (req, reply) => {
+    const file = (req.params as { file: string }).file;
+    if (!/^[\w-]+(\.[\w-]+)*\.wasm$/.test(file)) throw new HttpError(404, 'not found');
+    const path = join(WASM_ROOT, file);
+    if (!(await stat(path).catch(() => null))?.isFile()) throw new HttpError(404, 'not found');
+    return reply.type('application/wasm').send(createReadStream(path));
   });
 
   await app.register(fastifyStatic, {

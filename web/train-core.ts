@@ -120,7 +120,7 @@ export async function trainInPage(
   post: (m: InPageMessage) => void,
   onModel: (m: Model) => void,
 ): Promise<void> {
-  const backend = pickBackend();
+  const backend = await pickBackend();
   setSeed(cfg.seed);
   post({ type: 'status', text: `loading ${cfg.samples} + ${cfg.testSamples} images…` });
   const [train, test] = await Promise.all([

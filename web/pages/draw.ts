@@ -86,7 +86,7 @@ export const drawPage: Page = (main, params) => {
       model = m;
       const run = store.runs.find((r) => r.id === id);
       classes = run?.config?.['dataset'] === 'fashion-mnist' ? FASHION_CLASSES : MNIST_CLASSES;
-      fill(status, `ready (backend ${pickBackend()})`);
+      fill(status, `ready (backend ${await pickBackend()})`);
       status.dataset['ready'] = id;
       if (inked) predict();
     } catch (e) {
