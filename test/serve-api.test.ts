@@ -340,6 +340,31 @@ describe('serve: the HTTP API, against the real server', () => {
     assert.equal(run.state, 'interrupted');
   });
 
+  test("a run's evaluation figures are listed and served when the run has them", async () => {
+    const id = 'runs/evaluated';
+    await mkdir(join(dir, id), { recursive: true });
+    await writeFile(join(dir, id, 'config.json'), JSON.stringify({ model: 'mlp', epochs: 1 }));
+    await writeFile(
+      join(dir, id, 'metrics.json'),
+      JSON.stringify({ test: { loss: 0.1, accuracy: 0.97 } }),
+    );
+    await writeFile(
+      join(dir, id, 'confusion-matrix.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    );
+    await writeFile(join(dir, id, 'misclassified.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const run = (await call(base, 'GET', `/api/run?id=${encodeURIComponent(id)}`)).json() as {
+      files: string[];
+      state: string;
+    };
+    assert.deepEqual(run.files, ['confusion-matrix.svg', 'misclassified.png']);
+    assert.equal(run.state, 'finished');
+    const svg = await call(base, 'GET', `/files/${id}/confusion-matrix.svg`);
+    assert.equal(svg.headers['content-type'], 'image/svg+xml');
+    // Opened on its own, a run's SVG runs no script.
+    assert.match(String(svg.headers['content-security-policy']), /default-src 'none'.*sandbox/);
+  });
+
   test('nothing outside --dir is served: traversal, symlinks, dot files, other file kinds', async () => {
     const refused = [
       '/files/../../etc/passwd',
