@@ -5,7 +5,7 @@ import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { loadModel } from '../node/models/load-model.js';
 import { dotToSvg } from '../node/reports/model-diagram.js';
@@ -112,10 +112,11 @@ export async function buildServer(options: ServeOptions): Promise<{
       return reply.code(403).send({ error: 'this server answers to localhost only' });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // Same host and port: another local server's page may not post here.
       const origin = req.headers.origin;
       if (
         origin !== undefined &&
-        hostOf(origin.replace(/^[a-z]+:\/\//, '')) !== hostOf(req.headers.host)
+        origin.replace(/^[a-z]+:\/\//i, '').toLowerCase() !== (req.headers.host ?? '').toLowerCase()
       ) {
         return reply.code(403).send({ error: 'cross-origin request refused' });
       }
@@ -319,7 +320,7 @@ export async function buildServer(options: ServeOptions): Promise<{
       .send(body);
   });
 
-  app.get('/api/events', (req, reply) => {
+  app.get('/api/events', (_req, reply) => {
     if (hub.size >= MAX_CLIENTS) return reply.code(503).send({ error: 'too many viewers' });
     reply.hijack();
     reply.raw.writeHead(200, {
@@ -330,7 +331,6 @@ export async function buildServer(options: ServeOptions): Promise<{
     });
     reply.raw.write('retry: 2000\n\n');
     hub.add(reply.raw);
-    void req;
   });
 
   app.get('/api/presets', async () => ({
@@ -392,5 +392,3 @@ export async function serve(options: ServeOptions): Promise<{ app: FastifyInstan
   const url = `http://${shown}:${port}/${options.token ? `?token=${options.token}` : ''}`;
   return { app, url };
 }
-
-export type { FastifyReply };

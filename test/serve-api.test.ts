@@ -406,6 +406,11 @@ describe('serve: the HTTP API, against the real server', () => {
       headers: { origin: 'http://evil.example' },
     });
     assert.equal(cross.status, 403);
+    const otherPort = await call(base, 'POST', '/api/jobs/train/stop', {
+      body: '{}',
+      headers: { origin: base.replace(/:\d+\/$/, ':1') },
+    });
+    assert.equal(otherPort.status, 403);
     const rebinding = await call(base, 'GET', '/api/runs', {
       headers: { host: 'evil.example:8080' },
     });
