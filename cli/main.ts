@@ -6,6 +6,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
 import { predictCommand } from './commands/predict.js';
 import { plotModelCommand } from './commands/plot-model.js';
+import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { workerCommand } from './commands/worker.js';
@@ -19,7 +20,8 @@ const program = new Command('mnist-lab')
   .addCommand(predictCommand())
   .addCommand(evaluateCommand())
   .addCommand(exportCommand())
-  .addCommand(workerCommand());
+  .addCommand(workerCommand())
+  .addCommand(serveCommand());
 
 for (const cmd of program.commands) cmd.showHelpAfterError('(run with --help for usage)');
 

@@ -37,7 +37,7 @@ test("a job's flags are checked by the train command's parsers, and only run fla
     [['--backend=js'], /'--backend=js' is not a flag a queued run may set/],
     [['-h'], /'-h' is not a flag a queued run may set/],
     [['--epochs', '0'], /--epochs takes a whole number >= 1, got '0'/],
-    [['--model', 'rnn'], /--model must be one of mlp, cnn; got 'rnn'/],
+    [['--model', 'rnn'], /--model must be one of mlp, cnn, cnn-bn; got 'rnn'/],
     [['--optimizer', 'nope'], /nope/],
     [['--momentum', '0.9'], /--momentum applies to sgd and rmsprop, not adam/],
     [['extra'], /too many arguments/],

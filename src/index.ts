@@ -24,7 +24,7 @@ export { regularizers, getRegularizer } from './regularizers/index.js';
 export { fitLoop, evaluateLoop, predictLoop, trainStep } from './training/fit-loop.js';
 export { NonFiniteLossError } from './training/non-finite-loss-error.js';
 export { FitState, type FitPosition } from './training/fit-state.js';
-export type { FitArgs, TrainingTarget, CompiledModel } from './training/types.js';
+export type { FitArgs, TrainingTarget, CompiledModel, YieldEvery } from './training/types.js';
 
 // Data: IDX files and Keras-style preprocessing.
 export {
@@ -67,6 +67,13 @@ export {
 } from './experiments/sweep-plan.js';
 export { SWEEP_PRESETS, getSweepPreset, type SweepPreset } from './experiments/sweep-presets.js';
 export { bestEpoch, type RunRecord } from './experiments/run-record.js';
+export {
+  parseProgress,
+  foldProgress,
+  PROGRESS_FILE,
+  type ProgressEvent,
+  type ProgressState,
+} from './experiments/progress.js';
 export { runCurvesSpec, overlaySpec, metricTitle, type RunCurves } from './reports/chart-specs.js';
 export { modelGraph, modelToDot, type ModelGraph } from './reports/model-graph.js';
 export { summarizeSettings, settingsTable, resultsCsv } from './reports/sweep-report.js';
