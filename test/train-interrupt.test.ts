@@ -114,7 +114,10 @@ test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupt
   const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
   assert.deepEqual(history.epoch, [0, 1, 2, 3, 4, 5]);
   assert.ok(!(await readdir(out)).some((n) => n.endsWith('.tmp') || n === 'checkpoint'));
-  assert.deepEqual((await readdir(join(out, 'model'))).sort(), ['group1-shard1of1.bin', 'model.json']);
+  assert.deepEqual((await readdir(join(out, 'model'))).sort(), [
+    'group1-shard1of1.bin',
+    'model.json',
+  ]);
 });
 
 test('SIGINT stops at the end of a batch, checkpoints, exits 130 and says how to resume', async () => {

@@ -410,7 +410,9 @@ export async function trainRun(
       print(`Resuming ${dir} at epoch ${ckpt.fit.epoch + 1}, batch ${ckpt.fit.batch + 1}.`);
     }
     model.summary(undefined, print);
-    const held = validationData ? `   validation ${spec.holdout!.where} ${spec.holdout!.count}` : '';
+    const held = validationData
+      ? `   validation ${spec.holdout!.where} ${spec.holdout!.count}`
+      : '';
     print(
       `Backend: ${backendName()}   train ${xTrain.shape[0]}${held}   test ${nTest}   dataset ${spec.dataset}`,
     );
