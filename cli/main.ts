@@ -7,8 +7,10 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
 import { predictCommand } from './commands/predict.js';
 import { plotModelCommand } from './commands/plot-model.js';
+import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 
 /**
  * Exit codes (README "Command-line conventions"): 0 success; 1 the command failed while running
@@ -27,7 +29,9 @@ const program = new Command('mnist-lab')
   .addCommand(sweepCommand())
   .addCommand(predictCommand())
   .addCommand(evaluateCommand())
-  .addCommand(exportCommand());
+  .addCommand(exportCommand())
+  .addCommand(workerCommand())
+  .addCommand(serveCommand());
 
 program.exitOverride();
 for (const cmd of program.commands) {

@@ -23,7 +23,7 @@ export type {
   PredictArgs,
   SequentialArgs,
 } from './models/index.js';
-export type { FitArgs } from './training/types.js';
+export type { FitArgs, YieldEvery } from './training/types.js';
 export { FitState, type FitPosition } from './training/fit-state.js';
 export { input } from './api/layers.js';
 export { NonFiniteLossError } from './training/non-finite-loss-error.js';

@@ -14,6 +14,13 @@ export {
 } from './experiments/sweep-plan.js';
 export { SWEEP_PRESETS, getSweepPreset, type SweepPreset } from './experiments/sweep-presets.js';
 export { bestEpoch, type RunRecord } from './experiments/run-record.js';
+export {
+  parseProgress,
+  foldProgress,
+  PROGRESS_FILE,
+  type ProgressEvent,
+  type ProgressState,
+} from './experiments/progress.js';
 export { runCurvesSpec, overlaySpec, metricTitle, type RunCurves } from './reports/chart-specs.js';
 export { modelGraph, modelToDot, type ModelGraph } from './reports/model-graph.js';
 export { summarizeSettings, settingsTable, resultsCsv } from './reports/sweep-report.js';

@@ -46,6 +46,7 @@ test('mnist-lab train trains the seed MLP on a small real slice and writes the r
     'misclassified.png',
     'misclassified.svg',
     'model',
+    'progress.jsonl',
     'report.md',
     'status.json',
   ]);

@@ -14,6 +14,7 @@ import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
 import { fileStamp } from '../../node/fs/file-stamp.js';
 import { oneOf, positiveInt } from '../parse.js';
+import { hidePassword } from '../../node/experiments/queue-connection.js';
 import { addTrainOptions, checkHoldoutSize, specFromFlags } from './train.js';
 
 /**
@@ -106,6 +107,9 @@ interface SweepFlags {
   trainSamples?: number;
   testSamples?: number;
   seed: number;
+  queue?: string;
+  store?: string;
+  cancel: boolean;
 }
 
 const SPEC_LABELS: [keyof TrainSpec, string][] = [
@@ -238,7 +242,16 @@ export function sweepCommand(): Command {
       '2',
     )
     .option('--json', 'print the result (folder, every run) as one JSON object on stdout', false)
-    .option('--list', 'list the presets and exit', false);
+    .option('--list', 'list the presets and exit', false)
+    .option(
+      '--queue <url>',
+      'queue the runs on Redis (redis://[:PASSWORD@]HOST[:PORT][/DB] or rediss://) for `mnist-lab worker`s instead of training here',
+    )
+    .option(
+      '--store <dir>',
+      'with --queue: the shared folder every worker reaches; --out lies inside it',
+    )
+    .option('--cancel', "with --queue: drop the queued runs (of --out's sweep, or all)", false);
 
   return cmd.action(async (presetName: string | undefined, flags: SweepFlags) => {
     const quiet = flags.json || flags.verbose === '0';
@@ -247,6 +260,12 @@ export function sweepCommand(): Command {
       if (flags.json) console.log(JSON.stringify(SWEEP_PRESETS));
       else listPresets(print);
       return;
+    }
+    // BullMQ is loaded only by sweeps that queue.
+    const queueing = (): Promise<typeof import('../queue-sweep.js')> => import('../queue-sweep.js');
+    if (flags.cancel) return (await queueing()).cancelQueuedSweep(flags, print);
+    if (flags.store !== undefined && flags.queue === undefined) {
+      throw new Error('--store goes with --queue URL.');
     }
     const preset: SweepPreset | undefined =
       presetName !== undefined ? getSweepPreset(presetName) : undefined;
@@ -299,7 +318,11 @@ export function sweepCommand(): Command {
     }
 
     const name = preset?.name ?? 'grid';
-    const outDir = flags.out ?? join('sweeps', `${name}-${fileStamp()}`);
+    const queued =
+      flags.queue !== undefined
+        ? await (await queueing()).queueSweep(flags, `${name}-${fileStamp()}`, runs, specs, print)
+        : undefined;
+    const outDir = queued?.outDir ?? flags.out ?? join('sweeps', `${name}-${fileStamp()}`);
     const jobs = flags.jobs;
     const intro = [
       ...(preset
@@ -310,12 +333,16 @@ export function sweepCommand(): Command {
             '',
           ]
         : []),
-      `Command: \`mnist-lab ${process.argv.slice(2).map(shellQuote).join(' ')}\``,
+      `Command: \`mnist-lab ${process.argv
+        .slice(2)
+        .map((a) => shellQuote(hidePassword(a)))
+        .join(' ')}\``,
     ];
     // Finished runs are already on disk; say how to pick up the rest.
     process.once('SIGINT', () => {
+      const going = queued ? ' (workers go on with the queued runs)' : '';
       console.error(
-        `\nmnist-lab: interrupted. Finished runs are saved in ${outDir}; finish the sweep with the same command plus --out ${shellQuote(outDir)} --resume.`,
+        `\nmnist-lab: interrupted. Finished runs are saved in ${outDir}${going}; finish the sweep with the same command plus --out ${shellQuote(outDir)} --resume.`,
       );
       process.exit(130);
     });
@@ -326,9 +353,13 @@ export function sweepCommand(): Command {
       runs,
       specs,
       intro,
-      fixed: fixedSettings([...specs.values()], sweptFlags, flags, jobs),
+      fixed: {
+        ...fixedSettings([...specs.values()], sweptFlags, flags, jobs),
+        ...(queued ? { workers: `\`mnist-lab worker\`s on ${queued.display}` } : {}),
+      },
       ...(preset?.notebook ? { notebook: preset.notebook } : {}),
       jobs,
+      ...(queued ? { runner: queued.runner } : {}),
       resume: flags.resume,
       retryFailed: flags.retryFailed,
       ...(flags.verify === false ? { verify: false } : {}),

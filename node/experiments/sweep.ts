@@ -70,6 +70,25 @@ export interface SweepOptions {
   /** Render the SVG/PNG figures (default true). */
   figures?: boolean;
   print?: (line: string) => void;
+  /** Trains the runs elsewhere (a job queue) instead of in local worker processes. */
+  runner?: SweepRunner;
+}
+
+/** What a sweep is told while its runs train, wherever they train. */
+export interface RunHooks {
+  /** A run began training (again, after its first worker was lost). */
+  started(id: string): void;
+  epoch(id: string, epoch: number, logs: Readonly<Record<string, number>>, seconds: number): void;
+  /** A run ended (trained, or failed): its record joins results.json and the report. */
+  finished(record: RunRecord): Promise<void>;
+}
+
+/** Where a sweep's runs train when not in local worker processes. */
+export interface SweepRunner {
+  /** Names it in the sweep's first line, e.g. 'the queue at redis://host:6379'. */
+  describe: string;
+  /** Trains each pending run into outDir/runs/<id> and calls the hooks; resolves when all ended. */
+  run(pending: readonly PlannedRun[], hooks: RunHooks): Promise<void>;
 }
 
 export interface SweepResult {
@@ -311,7 +330,9 @@ async function sweepLocked(
     ...(options.verify === false ? { verify: false } : {}),
     ...(options.download === false ? { download: false } : {}),
   };
-  for (const name of new Set(options.runs.map((r) => options.specs.get(r.id)!.dataset))) {
+  // (Queue workers read their own machine's data.)
+  const datasets = new Set(options.runs.map((r) => options.specs.get(r.id)!.dataset));
+  for (const name of options.runner ? [] : datasets) {
     await loadDataset(name, data);
   }
 
@@ -328,8 +349,11 @@ async function sweepLocked(
   if (previous.length > 0) {
     print(`Resuming: ${previous.length} of ${total} runs already finished in ${outDir}.`);
   }
+  const where = options.runner
+    ? options.runner.describe
+    : `${jobs} worker${jobs > 1 ? 's' : ''} x ${threads} thread${threads > 1 ? 's' : ''}`;
   print(
-    `Sweep '${options.name}': ${total} runs (${pending.length} to train), ${jobs} worker${jobs > 1 ? 's' : ''} x ${threads} thread${threads > 1 ? 's' : ''}, into ${outDir}`,
+    `Sweep '${options.name}': ${total} runs (${pending.length} to train), ${where}, into ${outDir}`,
   );
 
   const models =
@@ -375,8 +399,40 @@ async function sweepLocked(
     return { outDir, records: sorted(), resumed: previous.length };
   }
 
-  const queue = [...pending];
+  const printEpoch: RunHooks['epoch'] = (id, epoch, logs, seconds) => {
+    if ((options.verbose ?? 1) < 1) return;
+    const text = Object.entries(logs)
+      .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+      .join(', ');
+    const epochs = options.specs.get(id)!.epochs;
+    print(`  ${id} epoch ${epoch + 1}/${epochs}: ${text} (${seconds.toFixed(1)} s)`);
+  };
+  const finish = (n: number, record: RunRecord): Promise<void> => {
+    records.set(record.id, record);
+    print(`[${n}/${total}] ${runLine(record, repeated)}`);
+    return persist(record);
+  };
+
   let started = previous.length;
+  if (options.runner) {
+    const startedAs = new Map<string, number>();
+    await options.runner.run(pending, {
+      started: (id) => {
+        if (startedAs.has(id)) return print(`  ${id}: started again (its first worker was lost)`);
+        startedAs.set(id, ++started);
+        print(`[${started}/${total}] ${id}`);
+      },
+      epoch: printEpoch,
+      finished: (record) => {
+        if (!startedAs.has(record.id)) startedAs.set(record.id, ++started);
+        return finish(startedAs.get(record.id)!, record);
+      },
+    });
+    await writing;
+    return { outDir, records: sorted(), resumed: previous.length };
+  }
+
+  const queue = [...pending];
   const busy = new Set<ChildProcess>();
   /** Threads per run: fixed by the caller, or the cores split among the runs in flight. */
   const share = (): number =>
@@ -405,13 +461,8 @@ async function sweepLocked(
       };
       const spec = task.spec;
       const onMessage = (m: WorkerMessage): void => {
-        if (m.type === 'epoch' && m.id === run.id && (options.verbose ?? 1) >= 1) {
-          const logs = Object.entries(m.logs)
-            .map(([k, v]) => `${k} ${v.toFixed(4)}`)
-            .join(', ');
-          print(
-            `  ${run.id} epoch ${m.epoch + 1}/${spec.epochs}: ${logs} (${m.seconds.toFixed(1)} s)`,
-          );
+        if (m.type === 'epoch' && m.id === run.id) {
+          printEpoch(run.id, m.epoch, m.logs, m.seconds);
         } else if (m.type === 'done' && m.record.id === run.id) {
           cleanup();
           resolveRun(m.record);
@@ -494,9 +545,7 @@ async function sweepLocked(
         busy.delete(worker);
         // The last runs in flight take over the cores of lanes that ran out of work.
         if (queue.length === 0) rebalance();
-        records.set(record.id, record);
-        print(`[${n}/${total}] ${runLine(record, repeated)}`);
-        await persist(record);
+        await finish(n, record);
         if (worker.exitCode !== null || worker.signalCode !== null) worker = await spawnWorker();
       }
     } finally {

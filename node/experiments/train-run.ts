@@ -17,6 +17,8 @@ import { saveModel } from '../models/save-model.js';
 import { writeJson } from '../fs/write-atomic.js';
 import { scoreModel, writeEvaluation } from '../reports/evaluation-report.js';
 import { fileStamp } from '../fs/file-stamp.js';
+import { ProgressLog } from '../callbacks/progress-log.js';
+import { PROGRESS_FILE } from '../../src/experiments/progress.js';
 import { acquireLock, type Lock } from '../fs/lock.js';
 import {
   CHECKPOINT_DIR,
@@ -455,7 +457,12 @@ export async function trainRun(
         }),
       );
     }
-    callbacks.push(timer, ...(options.callbacks ?? []));
+    callbacks.push(
+      timer,
+      // The live stream `serve` follows: begin, batch losses, epoch logs, end.
+      new ProgressLog(join(dir, PROGRESS_FILE), ckpt?.fit.epoch ?? 0),
+      ...(options.callbacks ?? []),
+    );
     if (early) {
       callbacks.push(early);
       if (ckpt) callbacks.push(new EarlyStoppingRestorer(ckpt, early));

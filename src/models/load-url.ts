@@ -213,7 +213,7 @@ async function saveToUrl(
   );
   body.append(
     'model.weights.bin',
-    new Blob([data], { type: 'application/octet-stream' }),
+    new Blob([new Uint8Array(data)], { type: 'application/octet-stream' }),
     'model.weights.bin',
   );
   const res = await fetch(url, { method: 'POST', body });

@@ -50,6 +50,7 @@ const FIT_KEYS = Object.keys({
   initialEpoch: 1,
   validationFreq: 1,
   state: 1,
+  yieldEvery: 1,
 } satisfies Record<keyof FitArgs, 1>);
 const EVALUATE_KEYS = Object.keys({ batchSize: 1, verbose: 1 } satisfies Record<
   keyof EvaluateArgs,

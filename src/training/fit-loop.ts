@@ -12,7 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate } from '../tensor/dtype.js';
 import { gatherInputs, gatherRows, sampleCount, splitAt } from './batching.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
-import type { CompiledModel, FitArgs, TrainingTarget } from './types.js';
+import type { CompiledModel, FitArgs, TrainingTarget, YieldEvery } from './types.js';
 
 /** Models inside a fit: a second concurrent fit would interleave steps on the same weights. */
 const fitting = new WeakSet<object>();
@@ -20,6 +20,36 @@ const fitting = new WeakSet<object>();
 function checkPositiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1)
     throw new RangeError(`${name} must be a whole number >= 1, got ${v}.`);
+}
+
+/** TF.js's 'auto' yields at this interval. */
+const AUTO_YIELD_MS = 125;
+
+function defaultYieldEvery(): YieldEvery {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return proc?.versions?.node !== undefined ? 'never' : 'auto';
+}
+
+/** A macrotask boundary: timers, input and painting get their turn. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Returns a function fit calls after each batch and epoch; it yields as `every` asks. */
+function yielder(every: YieldEvery): (atEpochEnd: boolean) => Promise<void> {
+  if (typeof every === 'number' && !(every >= 0)) {
+    throw new RangeError(`yieldEvery must be a number of milliseconds >= 0, got ${every}.`);
+  }
+  const ms = every === 'auto' ? AUTO_YIELD_MS : typeof every === 'number' ? every : null;
+  let last = performance.now();
+  return async (atEpochEnd) => {
+    if (every === 'never') return;
+    if (every === 'batch' || (every === 'epoch' && atEpochEnd)) return nextTask();
+    if (ms !== null && performance.now() - last >= ms) {
+      await nextTask();
+      last = performance.now();
+    }
+  };
 }
 
 /** Runs the callbacks' hook in order, awaiting async ones. */
@@ -129,6 +159,7 @@ async function fitChecked(
     c.setParams(params);
   }
 
+  const yieldNow = yielder(args.yieldEvery ?? defaultYieldEvery());
   const shuffle = args.shuffle ?? true;
   const shuffler = new Random(nextSeed());
   const state = args.state;
@@ -194,6 +225,7 @@ async function fitChecked(
         if (!Number.isFinite(value) && !target.stopTraining) {
           throw new NonFiniteLossError(epoch, b, value);
         }
+        await yieldNow(false);
         if (state?.stopRequested && b + 1 < steps) {
           stoppedMid = true;
           break;
@@ -213,6 +245,7 @@ async function fitChecked(
         Object.assign(state, { lossSum: 0, seen: 0, metrics: [] });
       }
       await each(callbacks, (c) => c.onEpochEnd(epoch, epochLogs));
+      await yieldNow(true);
     }
   } finally {
     for (const w of weights) w.grad = null;

@@ -50,7 +50,15 @@ export interface FitArgs {
    * its `stopRequested` stops after the current batch. Wins over `initialEpoch`.
    */
   state?: FitState;
+  /**
+   * How often fit hands the thread back to the event loop (TF.js's option): 'auto' every 125 ms,
+   * 'batch', 'epoch', a number of milliseconds, or 'never'. Default 'auto' in browsers and
+   * workers, where a page must keep painting; 'never' in Node.
+   */
+  yieldEvery?: YieldEvery;
 }
+
+export type YieldEvery = 'auto' | 'batch' | 'epoch' | 'never' | number;
 
 /** Keras's History: per-epoch logs. */
 export interface HistoryLike {
