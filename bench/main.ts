@@ -23,6 +23,7 @@ import {
   isEpochTiming,
   machineLines,
   measuredRecord,
+  torchReferenceLines,
   type BenchRecord,
   type Row,
 } from './report.js';
@@ -259,7 +260,8 @@ async function main(): Promise<void> {
   );
 
   console.log('');
-  if (torchInfo.length) console.log(torchInfo.join('\n'));
+  const reference = torchReferenceLines(rows);
+  if (torchInfo.length || reference.length) console.log([...torchInfo, ...reference].join('\n'));
   // One table per unit, so each has its unit as the column header (GFLOP/s up, s/epoch down).
   const units = [...new Set(rows.map((r) => r.record.unit))];
   console.log(units.map((u) => formatTable(rows.filter((r) => r.record.unit === u))).join('\n\n'));

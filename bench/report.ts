@@ -1,6 +1,6 @@
 /** Result records, the ratios between them, the printed table and the machine header. */
-import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { cpuInfo } from './cpu.js';
 import { isOurs } from './engines.js';
 import type { EpochTiming, Timing } from './timing.js';
 
@@ -132,6 +132,25 @@ export function addRatios(rows: readonly Row[]): void {
   }
 }
 
+/** Per workload, which PyTorch row the "vs best torch" column divides by. */
+export function torchReferenceLines(rows: readonly Row[]): string[] {
+  const best = new Map<string, Row>();
+  for (const row of rows) {
+    const r = row.record;
+    if (r.backend !== 'torch' || r.msPerCall === undefined || r.checkFailed !== undefined) continue;
+    const cur = best.get(r.workload);
+    if (!cur || r.msPerCall < cur.record.msPerCall!) best.set(r.workload, row);
+  }
+  if (best.size === 0) return [];
+  return [
+    '"vs best torch" = time of the fastest PyTorch row of the workload / the row\'s time (> 1: faster than ' +
+      'PyTorch at its best): ' +
+      [...best]
+        .map(([w, { label, record }]) => `${w} ${label} ${num(record.value!)} ${record.unit}`)
+        .join(', '),
+  ];
+}
+
 export function formatTable(rows: readonly Row[]): string {
   const units = new Set(rows.map((r) => r.record.unit));
   const valueHeader = units.size === 1 ? [...units][0]! : 'value';
@@ -210,18 +229,16 @@ export function machineLines(): string[] {
         ? ' -- other processes are busy: expect noisy rows, multi-threaded ones especially'
         : ''),
   );
-  const flags = cpuFlags();
-  if (flags) {
+  const cpu = cpuInfo();
+  if (cpu) {
+    const flags = cpu.flags;
     const isa = ['avx512f', 'avx512_bf16', 'avx2', 'fma', 'sse4_2', 'asimd', 'sve'].filter((f) =>
       flags.has(f),
     );
-    lines.push(`cpu features: ${isa.join(' ') || 'none of avx512f/avx2/fma/sse4_2/asimd/sve'}`);
+    lines.push(
+      `cpu: ${cpu.vendor || 'unknown vendor'} family ${cpu.family ?? '?'} model ${cpu.model ?? '?'}; ` +
+        `features: ${isa.join(' ') || 'none of avx512f/avx2/fma/sse4_2/asimd/sve'}`,
+    );
   }
   return lines;
-}
-
-function cpuFlags(): Set<string> | undefined {
-  if (!existsSync('/proc/cpuinfo')) return undefined;
-  const m = /^(?:flags|Features)\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-  return m ? new Set(m[1]!.split(/\s+/)) : undefined;
 }
