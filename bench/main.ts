@@ -14,13 +14,16 @@ import {
   type BackendName,
   type Engine,
 } from './engines.js';
+import { measurePeak, peakAt, peakLines } from './peak.js';
 import {
   addNote,
+  addPeakFractions,
   addRatios,
   formatTable,
   isEpochTiming,
   machineLines,
   measuredRecord,
+  torchReferenceLines,
   type BenchRecord,
   type Row,
 } from './report.js';
@@ -194,11 +197,15 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const { engines, info } = await loadEngines(opts.threads, opts.backends);
   const torchThreads = opts.threads > 1 ? [1, opts.threads] : [1];
+  // First, on a machine nothing of ours is loading yet.
+  console.error('measuring the FMA peak...');
+  const peak = await measurePeak(torchThreads);
 
   const t = opts.timing;
   console.log(
     [
       ...machineLines(),
+      ...peakLines(peak),
       ...info,
       `method: per row, warm-up >= ${t.warmupMs} ms (and >= 2 calls), then up to ${t.trials} trials of back-to-back ` +
         `calls lasting ~${t.trialMs} ms each (>= 2 trials, fewer when a call is slow; timed budget ~${t.budgetMs} ms); ` +
@@ -245,9 +252,16 @@ async function main(): Promise<void> {
 
   const rows = [...rowsByWorkload.values()].flat();
   addRatios(rows);
+  const flops = new Map(opts.workloads.map((w) => [w.id, w.flops]));
+  addPeakFractions(
+    rows,
+    (id) => flops.get(id),
+    typeof peak === 'string' ? undefined : (th) => peakAt(peak, th),
+  );
 
   console.log('');
-  if (torchInfo.length) console.log(torchInfo.join('\n'));
+  const reference = torchReferenceLines(rows);
+  if (torchInfo.length || reference.length) console.log([...torchInfo, ...reference].join('\n'));
   // One table per unit, so each has its unit as the column header (GFLOP/s up, s/epoch down).
   const units = [...new Set(rows.map((r) => r.record.unit))];
   console.log(units.map((u) => formatTable(rows.filter((r) => r.record.unit === u))).join('\n\n'));

@@ -1,6 +1,6 @@
 /** Result records, the ratios between them, the printed table and the machine header. */
-import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { cpuInfo } from './cpu.js';
 import { isOurs } from './engines.js';
 import type { EpochTiming, Timing } from './timing.js';
 
@@ -32,6 +32,12 @@ export interface BenchRecord {
   /** Epoch workloads: mean batch loss over the last trial, and the first warm-up batch's. */
   loss?: number;
   firstLoss?: number;
+  /** Useful GFLOP/s: the workload's FLOP count (bench/README.md) over the time per call. */
+  gflops?: number;
+  /** gflops over the machine's measured peak at this row's thread count (see bench/peak.ts). */
+  fractionOfPeak?: number;
+  /** Time of the fastest PyTorch row (any thread count) over this row's time: > 1 is faster. */
+  vsBestTorch?: number;
   /** Time of TF.js wasm over this row's time: > 1 means faster than TF.js wasm. */
   vsTfjsWasm?: number;
   /** Time of our fastest engine over this row's time. */
@@ -87,7 +93,24 @@ export function addNote(r: BenchRecord, note: string): void {
   r.note = r.note === undefined ? note : `${r.note}; ${note}`;
 }
 
-/** Fills vsTfjsWasm and vsBestOurs within each workload (rows with a failed check don't count). */
+/** Fills gflops from each workload's FLOP count, and fractionOfPeak when a peak is known. */
+export function addPeakFractions(
+  rows: readonly Row[],
+  flopsOf: (workload: string) => number | undefined,
+  peakAt: ((threads: number) => number) | undefined,
+): void {
+  for (const { record: r } of rows) {
+    const flops = flopsOf(r.workload);
+    if (r.msPerCall === undefined || flops === undefined) continue;
+    r.gflops = flops / (r.msPerCall * 1e6);
+    if (peakAt) r.fractionOfPeak = r.gflops / peakAt(r.threads);
+  }
+}
+
+/**
+ * Fills vsBestTorch, vsTfjsWasm and vsBestOurs within each workload (rows with a failed check
+ * don't count). The PyTorch reference is its fastest row, whichever thread count that is.
+ */
 export function addRatios(rows: readonly Row[]): void {
   const byWorkload = new Map<string, BenchRecord[]>();
   for (const { record } of rows) {
@@ -98,46 +121,81 @@ export function addRatios(rows: readonly Row[]): void {
     const wasm = valid.find((r) => r.backend === 'tfjs-wasm')?.msPerCall;
     const ours = valid.filter((r) => isOurs(r.backend)).map((r) => r.msPerCall!);
     const bestOurs = ours.length ? Math.min(...ours) : undefined;
+    const torch = valid.filter((r) => r.backend === 'torch').map((r) => r.msPerCall!);
+    const bestTorch = torch.length ? Math.min(...torch) : undefined;
     for (const r of records) {
       if (r.msPerCall === undefined) continue;
+      if (bestTorch !== undefined) r.vsBestTorch = bestTorch / r.msPerCall;
       if (wasm !== undefined) r.vsTfjsWasm = wasm / r.msPerCall;
       if (bestOurs !== undefined) r.vsBestOurs = bestOurs / r.msPerCall;
     }
   }
 }
 
+/** Per workload, which PyTorch row the "vs best torch" column divides by. */
+export function torchReferenceLines(rows: readonly Row[]): string[] {
+  const best = new Map<string, Row>();
+  for (const row of rows) {
+    const r = row.record;
+    if (r.backend !== 'torch' || r.msPerCall === undefined || r.checkFailed !== undefined) continue;
+    const cur = best.get(r.workload);
+    if (!cur || r.msPerCall < cur.record.msPerCall!) best.set(r.workload, row);
+  }
+  if (best.size === 0) return [];
+  return [
+    '"vs best torch" = time of the fastest PyTorch row of the workload / the row\'s time (> 1: faster than ' +
+      'PyTorch at its best): ' +
+      [...best]
+        .map(([w, { label, record }]) => `${w} ${label} ${num(record.value!)} ${record.unit}`)
+        .join(', '),
+  ];
+}
+
 export function formatTable(rows: readonly Row[]): string {
   const units = new Set(rows.map((r) => r.record.unit));
   const valueHeader = units.size === 1 ? [...units][0]! : 'value';
+  // A GFLOP/s table's value already is the useful GFLOP/s.
+  const gflopsColumn = valueHeader !== 'GFLOP/s';
   const header = [
     'workload',
     'backend',
     valueHeader,
+    ...(gflopsColumn ? ['GFLOP/s'] : []),
+    '% peak',
     'ms/call',
     'spread',
     'cpu',
+    'vs best torch',
     'vs tfjs-wasm',
     'vs best ours',
     'note',
   ];
   const body = rows.map(({ label, record: r }) => {
     if (r.value === null)
-      return [r.workload, label, '-', '-', '-', '-', '-', '-', `skipped: ${r.skipped ?? '?'}`];
+      return [
+        r.workload,
+        label,
+        ...header.slice(2, -1).map(() => '-'),
+        `skipped: ${r.skipped ?? '?'}`,
+      ];
     const unit = units.size === 1 ? '' : ` ${r.unit}`;
     const spread = r.msMax! - r.msMin!;
     return [
       r.workload,
       label,
       num(r.value) + unit,
+      ...(gflopsColumn ? [r.gflops === undefined ? '-' : num(r.gflops)] : []),
+      r.fractionOfPeak === undefined ? '-' : `${(100 * r.fractionOfPeak).toFixed(1)}%`,
       num(r.msPerCall!),
       r.trials === 1 ? '-' : `±${((50 * spread) / r.msPerCall!).toFixed(1)}%`,
       r.cpuPerWall!.toFixed(2),
+      r.vsBestTorch === undefined ? '-' : ratio(r.vsBestTorch),
       r.vsTfjsWasm === undefined ? '-' : ratio(r.vsTfjsWasm),
       r.vsBestOurs === undefined ? '-' : ratio(r.vsBestOurs),
       [r.checkFailed && `WRONG RESULT: ${r.checkFailed}`, r.note].filter(Boolean).join('; '),
     ];
   });
-  const right = new Set([2, 3, 4, 5, 6, 7]);
+  const right = new Set(header.map((_, i) => i).filter((i) => i >= 2 && i < header.length - 1));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: readonly string[]): string =>
     `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
@@ -171,18 +229,16 @@ export function machineLines(): string[] {
         ? ' -- other processes are busy: expect noisy rows, multi-threaded ones especially'
         : ''),
   );
-  const flags = cpuFlags();
-  if (flags) {
+  const cpu = cpuInfo();
+  if (cpu) {
+    const flags = cpu.flags;
     const isa = ['avx512f', 'avx512_bf16', 'avx2', 'fma', 'sse4_2', 'asimd', 'sve'].filter((f) =>
       flags.has(f),
     );
-    lines.push(`cpu features: ${isa.join(' ') || 'none of avx512f/avx2/fma/sse4_2/asimd/sve'}`);
+    lines.push(
+      `cpu: ${cpu.vendor || 'unknown vendor'} family ${cpu.family ?? '?'} model ${cpu.model ?? '?'}; ` +
+        `features: ${isa.join(' ') || 'none of avx512f/avx2/fma/sse4_2/asimd/sve'}`,
+    );
   }
   return lines;
-}
-
-function cpuFlags(): Set<string> | undefined {
-  if (!existsSync('/proc/cpuinfo')) return undefined;
-  const m = /^(?:flags|Features)\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-  return m ? new Set(m[1]!.split(/\s+/)) : undefined;
 }

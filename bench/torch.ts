@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { cpuInfo, openblasCoretype } from './cpu.js';
 import type { EpochTiming, TimingOptions, Timing } from './timing.js';
 import type { Workload } from './workload.js';
 
@@ -32,6 +33,8 @@ interface ScriptOutput {
   python?: string;
   cpuCapability?: string;
   blas?: string;
+  /** openblas_get_corename() inside the script: the kernels torch's GEMMs actually run. */
+  openblasCore?: string | null;
   results?: TorchResult[];
 }
 
@@ -53,6 +56,11 @@ export async function runTorch(
     return run;
   }
 
+  const core = openblasCoretype(cpuInfo());
+  const env = { ...process.env };
+  if (core.coretype === undefined) delete env.OPENBLAS_CORETYPE;
+  else env.OPENBLAS_CORETYPE = core.coretype;
+
   for (const [script, ws] of byScript) {
     const path = fileURLToPath(new URL(`../../bench/${script}`, import.meta.url));
     const args = [
@@ -68,6 +76,7 @@ export async function runTorch(
     try {
       const { stdout } = await promisify(execFile)(PYTHON, args, {
         timeout: 15 * 60_000,
+        env,
         maxBuffer: 1 << 24,
       });
       out = JSON.parse(stdout) as ScriptOutput;
@@ -83,12 +92,32 @@ export async function runTorch(
       continue;
     }
     run.results.push(...out.results);
-    const line =
+    const lines = [
       `torch: ${out.torch} on Python ${out.python} (${PYTHON}), CPU capability ${out.cpuCapability}, ` +
-      `BLAS ${out.blas}; threads pinned with torch.set_num_threads + openblas_set_num_threads`;
-    if (!run.info.includes(line)) run.info.push(line);
+        `BLAS ${out.blas}; threads pinned with torch.set_num_threads + openblas_set_num_threads`,
+      coreLine(core, out.openblasCore),
+    ];
+    for (const line of lines) if (!run.info.includes(line)) run.info.push(line);
   }
   return run;
+}
+
+/** What the torch rows ran with, and a warning when OpenBLAS did not take the core asked for. */
+function coreLine(
+  core: { coretype: string | undefined; why: string },
+  actual: string | null | undefined,
+): string {
+  const asked =
+    core.coretype === undefined
+      ? `OPENBLAS_CORETYPE unset (${core.why})`
+      : `OPENBLAS_CORETYPE=${core.coretype} (${core.why})`;
+  if (actual === null || actual === undefined)
+    return `torch BLAS: ${asked}; torch's BLAS is not OpenBLAS, so PyTorch is NOT at its best: install libopenblas0-pthread`;
+  const ok = core.coretype === undefined || actual.toLowerCase() === core.coretype.toLowerCase();
+  return (
+    `torch BLAS: ${asked}; OpenBLAS reports core ${actual}` +
+    (ok ? '' : ` -- NOT the core asked for: PyTorch's GEMMs may not be at their best`)
+  );
 }
 
 function parseError(stdout: string | undefined): string | undefined {

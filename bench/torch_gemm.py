@@ -14,6 +14,7 @@ torch.set_num_threads, so both are set.
 import argparse
 import ctypes
 import json
+import os
 import statistics
 import sys
 import time
@@ -28,8 +29,17 @@ QUICK_TIMING = {"warmupMs": 100, "trialMs": 100, "trials": 5, "budgetMs": 1500}
 
 
 def load_openblas():
-    """The OpenBLAS torch links against, if any (same library instance: dlopen returns it)."""
-    for name in ("libopenblas.so.0", "libopenblas.so"):
+    """The OpenBLAS torch runs on, if any: the copy already mapped into this process (dlopen of
+    the same path returns that instance, so thread counts and the core name are torch's own).
+    Call after `import torch`. None when torch's BLAS is not OpenBLAS (e.g. Debian's reference
+    libblas3, which is what python3-torch gets unless libopenblas0-pthread is installed)."""
+    paths = []
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = [line.split()[-1] for line in maps if "openblas" in line and ".so" in line]
+    except OSError:
+        pass
+    for name in [p for p in paths if "libopenblas" in p.rsplit("/", 1)[-1]] or ["libopenblas.so.0"]:
         try:
             lib = ctypes.CDLL(name)
             lib.openblas_get_config.restype = ctypes.c_char_p
@@ -38,6 +48,19 @@ def load_openblas():
         except (OSError, AttributeError):
             continue
     return None
+
+
+def torch_blas_library():
+    """The BLAS shared library torch has loaded (its path), for the header."""
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                if "/libblas.so" in path or "openblas" in path or "libmkl" in path:
+                    return os.path.realpath(path)
+    except OSError:
+        pass
+    return "unknown"
 
 
 def set_threads(torch, blas, n):
@@ -100,7 +123,7 @@ def print_results(torch, blas, results):
     blas_info = (
         f"{blas.openblas_get_config().decode()} (core {blas.openblas_get_corename().decode()})"
         if blas is not None
-        else "BLAS unknown (no OpenBLAS found; only torch.set_num_threads applies)"
+        else f"{torch_blas_library()}, not OpenBLAS (only torch.set_num_threads applies)"
     )
     print(
         json.dumps(
@@ -109,6 +132,8 @@ def print_results(torch, blas, results):
                 "python": sys.version.split()[0],
                 "cpuCapability": capability,
                 "blas": blas_info,
+                "openblasCore": blas.openblas_get_corename().decode() if blas is not None else None,
+                "coretypeEnv": os.environ.get("OPENBLAS_CORETYPE"),
                 "results": results,
             }
         )

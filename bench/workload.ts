@@ -67,6 +67,12 @@ export interface Workload {
   readonly unit: string;
   /** Whether a smaller value is better (a time); only for display, ratios use times either way. */
   readonly lowerIsBetter?: boolean;
+  /**
+   * Useful floating-point operations per call (the multiply-adds of the GEMMs and convolutions,
+   * 2 per multiply-add; elementwise work is not counted): gives each row its useful GFLOP/s and
+   * its fraction of the machine's measured peak. The counts are written out in bench/README.md.
+   */
+  readonly flops?: number;
   /** Reported value for a time per call. Ratios are computed from times, so any unit works. */
   value(msPerCall: number): number;
   /**

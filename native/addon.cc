@@ -254,6 +254,33 @@ napi_value SetGemmBlocking(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// fmaPeak(isa, iters): the register-resident FMA loop of that level's table, `iters` iterations
+// per task, 16 tasks per pool thread (so a thread that finishes early takes more); returns the
+// floating-point operations done. For the benchmark's peak (bench/peak.ts); not a kernel.
+napi_value FmaPeak(napi_env env, napi_callback_info info) {
+  Args A(env, info, "fmaPeak");
+  char name[32] = {};
+  size_t len = 0;
+  napi_get_value_string_utf8(env, A.arg(0), name, sizeof name, &len);
+  const KernelTable* t = isa_table(name);
+  const double iters = A.num(1, 0);
+  if (!t) {
+    A.fail_range("unknown or unsupported instruction-set level");
+    return undefined(env);
+  }
+  if (!(iters >= 1 && iters <= 1e9)) {
+    A.fail_range("iters must be in [1, 1e9]");
+    return undefined(env);
+  }
+  const int tasks = 16 * num_threads();
+  double flops[16 * 256] = {};
+  float sink[16 * 256] = {};
+  parallel_for(tasks, [&](int task, int) { flops[task] = t->fma_peak((long)iters, &sink[task]); });
+  double total = 0;
+  for (int i = 0; i < tasks; i++) total += flops[i];
+  return number(env, total);
+}
+
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value o, v;
   napi_create_object(env, &o);
@@ -298,6 +325,7 @@ NAPI_MODULE_INIT() {
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setGemmBlocking", nullptr, SetGemmBlocking, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fmaPeak", nullptr, FmaPeak, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"opNames", nullptr, nullptr, nullptr, nullptr, OpNames(env), napi_enumerable, nullptr},
   };

@@ -64,6 +64,8 @@ bool set_isa(const char* name) {
   return true;
 }
 
+const KernelTable* isa_table(const char* name) { return table_for(name); }
+
 const char* isa_name() { return kt().name; }
 
 const char* supported_isas() {

@@ -1301,6 +1301,30 @@ void gemm_small(long i0, long i1, long m, long n, long k, const float* a, bool t
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The machine's peak, for the benchmark (bench/peak.ts): kPeakChains independent accumulators
+// that never leave registers, one FMA each per iteration (a multiply and an add where the ISA has
+// no FMA). Twelve chains cover a 4-cycle FMA latency on two pipes with room to spare and still
+// fit AVX2's 16 registers beside the two constants. acc * b + c converges to 1: no overflow, no
+// denormals. Returns the floating-point operations done (2 per lane per FMA); the sum goes to
+// *sink, and b and c are read through volatile, so the compiler can neither drop the loop nor
+// fold it (with known constants it proves acc a fixed point and removes it).
+constexpr int kPeakChains = 12;
+
+double fma_peak(long iters, float* sink) {
+  volatile float vb = 0.9999999f, vc = 1e-7f;
+  const V b = set1(vb), c = set1(vc);
+  V acc[kPeakChains];
+  for (int j = 0; j < kPeakChains; j++) acc[j] = set1(1.0f + 0.001f * (float)j);
+  for (long i = 0; i < iters; i++) {
+    for (int j = 0; j < kPeakChains; j++) acc[j] = fmadd(acc[j], b, c);
+  }
+  V s = acc[0];
+  for (int j = 1; j < kPeakChains; j++) s = add(s, acc[j]);
+  *sink = hsum(s);
+  return 2.0 * W * kPeakChains * (double)iters;
+}
+
 }  // namespace
 
 const KernelTable* table() {
@@ -1346,6 +1370,7 @@ const KernelTable* table() {
     k.adam = &adam;
     k.adagrad = &adagrad;
     k.adadelta = &adadelta;
+    k.fma_peak = &fma_peak;
     return k;
   }();
   return &t;

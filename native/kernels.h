@@ -119,6 +119,9 @@ struct KernelTable {
   void (*adagrad)(float* p, const float* g, float* acc, size_t i0, size_t i1, float lr, float eps);
   void (*adadelta)(float* p, const float* g, float* ag, float* ad, size_t i0, size_t i1, float lr, float rho,
                    float orho, float eps);
+
+  // Benchmark only: a register-resident FMA loop of `iters` iterations; returns its flop count.
+  double (*fma_peak)(long iters, float* sink);
 };
 
 namespace generic {
@@ -137,6 +140,8 @@ const KernelTable* table();
 const KernelTable& kt();
 // Names: "avx512", "avx2", "generic". Returns false if the level is unknown or unsupported here.
 bool set_isa(const char* name);
+// The table of a level by name, without switching to it; null if unknown or unsupported here.
+const KernelTable* isa_table(const char* name);
 const char* isa_name();
 // Comma-separated levels this CPU and build support, best first.
 const char* supported_isas();

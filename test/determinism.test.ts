@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import type { ConvGeometry } from '../src/kernels/backend.js';
+import type { Backend, ConvGeometry, PoolGeometry } from '../src/kernels/backend.js';
+import { jsBackend } from '../src/kernels/index.js';
 import { setBackend } from '../src/kernels/registry.js';
 import { buildModel } from '../src/experiments/build-model.js';
 import { defaultSpec } from '../src/experiments/model-spec.js';
@@ -118,6 +119,50 @@ test(
       outs.push(p, ...slots);
       return outs;
     });
+  },
+);
+
+function pool(n: number, h: number, c: number, size: number, stride: number): PoolGeometry {
+  const out = Math.floor((h - size) / stride) + 1;
+  return {
+    n,
+    inH: h,
+    inW: h,
+    c,
+    outH: out,
+    outW: out,
+    poolH: size,
+    poolW: size,
+    strideH: stride,
+    strideW: stride,
+    padTop: 0,
+    padLeft: 0,
+  };
+}
+
+test(
+  'max-pool backward is bit-identical at 1, 2, 3 threads and equals the js reference',
+  { skip },
+  () => {
+    assert.ok(native);
+    // Whole-batch shapes past the threading grains (batch 8 and an odd 7), and 3x3 windows at
+    // stride 2, which overlap: several outputs add into one input. Guards any future split of
+    // the scatter (a threaded one measured 0.4-0.55x at these sizes on 2 shared cores).
+    const geoms = [pool(8, 26, 32, 2, 2), pool(7, 26, 32, 2, 2), pool(8, 27, 32, 3, 2)];
+    const run = (b: Pick<Backend, 'maxPool' | 'maxPoolBackward'>): Float32Array[] =>
+      geoms.map((g, i) => {
+        const x = random(g.n * g.inH * g.inW * g.c, 70 + i);
+        const y = new Float32Array(g.n * g.outH * g.outW * g.c);
+        const argmax = new Int32Array(y.length);
+        b.maxPool(x, g, y, argmax);
+        const dx = new Float32Array(x.length);
+        b.maxPoolBackward(random(y.length, 80 + i), argmax, dx);
+        return dx;
+      });
+    sameAtEveryThreadCount(() => run(native));
+    run(jsBackend).forEach((want, i) =>
+      assert.ok(Buffer.from(run(native)[i]!.buffer).equals(Buffer.from(want.buffer)), `case ${i}`),
+    );
   },
 );
 

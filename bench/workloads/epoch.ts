@@ -56,6 +56,32 @@ const CHECK_RULE =
   `mean batch loss over the last epoch < ${MAX_EPOCH_LOSS}, or for a projection over the last ` +
   `trial < ${MAX_PROJECTED_LOSS_RATIO} x the first batch's (~2.3)`;
 
+/** MNIST's training images: what one epoch goes through. */
+const SAMPLES = 60_000;
+
+/**
+ * Useful FLOP of one training sample: 2 per multiply-add of every Dense and Conv2D layer, forward
+ * and backward (the weight gradient always, the input gradient for every layer but the first, as
+ * nothing needs the images' gradient). Bias, activations, pooling, the loss and Adam are not
+ * counted (O(activations) and O(parameters), under 1% of it). bench/README.md has the sums.
+ */
+export function flopsPerSample(arch: Arch): number {
+  // [multiply-adds of the forward pass, whether the input gradient is needed], in layer order.
+  const layers: [number, boolean][] =
+    arch === 'mlp'
+      ? [
+          [784 * 512, false], // Dense(512) on 784 inputs
+          [512 * 10, true], // Dense(10)
+        ]
+      : [
+          [26 * 26 * 32 * 3 * 3 * 1, false], // Conv2D(32, 3x3): 26x26 outputs of 9 taps x 1 channel
+          [11 * 11 * 64 * 3 * 3 * 32, true], // Conv2D(64, 3x3) on the pooled 13x13x32
+          [5 * 5 * 64 * 64, true], // Dense(64) on the flattened 5x5x64
+          [64 * 10, true], // Dense(10)
+        ];
+  return layers.reduce((sum, [macs, inputGrad]) => sum + 2 * macs * (inputGrad ? 3 : 2), 0);
+}
+
 export function epochWorkloads(): Workload[] {
   return EPOCH_SPECS.map(epochWorkload);
 }
@@ -67,6 +93,7 @@ function epochWorkload(spec: EpochSpec): Workload {
     title: spec.title,
     unit: 's/epoch',
     lowerIsBetter: true,
+    flops: SAMPLES * flopsPerSample(arch),
     value: (ms) => ms / 1000,
     epochs: { check: checkTraining, rule: CHECK_RULE },
 

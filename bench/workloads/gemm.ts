@@ -58,6 +58,7 @@ function gemmWorkload(shape: GemmShape): Workload {
     id: shape.id,
     title: shape.title,
     unit: 'GFLOP/s',
+    flops: 2 * m * n * k,
     value: (ms) => (2 * m * n * k) / (ms * 1e6),
 
     ours(backend) {

@@ -17,5 +17,10 @@ export type NativeAddon = { [K in KernelName]: (...args: FlatArg[]) => void } & 
   setIsa(name: string): boolean;
   /** GEMM blocking (k-slice depth, B-slab width); for benchmarks. Values below 8 are ignored. */
   setGemmBlocking(kc: number, nc: number): void;
+  /**
+   * Benchmark only (bench/peak.ts): runs that level's register-resident FMA loop for `iters`
+   * iterations, 16 times per pool thread; returns the floating-point operations done.
+   */
+  fmaPeak(isa: string, iters: number): number;
   info(): { isa: string; threads: number; supported: string; mr: number; nr: number };
 };
