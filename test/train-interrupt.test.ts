@@ -132,7 +132,13 @@ test('SIGINT stops at the end of a batch, checkpoints, exits 130 and says how to
       // After epoch 1's checkpoint and status are written (status.epoch counts finished epochs),
       // so the signal lands inside epoch 2's batches rather than in the epoch-end I/O.
       if ((await readStatus(out))?.epoch !== 1) return false;
-      await sleep(60);
+      // Then a quarter of epoch 1's time (history.json holds it by now): inside epoch 2 whether
+      // the machine is quiet (epochs of ~60 ms, where a fixed 60 ms wait reached epoch 3) or
+      // loaded (~0.2 s).
+      const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8')) as {
+        epochSeconds: number[];
+      };
+      await sleep(Math.max(5, 250 * (history.epochSeconds[0] ?? 0.2)));
       return true;
     },
   );
