@@ -1,19 +1,16 @@
 // localstorage:// and indexeddb:// in Debian's Chromium: mnist-lab and TF.js 4.22 read each
 // other's saves in one page (TF.js's own storage layouts).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium, noBrowser } from './helpers/browser.js';
 import { ROOT } from './helpers/cli.js';
 import { startServer } from './helpers/http-server.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-
 test(
   "browser storage: mnist-lab and TF.js load each other's localstorage:// and indexeddb:// saves",
-  { skip: CHROMIUM ? false : 'no Chromium (apt-get install -y chromium)' },
+  { skip: noBrowser },
   async () => {
     const bundle = await build({
       entryPoints: [join(ROOT, 'dist', 'test', 'browser', 'storage-page.js')],
@@ -32,18 +29,7 @@ test(
           .writeHead(200, { 'content-type': 'text/html' })
           .end('<!doctype html><script type="module" src="/bundle.js"></script>');
     });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

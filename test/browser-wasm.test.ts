@@ -9,15 +9,14 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, noBrowser } from './helpers/browser.js';
 import { datasets } from '../node/index.js';
 import { startServer } from './helpers/http-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const wasmBuilt = existsSync(join(root, 'dist', 'wasm', 'mnist-lab-kernels.wasm'));
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not installed (apt-get install chromium)`
+const skip = noBrowser
+  ? noBrowser
   : !wasmBuilt
     ? 'dist/wasm not built (npm run build:wasm)'
     : false;
@@ -68,18 +67,7 @@ test(
       }
       send(TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file));
     });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage({ viewport: { width: 900, height: 420 } });
       const errors: string[] = [];
