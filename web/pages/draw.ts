@@ -2,25 +2,15 @@ import type { Page } from '../app.js';
 import { store } from '../api.js';
 import { toMnistForm } from '../../src/data/mnist-form.js';
 import type { Model } from '../../src/models/index.js';
+import { FASHION_MNIST, MNIST } from '../../src/data/dataset-spec.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { fill, h, link, pct } from '../dom.js';
 import { fetchModel } from '../model-loader.js';
 import { pickBackend } from '../backend.js';
 
 const SIZE = 280;
-const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const FASHION_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
+const MNIST_CLASSES = MNIST.classNames;
+const FASHION_CLASSES = FASHION_MNIST.classNames;
 
 /** Runs the model on the 784 values, shaped as its input wants ([1, 784] or [1, 28, 28, 1]). */
 export function classify(model: Model, pixels: Float32Array): Float32Array {
