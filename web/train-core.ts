@@ -1,9 +1,8 @@
 import '../src/kernels/index.js';
-import { Callback, type Logs } from '../src/callbacks/callback.js';
 import { normalize, toCategorical } from '../src/data/preprocess.js';
 import { buildModel } from '../src/experiments/build-model.js';
 import { defaultSpec } from '../src/experiments/model-spec.js';
-import type { ProgressEvent } from '../src/experiments/progress.js';
+import { ProgressReporter, type ProgressEvent } from '../src/experiments/progress.js';
 import type { Model } from '../src/models/index.js';
 import { getOptimizer } from '../src/optimizers/index.js';
 import { setSeed } from '../src/tensor/seed.js';
@@ -48,69 +47,6 @@ async function fetchSlice(
   return { images: body.subarray(0, n * h * w), labels: body.subarray(n * h * w), h, w };
 }
 
-/** Forwards fit's progress as the same events a run folder's progress.jsonl holds. */
-class Reporter extends Callback {
-  private epoch = 0;
-  private start = 0;
-  private last = 0;
-  constructor(private readonly post: (m: InPageMessage) => void) {
-    super();
-  }
-  private send(event: ProgressEvent): void {
-    this.post({ type: 'progress', event });
-  }
-  override onTrainBegin(): void {
-    const p = this.params;
-    this.send({
-      type: 'begin',
-      t: Date.now(),
-      pid: 0,
-      hostname: 'browser',
-      epochs: p.epochs,
-      initialEpoch: 0,
-      steps: p.steps,
-      samples: p.samples,
-      batchSize: p.batchSize,
-      metrics: p.metrics,
-    });
-  }
-  override onEpochBegin(epoch: number): void {
-    this.epoch = epoch;
-    this.start = performance.now();
-  }
-  override onBatchEnd(batch: number, logs: Logs = {}): void {
-    const now = Date.now();
-    if (batch > 0 && now - this.last < 100) return;
-    this.last = now;
-    this.send({
-      type: 'batch',
-      t: now,
-      epoch: this.epoch,
-      batch,
-      steps: this.params.steps,
-      logs: { ...logs },
-    });
-  }
-  override onEpochEnd(epoch: number, logs: Logs = {}): void {
-    this.send({
-      type: 'epoch',
-      t: Date.now(),
-      epoch,
-      epochs: this.params.epochs,
-      seconds: (performance.now() - this.start) / 1000,
-      logs: { ...logs },
-    });
-  }
-  override onTrainEnd(): void {
-    this.send({
-      type: 'end',
-      t: Date.now(),
-      epochs: this.epoch + 1,
-      stopped: this.epoch + 1 < this.params.epochs,
-    });
-  }
-}
-
 /**
  * Trains a small model on a slice of the data with the library's own fit (yieldEvery 'auto',
  * so a stop request, or the page itself, gets its turn every 125 ms).
@@ -147,7 +83,14 @@ export async function trainInPage(
     verbose: 0,
     yieldEvery: 'auto',
     ...(cfg.validationSplit > 0 ? { validationSplit: cfg.validationSplit } : {}),
-    callbacks: [new Reporter(post)],
+    callbacks: [
+      // The same events a run folder's progress.jsonl holds, at up to 10 batches a second.
+      new ProgressReporter(
+        (event) => post({ type: 'progress', event }),
+        { pid: 0, hostname: 'browser' },
+        { batchRate: 10 },
+      ),
+    ],
   });
   const seconds = (performance.now() - t0) / 1000;
   const r = model.evaluate(inputs(test, cfg.testSamples), targets(test), {

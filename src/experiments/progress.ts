@@ -1,4 +1,4 @@
-import type { Logs } from '../callbacks/callback.js';
+import { Callback, type Logs } from '../callbacks/callback.js';
 
 /**
  * progress.jsonl: what a training run appends to its folder while it trains, one JSON event a
@@ -27,6 +27,83 @@ export const PROGRESS_FILE = 'progress.jsonl';
 
 /** At most this many batch events a second: enough for a live curve, small on disk. */
 export const PROGRESS_BATCH_RATE = 4;
+
+/** Where a ProgressReporter's events come from, as its 'begin' event says. */
+export interface ProgressOrigin {
+  pid: number;
+  hostname: string;
+}
+
+/**
+ * A callback that turns fit's progress into ProgressEvents for `sink`: 'begin', batch losses at
+ * most `batchRate` a second (the first batch of each epoch always, so a viewer has a pace from
+ * the start; the last one comes with the epoch), every epoch's logs, and 'end'. The Node side
+ * appends them to progress.jsonl; the page's in-browser trainer posts them to the page.
+ */
+export class ProgressReporter extends Callback {
+  private lastBatch = 0;
+  private epoch = 0;
+  private epochStart = 0;
+  private epochsDone = 0;
+
+  constructor(
+    private readonly sink: (event: ProgressEvent) => void,
+    private readonly origin: ProgressOrigin,
+    private readonly options: { initialEpoch?: number; batchRate?: number } = {},
+  ) {
+    super();
+  }
+
+  override onTrainBegin(): void {
+    this.epochsDone = 0;
+    const p = this.params;
+    this.sink({
+      type: 'begin',
+      t: Date.now(),
+      ...this.origin,
+      epochs: p.epochs,
+      initialEpoch: this.options.initialEpoch ?? 0,
+      steps: p.steps,
+      samples: p.samples,
+      batchSize: p.batchSize,
+      metrics: p.metrics,
+    });
+  }
+
+  override onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+    this.epochStart = performance.now();
+  }
+
+  override onBatchEnd(batch: number, logs: Logs = {}): void {
+    const now = Date.now();
+    const rate = this.options.batchRate ?? PROGRESS_BATCH_RATE;
+    if (batch > 0 && now - this.lastBatch < 1000 / rate) return;
+    this.lastBatch = now;
+    this.sink({ type: 'batch', t: now, epoch: this.epoch, batch, steps: this.params.steps, logs });
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    this.epochsDone++;
+    this.sink({
+      type: 'epoch',
+      t: Date.now(),
+      epoch,
+      epochs: this.params.epochs,
+      seconds: (performance.now() - this.epochStart) / 1000,
+      logs,
+    });
+  }
+
+  override onTrainEnd(): void {
+    this.sink({
+      type: 'end',
+      t: Date.now(),
+      epochs: this.epochsDone,
+      stopped: this.epoch + 1 < this.params.epochs,
+    });
+  }
+}
 
 /**
  * Parses complete lines of a progress log; a torn or foreign line is skipped, not fatal (the
