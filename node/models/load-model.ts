@@ -2,17 +2,21 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from '../../src/data/crc32.js';
-import { modelFromJSON, type Model } from '../../src/models/index.js';
+import type { Model } from '../../src/models/index.js';
 import {
   assignWeights,
-  checkModelJson,
   decodeWeights,
-  modelFromArtifacts,
   TopologyError,
   type CheckedModelJson,
   type ModelLimits,
 } from '../../src/models/layers-format.js';
-import { concatBytes, MAX_MODEL_JSON_BYTES, readModelFromUrl } from '../../src/models/load-url.js';
+import {
+  checkModelJsonAt,
+  concatBytes,
+  MAX_MODEL_JSON_BYTES,
+  modelFromLoaded,
+  readModelFromUrl,
+} from '../../src/models/load-url.js';
 import { ModelFormatError } from './model-format-error.js';
 import { containedPath, readBounded, regularFileSize } from './safe-read.js';
 
@@ -62,15 +66,6 @@ function parseJson(bytes: Uint8Array, shown: string): unknown {
   }
 }
 
-function check(json: unknown, shown: string, limits: ModelLimits): CheckedModelJson {
-  try {
-    return checkModelJson(json, limits);
-  } catch (e) {
-    if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
-    throw e;
-  }
-}
-
 /** model.json of a folder, checked; ENOENT says what a model folder holds. */
 async function readLocalJson(
   src: { file: string; dir: string },
@@ -88,7 +83,7 @@ async function readLocalJson(
   const bytes = await readBounded(src.file, src.file, {
     max: Math.min(size, MAX_MODEL_JSON_BYTES),
   });
-  return check(parseJson(bytes, src.file), src.file, limits);
+  return checkModelJsonAt(parseJson(bytes, src.file), src.file, limits);
 }
 
 /**
@@ -166,15 +161,7 @@ async function readModel(
  * training config, and its optimizer state restored when it was saved.
  */
 export async function loadModel(pathOrUrl: string, options: LoadModelOptions = {}): Promise<Model> {
-  const { checked, groups, shown } = await readModel(pathOrUrl, options);
-  try {
-    const { model, warning } = modelFromArtifacts(checked, groups, modelFromJSON, options);
-    if (warning) console.warn(`${shown}: ${warning}`);
-    return model;
-  } catch (e) {
-    if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
-    throw e;
-  }
+  return modelFromLoaded(await readModel(pathOrUrl, options), options);
 }
 
 /**

@@ -127,7 +127,12 @@ export async function readModelFromUrl(
   return { checked, groups };
 }
 
-function check(json: unknown, shown: string, limits: ModelLimits): CheckedModelJson {
+/** checkModelJson, its errors naming the file or URL they come from. */
+export function checkModelJsonAt(
+  json: unknown,
+  shown: string,
+  limits: ModelLimits,
+): CheckedModelJson {
   try {
     return checkModelJson(json, limits);
   } catch (e) {
@@ -143,7 +148,11 @@ async function readAny(
 ): Promise<{ checked: CheckedModelJson; groups: Uint8Array[]; shown: string }> {
   if (storageScheme(url)) {
     const stored = await readStoredModel(url);
-    return { checked: check(stored.json, url, options), groups: [stored.weightData], shown: url };
+    return {
+      checked: checkModelJsonAt(stored.json, url, options),
+      groups: [stored.weightData],
+      shown: url,
+    };
   }
   const base = (globalThis as { location?: { href: string } }).location?.href;
   const resolved = base ? new URL(url, base) : new URL(url);
@@ -164,13 +173,28 @@ async function readAny(
  * saved it. What `loadModel` does in a browser.
  */
 export async function loadModelFromUrl(url: string, options: UrlLoadOptions = {}): Promise<Model> {
-  const { checked, groups, shown } = await readAny(String(url), options);
+  return modelFromLoaded(await readAny(String(url), options), options);
+}
+
+/**
+ * The model from a checked model.json and its weight groups, read from `shown`: a warning if it
+ * could not be compiled, errors naming `shown`.
+ */
+export function modelFromLoaded(
+  loaded: { checked: CheckedModelJson; groups: Uint8Array[]; shown: string },
+  options: { compile?: boolean },
+): Model {
   try {
-    const { model, warning } = modelFromArtifacts(checked, groups, modelFromJSON, options);
-    if (warning) console.warn(`${shown}: ${warning}`);
+    const { model, warning } = modelFromArtifacts(
+      loaded.checked,
+      loaded.groups,
+      modelFromJSON,
+      options,
+    );
+    if (warning) console.warn(`${loaded.shown}: ${warning}`);
     return model;
   } catch (e) {
-    if (e instanceof TopologyError) throw new ModelFormatError(shown, e.message);
+    if (e instanceof TopologyError) throw new ModelFormatError(loaded.shown, e.message);
     throw e;
   }
 }
