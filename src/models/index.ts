@@ -1,6 +1,5 @@
 // The models API: Model (functional and subclassed), Sequential, their factories, and the hook
 // through which the Node entry provides save / load.
-import { registerLayer } from '../layers/layer-registry.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import type { Layer } from '../layers/layer.js';
 import { readOptions } from '../util/options.js';
@@ -33,11 +32,9 @@ export {
   type ModelLimits,
 } from './layers-format.js';
 export { readableMemorySize, type PrintFn } from './summary.js';
+export { modelFromJSON } from './model-from-json.js';
 
 registerUrlSaver(urlSaver);
-registerLayer('Functional', (c) => Model.fromConfig(c));
-registerLayer('Model', (c) => Model.fromConfig(c));
-registerLayer('Sequential', (c) => Sequential.fromConfig(c));
 
 /** A functional model from symbolic inputs and outputs (`tf.model` / `keras.Model`). */
 export function model(args: {
@@ -56,24 +53,5 @@ export function sequential(args: SequentialArgs | readonly Layer[] = {}): Sequen
   if (Array.isArray(args)) return new Sequential({ layers: args as readonly Layer[] });
   return new Sequential(
     readOptions('sequential()', args as SequentialArgs, ['layers', 'name', 'trainable']),
-  );
-}
-
-/**
- * Rebuilds a model (or layer) from `{ className, config }` as produced by `model.toJSON()`, or
- * its JSON text. Weights are fresh; load saved ones separately.
- */
-export function modelFromJSON(
-  json: string | { className: string; config: Record<string, unknown> },
-): Model {
-  const spec =
-    typeof json === 'string'
-      ? (JSON.parse(json) as { className: string; config: Record<string, unknown> })
-      : json;
-  if (spec.className === 'Sequential') return Sequential.fromConfig(spec.config);
-  if (spec.className === 'Functional' || spec.className === 'Model')
-    return Model.fromConfig(spec.config);
-  throw new Error(
-    `Cannot rebuild a model of class '${spec.className}' from JSON: only Sequential and functional models are serialisable.`,
   );
 }

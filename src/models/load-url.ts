@@ -18,7 +18,7 @@ import {
 import type { Model } from './model.js';
 import { ModelFormatError } from './model-format-error.js';
 import type { ModelSaver } from './model-saver.js';
-import { modelFromJSON } from './index.js';
+import { modelFromJSON } from './model-from-json.js';
 
 /** Largest model.json read (topologies of big models are a few MB). */
 export const MAX_MODEL_JSON_BYTES = 32 * 1024 * 1024;
