@@ -1334,6 +1334,8 @@ const KernelTable* table() {
     k.name = "avx512";
 #elif defined(MLN_SIMD_AVX2)
     k.name = "avx2";
+#elif defined(MLN_SIMD_WASM) && defined(__wasm_relaxed_simd__)
+    k.name = "relaxed-simd";
 #elif defined(MLN_SIMD_WASM)
     k.name = "simd128";
 #else

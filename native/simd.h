@@ -201,7 +201,9 @@ MLN_INLINE float hmin(V a) {
 
 #elif defined(MLN_SIMD_WASM)
 
-// WebAssembly SIMD128: 4 lanes, no FMA (relaxed-simd is not baseline), masks are all-ones lanes.
+// WebAssembly SIMD128: 4 lanes, masks are all-ones lanes. SIMD128 has no FMA; the relaxed-simd
+// build (-mrelaxed-simd, a second module chosen at load) gets relaxed_madd, which engines fuse
+// where the CPU has FMA and may leave as a multiply and an add elsewhere.
 constexpr int W = 4;
 using V = v128_t;
 using VI = v128_t;
@@ -218,8 +220,18 @@ MLN_INLINE V add(V a, V b) { return wasm_f32x4_add(a, b); }
 MLN_INLINE V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
 MLN_INLINE V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
 MLN_INLINE V div(V a, V b) { return wasm_f32x4_div(a, b); }
+#if defined(__wasm_relaxed_simd__)
+// The builtins rather than wasm_simd128.h's wrappers: clang 16 has these, its header not yet.
+MLN_INLINE V fmadd(V a, V b, V c) {
+  return (V)__builtin_wasm_relaxed_madd_f32x4((__f32x4)a, (__f32x4)b, (__f32x4)c);
+}
+MLN_INLINE V fnmadd(V a, V b, V c) {
+  return (V)__builtin_wasm_relaxed_nmadd_f32x4((__f32x4)a, (__f32x4)b, (__f32x4)c);
+}
+#else
 MLN_INLINE V fmadd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
 MLN_INLINE V fnmadd(V a, V b, V c) { return wasm_f32x4_sub(c, wasm_f32x4_mul(a, b)); }
+#endif
 MLN_INLINE V sqrt(V a) { return wasm_f32x4_sqrt(a); }
 // Same NaN rule as x86 max/min (the second operand wins): pmax(b, a) = b < a ? a : b.
 MLN_INLINE V max(V a, V b) { return wasm_f32x4_pmax(b, a); }

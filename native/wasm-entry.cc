@@ -173,6 +173,11 @@ MLN_EXPORT("mln_op_names") const char* mln_op_names() { return op_names_json(); 
 MLN_EXPORT("mln_isa") const char* mln_isa() { return kt().name; }
 MLN_EXPORT("mln_alloc") void* mln_alloc(uint32_t bytes) { return std::aligned_alloc(16, (bytes + 15) / 16 * 16); }
 MLN_EXPORT("mln_free") void mln_free(void* p) { std::free(p); }
+// The register-resident multiply-add loop of bench/peak.ts: floating-point operations done.
+MLN_EXPORT("mln_fma_peak") double mln_fma_peak(double iters) {
+  float sink = 0;
+  return kt().fma_peak((long)iters, &sink);
+}
 
 #define MLN_KERNEL(name)                  \
   MLN_EXPORT("mln_" #name) int mln_##name() { \

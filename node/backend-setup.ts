@@ -52,8 +52,9 @@ if (wanted === undefined && !native) {
     choice === 'js'
       ? `; wasm kernels unavailable too (${wasmLoadError() ?? 'unknown reason'})`
       : '';
+  const variant = choice === 'wasm' ? ` (${findBackend('wasm')!.isa()})` : '';
   process.emitWarning(
-    `native kernels unavailable (tried ${nativeLoadError() ?? 'unknown reason'})${wasmWhy}; using the "${choice}" backend. ` +
+    `native kernels unavailable (tried ${nativeLoadError() ?? 'unknown reason'})${wasmWhy}; using the "${choice}" backend${variant}. ` +
       'In a clone, `npm run build:native` shows why the build failed; the published package ships ' +
       'native kernels for linux-x64 only. Set MNIST_LAB_BACKEND to silence this.',
     { code: 'MNIST_LAB_NO_NATIVE' },

@@ -9,3 +9,4 @@ export * as callbacks from './api/callbacks.js';
 export * as io from './api/io.js';
 export { loadModel } from './models/index.js';
 export { nativeInfo, type NativeInfo } from './native/isa.js';
+export { wasmInfo, type WasmInfo } from './wasm/load.js';

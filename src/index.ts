@@ -12,7 +12,7 @@ export { tidy, dispose, nextFrame } from './api/engine.js';
 export { oneHot } from './data/preprocess.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export { setSeed } from './tensor/seed.js';
-export { getBackend, setBackend, ready } from './api/backend.js';
+export { getBackend, getBackendIsa, setBackend, ready } from './api/backend.js';
 
 // Models.
 export { sequential, model, Sequential, Model } from './models/index.js';

@@ -85,6 +85,7 @@ test(
       )) as {
         error?: string;
         active: string;
+        isa: string;
         n: number;
         runs: { backend: string; ms: number; loss: number; accuracy: number }[];
         speedup: number;
@@ -102,6 +103,8 @@ test(
         `speedup ${result.speedup.toFixed(1)}x; screenshot dist/screenshots/browser-wasm-mlp.png`,
       );
       assert.equal(result.active, 'wasm', 'ready() makes wasm the default in a browser');
+      // Chromium has shipped relaxed SIMD since 114: the fused build must be the one loaded.
+      assert.equal(result.isa, 'relaxed-simd');
       assert.equal(result.n, N);
       const [wasm, js] = result.runs;
       // 16 Adam steps from Keras's initialisation: well below chance (loss ln 10 = 2.3, accuracy 0.1).

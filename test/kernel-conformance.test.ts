@@ -26,6 +26,7 @@ import {
   type UnaryOp,
 } from '../src/kernels/backend.js';
 import { KERNEL_NAMES } from '../src/kernels/kernel-args.js';
+import { WASM_ISAS } from '../src/kernels/wasm/wasm-backend.js';
 import { findBackend, jsBackend, registeredBackends } from '../src/kernels/index.js';
 import {
   Conformance,
@@ -172,12 +173,27 @@ async function loadNative(notes: string[], problems: string[]): Promise<Backend 
   return backend;
 }
 
-/** The wasm backend from node/wasm/load.ts, when dist/wasm holds the module. */
-async function loadWasm(notes: string[]): Promise<Backend | undefined> {
+/**
+ * The wasm backend from node/wasm/load.ts, when dist/wasm holds the module, and its other
+ * variant: relaxed_madd may or may not fuse, so both builds are held to the same tolerances.
+ */
+async function loadWasm(notes: string[]): Promise<Backend[]> {
   const mod = await import('../node/wasm/load.js');
   const b = mod.loadWasmBackend();
-  if (!b) notes.push(`wasm skipped: ${mod.wasmLoadError()}`);
-  return b ?? undefined;
+  if (!b) {
+    notes.push(`wasm skipped: ${mod.wasmLoadError()}`);
+    return [];
+  }
+  const all = [b];
+  for (const isa of WASM_ISAS) {
+    if (isa === b.isa()) continue;
+    try {
+      all.push(mod.loadWasmVariant(isa));
+    } catch (error) {
+      notes.push(`wasm ${isa} skipped: ${(error as Error).message}`);
+    }
+  }
+  return all;
 }
 
 async function discoverTargets(): Promise<Discovery> {
@@ -190,8 +206,8 @@ async function discoverTargets(): Promise<Discovery> {
   }
   const native = await loadNative(notes, problems);
   if (native && ![...others.values()].includes(native)) others.set(native.name, native);
-  const wasm = await loadWasm(notes);
-  if (wasm) others.set(wasm.name, wasm);
+  for (const wasm of await loadWasm(notes))
+    if (![...others.values()].includes(wasm)) others.set(`${wasm.name} ${wasm.isa()}`, wasm);
 
   const targets: Target[] = [];
   // Every instruction-set path of native besides the one it picked, one thread.
@@ -220,7 +236,7 @@ async function discoverTargets(): Promise<Discovery> {
     b.setNumThreads(own);
     // The backend's own thread count, plus 1 and an odd count so work splitting is exercised.
     for (const threads of threaded ? [...new Set([own, 1, 3])] : [own]) {
-      const label = `${b.name} float32 (${threads} thread${threads === 1 ? '' : 's'})`;
+      const label = `${b.name} ${b.isa()} float32 (${threads} thread${threads === 1 ? '' : 's'})`;
       targets.push({ label, backend: b, dtype: 'float32', refDtype: 'float32', threads });
     }
     if (b.supportsFloat64)

@@ -20,6 +20,7 @@ export function createNativeBackend(addon: NativeAddon): Backend {
       call: (kernel, args) => fns[kernel]!(...args),
       getNumThreads: () => addon.getNumThreads(),
       setNumThreads: (n) => addon.setNumThreads(n),
+      isa: () => addon.info().isa,
     },
     jsBackend,
   );

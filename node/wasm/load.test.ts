@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { loadWasmBackend, wasmFile, wasmLoadError } from './load.js';
+import { loadWasmBackend, loadWasmVariant, wasmFile, wasmInfo, wasmLoadError } from './load.js';
+import { hasRelaxedSimd } from '../../src/kernels/wasm/wasm-backend.js';
 
 const built = existsSync(wasmFile() ?? '');
 const skip = built ? false : 'dist/wasm not built (npm run build:wasm)';
+const relaxedBuilt = existsSync(wasmFile('relaxed-simd') ?? '');
 
 test(
   'the wasm backend loads, implements every kernel itself and checks its arguments',
@@ -74,3 +76,65 @@ test('Node picks native, then wasm, then js, and says once why it is not native'
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /MNIST_LAB_BACKEND must be one of native, wasm, js, got 'gpu'/);
 });
+
+test(
+  'the relaxed-SIMD build is chosen where V8 runs it (Node 20: by its flag), and reports itself',
+  { skip: relaxedBuilt ? false : 'the relaxed-simd module is not built (needs clang >= 16)' },
+  () => {
+    const w = loadWasmBackend();
+    assert.ok(w, wasmLoadError());
+    const info = wasmInfo();
+    // Every Node this package supports (>= 20) can run relaxed SIMD, so it must be picked.
+    assert.equal(w.isa(), 'relaxed-simd');
+    assert.equal(info?.isa, 'relaxed-simd');
+    assert.match(info!.file, /mnist-lab-kernels-relaxed\.wasm$/);
+    assert.ok(hasRelaxedSimd());
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major === 20) assert.equal(info?.relaxedSimd, 'v8-flag');
+    else assert.ok(['engine', 'v8-flag'].includes(info!.relaxedSimd));
+
+    // The plain build, side by side: same kernels, its own name.
+    const plain = loadWasmVariant('simd128');
+    assert.equal(plain.isa(), 'simd128');
+    assert.deepEqual(plain.fallbacks(), []);
+    const x = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const [c1, c2] = [new Float32Array(4), new Float32Array(4)];
+    w.gemm(2, 2, 3, x, x, c1);
+    plain.gemm(2, 2, 3, x, x, c2);
+    assert.deepEqual([...c1], [22, 28, 49, 64]);
+    assert.deepEqual([...c2], [22, 28, 49, 64]);
+  },
+);
+
+/** loadWasmBackend() in a child with `env`: the wasm info, or the load error. */
+function childLoad(env: Record<string, string>): { info?: unknown; error?: string } {
+  const load = JSON.stringify(new URL('./load.js', import.meta.url).href);
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${load}); m.loadWasmBackend(); ` +
+        `console.log(JSON.stringify({ info: m.wasmInfo(), error: m.wasmLoadError() }));`,
+    ],
+    { env: { ...process.env, ...env }, encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { info?: unknown; error?: string };
+}
+
+test(
+  'MNIST_LAB_WASM_ISA=simd128 loads the plain build; a wrong value says what is allowed',
+  { skip },
+  () => {
+    const plain = childLoad({ MNIST_LAB_WASM_ISA: 'simd128' });
+    assert.deepEqual(plain.info, {
+      file: wasmFile('simd128'),
+      isa: 'simd128',
+      relaxedSimd: 'not-requested',
+    });
+    const bad = childLoad({ MNIST_LAB_WASM_ISA: 'avx' });
+    assert.equal(bad.info, undefined);
+    assert.equal(bad.error, "MNIST_LAB_WASM_ISA must be one of relaxed-simd, simd128, got 'avx'");
+  },
+);

@@ -1,9 +1,18 @@
 // Choosing the compute backend, in TF.js's spelling.
-import { backendName, setBackend as select } from '../kernels/registry.js';
+import { backendName, getBackend as active, setBackend as select } from '../kernels/registry.js';
 
 /** The active backend's name: 'native', 'wasm' or 'js' (TF.js `tf.getBackend()`). */
 export function getBackend(): string {
   return backendName();
+}
+
+/**
+ * The instruction set the active backend's kernels run: 'relaxed-simd' or 'simd128' on wasm
+ * (the relaxed build where the engine has relaxed SIMD), 'avx512', 'avx2' or 'generic' on
+ * native, 'js' on the reference.
+ */
+export function getBackendIsa(): string {
+  return active().isa();
 }
 
 /**

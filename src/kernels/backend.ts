@@ -318,6 +318,11 @@ export interface Backend extends Kernels {
    * ('unary:gelu'). Empty when it implements everything itself.
    */
   fallbacks(): readonly string[];
+  /**
+   * The instruction set the kernels run: 'relaxed-simd' or 'simd128' (wasm, chosen at load),
+   * 'avx512', 'avx2' or 'generic' (native), 'js' (the reference).
+   */
+  isa(): string;
 }
 
 /**

@@ -16,6 +16,7 @@ function recordingHost(lists: CompiledHost['codeLists'], kernels: readonly Kerne
     call: (kernel, args) => void calls.push({ kernel, args }),
     getNumThreads: () => 1,
     setNumThreads: () => {},
+    isa: () => 'fake',
   };
   return { host, calls };
 }

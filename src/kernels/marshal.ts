@@ -39,6 +39,8 @@ export interface CompiledHost {
   call(kernel: KernelName, args: FlatArg[], kinds: readonly FlatKind[]): void;
   getNumThreads(): number;
   setNumThreads(n: number): void;
+  /** The compiled side's instruction set (see Backend.isa). */
+  isa(): string;
 }
 
 /** Appends one argument's flattened form; false when the compiled side lacks an enum member. */
@@ -208,6 +210,7 @@ export function compiledBackend(host: CompiledHost, reference: Backend): Backend
     setNumThreads: (n: number) =>
       host.setNumThreads(Math.max(1, Math.floor(Number.isFinite(n) ? n : 1))),
     fallbacks: () => fallbacks,
+    isa: () => host.isa(),
   };
   for (const kernel of KERNEL_NAMES) {
     const ref = (reference[kernel] as (...args: unknown[]) => void).bind(reference);

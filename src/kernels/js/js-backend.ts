@@ -70,4 +70,8 @@ export class JsBackend implements Backend {
   fallbacks(): readonly string[] {
     return [];
   }
+
+  isa(): string {
+    return 'js';
+  }
 }

@@ -1,15 +1,28 @@
 import type { Backend } from '../backend.js';
 import { wasmApi } from './wasm-api.js';
-import { WASM_FILE, createWasmBackend, wasmImports } from './wasm-backend.js';
+import { createWasmBackend, pickWasmIsa, wasmImports, type WasmIsa } from './wasm-backend.js';
+
+export interface WasmUrlOptions {
+  /** The module to fetch; by default the shipped build of `isa`, found beside this file. */
+  url?: URL | string;
+  /** Lowers the variant: 'simd128' skips relaxed SIMD even where the engine has it. */
+  isa?: WasmIsa;
+}
 
 /**
- * Fetches and instantiates the wasm kernels. By default the module is the one shipped beside
- * the compiled library (dist/wasm/), found relative to this file, so a page that serves the
- * package as files, or a bundler that follows `new URL(..., import.meta.url)`, needs no setup.
+ * Fetches and instantiates the wasm kernels: the relaxed-SIMD build where the engine validates
+ * relaxed SIMD, else the SIMD128 one. By default the module is the one shipped beside the
+ * compiled library (dist/wasm/), found relative to this file, so a page that serves the package
+ * as files, or a bundler that follows `new URL(..., import.meta.url)`, needs no setup.
  */
-export async function loadWasmFromUrl(
-  url: URL | string = new URL(`../../../wasm/${WASM_FILE}`, import.meta.url),
-): Promise<Backend> {
+export async function loadWasmFromUrl(options: WasmUrlOptions = {}): Promise<Backend> {
+  const isa = pickWasmIsa(options.isa);
+  // Literal URLs per variant, so bundlers that follow new URL(..., import.meta.url) copy both.
+  const shipped =
+    isa === 'relaxed-simd'
+      ? new URL('../../../wasm/mnist-lab-kernels-relaxed.wasm', import.meta.url)
+      : new URL('../../../wasm/mnist-lab-kernels.wasm', import.meta.url);
+  const url = options.url ?? shipped;
   const response = await fetch(url);
   if (!response.ok) throw new Error(`wasm kernels: ${String(url)}: HTTP ${response.status}`);
   const module = await wasmApi.compile(await response.arrayBuffer());

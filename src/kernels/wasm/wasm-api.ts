@@ -21,6 +21,7 @@ interface WasmApi {
   };
   Instance: new (module: WasmModule, imports: WasmImports) => WasmInstance;
   compile(bytes: ArrayBufferView | ArrayBuffer): Promise<WasmModule>;
+  validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
   instantiate(module: WasmModule, imports: WasmImports): Promise<WasmInstance>;
 }
 

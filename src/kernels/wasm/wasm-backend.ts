@@ -1,6 +1,7 @@
 /**
- * The `wasm` backend: the C++ kernels of native/ compiled to WebAssembly with SIMD128
- * (scripts/build-wasm.mjs), single-threaded, Float32Array only. Arguments are marshalled from
+ * The `wasm` backend: the C++ kernels of native/ compiled to WebAssembly with SIMD128, or
+ * SIMD128 + relaxed SIMD where the engine has it (scripts/build-wasm.mjs builds both; the
+ * loaders pick with pickWasmIsa), single-threaded, Float32Array only. Arguments are marshalled from
  * the kernel schema (marshal.ts): arrays are copied into the module's memory for the call
  * (and written ones copied back), numbers travel in a slot array native/wasm-entry.cc reads.
  * Browser-safe: the loaders (browser.ts, node/wasm/load.ts) only fetch the bytes.
@@ -30,8 +31,47 @@ interface KernelExports {
   [kernel: `mln_${string}`]: (...args: number[]) => number;
 }
 
-/** Where the module lives beside this file once built: dist/wasm/. */
-export const WASM_FILE = 'mnist-lab-kernels.wasm';
+/**
+ * The two builds of the kernels (scripts/build-wasm.mjs), best first, and their files in
+ * dist/wasm/. Same source; relaxed-simd computes each multiply-add with f32x4.relaxed_madd
+ * (one fused instruction where the CPU has FMA), simd128 with a multiply and an add.
+ */
+export const WASM_FILES = {
+  'relaxed-simd': 'mnist-lab-kernels-relaxed.wasm',
+  simd128: 'mnist-lab-kernels.wasm',
+} as const;
+export type WasmIsa = keyof typeof WASM_FILES;
+export const WASM_ISAS = Object.keys(WASM_FILES) as WasmIsa[];
+
+// The smallest module that uses relaxed SIMD: one function computing
+// f32x4.relaxed_madd(v128.const 0, v128.const 0, v128.const 0) and dropping it.
+const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+const PROBE_BODY = [0x00, ...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x85, 0x02, 0x1a, 0x0b];
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version 1
+  ...[0x01, 0x04, 0x01, 0x60, 0x00, 0x00], // types: () -> ()
+  ...[0x03, 0x02, 0x01, 0x00], // one function of type 0
+  ...[0x0a, PROBE_BODY.length + 2, 0x01, PROBE_BODY.length, ...PROBE_BODY], // its code
+]);
+
+/** Whether this engine runs relaxed SIMD (Chromium 114+; Node 20 only behind a V8 flag). */
+export function hasRelaxedSimd(): boolean {
+  return wasmApi.validate(RELAXED_SIMD_PROBE);
+}
+
+/** Parses a requested variant ('' or undefined: the best available); throws on anything else. */
+export function parseWasmIsa(value: string | undefined, source: string): WasmIsa | undefined {
+  const v = value?.trim().toLowerCase();
+  if (!v) return undefined;
+  if ((WASM_ISAS as string[]).includes(v)) return v as WasmIsa;
+  throw new RangeError(`${source} must be one of ${WASM_ISAS.join(', ')}, got '${value}'`);
+}
+
+/** The variant to load: the best this engine runs, lowered (never raised) to `cap`. */
+export function pickWasmIsa(cap?: WasmIsa): WasmIsa {
+  if (cap === 'simd128') return 'simd128';
+  return hasRelaxedSimd() ? 'relaxed-simd' : 'simd128';
+}
 
 /** A module's imports, and how to tell them the instance's memory once it exists. */
 export interface KernelImports {
@@ -92,6 +132,7 @@ export function createWasmBackend(instance: WasmInstance, imports: KernelImports
   const memory = ex.memory;
   const slots = ex.mln_slots();
   const codeLists = JSON.parse(cString(memory, ex.mln_op_names())) as Record<CodeList, string[]>;
+  const isa = cString(memory, ex.mln_isa());
   let arena = 0;
   let arenaBytes = 0;
 
@@ -171,6 +212,7 @@ export function createWasmBackend(instance: WasmInstance, imports: KernelImports
       call,
       getNumThreads: () => 1,
       setNumThreads: () => {},
+      isa: () => isa,
     },
     new JsBackend(),
   );
