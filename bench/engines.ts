@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { Backend } from '../src/kernels/backend.js';
@@ -13,7 +13,15 @@ import type { Backend } from '../src/kernels/backend.js';
 export type Tf = typeof TfCore;
 
 /** Backend names accepted by --backends, in table order. */
-export const BACKEND_NAMES = ['native', 'wasm', 'js', 'tfjs-wasm', 'tfjs-cpu', 'torch'] as const;
+export const BACKEND_NAMES = [
+  'native',
+  'wasm',
+  'wasm-simd128',
+  'js',
+  'tfjs-wasm',
+  'tfjs-cpu',
+  'torch',
+] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 interface EngineBase {
@@ -51,7 +59,9 @@ export interface LoadedEngines {
 }
 
 export function isOurs(backend: string): boolean {
-  return backend === 'native' || backend === 'wasm' || backend === 'js';
+  return (
+    backend === 'native' || backend === 'wasm' || backend === 'wasm-simd128' || backend === 'js'
+  );
 }
 
 export function threadLabel(backend: string, threads: number): string {
@@ -93,10 +103,22 @@ export async function loadEngines(
       info.push(`wasm: skipped (${wasm})`);
       engines.push(skipped('wasm', 1, wasm));
     } else {
-      info.push(
-        'wasm: our C++ kernels compiled to WebAssembly SIMD128 (dist/wasm), single-threaded',
-      );
-      engines.push({ kind: 'ours', backend: 'wasm', threads: 1, label: 'wasm', impl: wasm });
+      info.push(`wasm: our C++ kernels compiled to WebAssembly, single-threaded: ${wasm.describe}`);
+      const isa = wasm.impl.isa();
+      const label = `wasm ${isa}`;
+      engines.push({ kind: 'ours', backend: 'wasm', threads: 1, label, isa, impl: wasm.impl });
+    }
+  }
+
+  // The plain build beside the loaded one, when that is the relaxed one: what fusing buys.
+  if (selected.has('wasm-simd128')) {
+    const plain = await loadWasmPlain();
+    if (typeof plain === 'string') {
+      info.push(`wasm-simd128: skipped (${plain})`);
+      engines.push(skipped('wasm-simd128', 1, plain));
+    } else {
+      const label = 'wasm simd128';
+      engines.push({ kind: 'ours', backend: 'wasm-simd128', threads: 1, label, impl: plain });
     }
   }
 
@@ -192,13 +214,34 @@ async function loadJs(): Promise<Backend | string> {
     : 'src/kernels/index.ts does not export a jsBackend';
 }
 
-async function loadWasm(): Promise<Backend | string> {
+async function loadWasm(): Promise<{ impl: Backend; describe: string } | string> {
   const mod = await importBuilt('node/wasm/load.js');
   if (typeof mod === 'string') return mod;
-  const impl = (mod.loadWasmBackend as () => unknown)();
-  if (impl === null)
-    return `loadWasmBackend() returned null: ${String((mod.wasmLoadError as () => unknown)())}`;
-  return isBackend(impl) ? impl : 'loadWasmBackend() returned something that is not a Backend';
+  const load = mod as unknown as typeof import('../node/wasm/load.js');
+  const impl = load.loadWasmBackend();
+  if (impl === null) return `loadWasmBackend() returned null: ${String(load.wasmLoadError())}`;
+  const info = load.wasmInfo();
+  const how: Record<string, string> = {
+    engine: 'relaxed SIMD on in V8',
+    'v8-flag':
+      "relaxed SIMD turned on by the loader (Node 20: V8's --experimental-wasm-relaxed-simd)",
+    unsupported: 'this V8 has no relaxed SIMD',
+    'not-requested': 'MNIST_LAB_WASM_ISA=simd128',
+  };
+  const describe = info
+    ? `${info.isa} build (${basename(info.file)}; ${how[info.relaxedSimd] ?? info.relaxedSimd})`
+    : impl.isa();
+  return { impl, describe };
+}
+
+async function loadWasmPlain(): Promise<Backend | string> {
+  const mod = await importBuilt('node/wasm/load.js');
+  if (typeof mod === 'string') return mod;
+  try {
+    return (mod as unknown as typeof import('../node/wasm/load.js')).loadWasmVariant('simd128');
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 async function loadNative(): Promise<{ impl: Backend; describe: string; isa?: string } | string> {

@@ -14,7 +14,7 @@ import {
   type BackendName,
   type Engine,
 } from './engines.js';
-import { measurePeak, peakAt, peakLines } from './peak.js';
+import { measurePeak, measureWasmPeak, peakAt, peakLines } from './peak.js';
 import {
   addNote,
   addPeakFractions,
@@ -200,12 +200,15 @@ async function main(): Promise<void> {
   // First, on a machine nothing of ours is loading yet.
   console.error('measuring the FMA peak...');
   const peak = await measurePeak(torchThreads);
+  const wasmPeak =
+    opts.backends.has('wasm') || opts.backends.has('wasm-simd128') ? [await measureWasmPeak()] : [];
 
   const t = opts.timing;
   console.log(
     [
       ...machineLines(),
       ...peakLines(peak),
+      ...wasmPeak,
       ...info,
       `method: per row, warm-up >= ${t.warmupMs} ms (and >= 2 calls), then up to ${t.trials} trials of back-to-back ` +
         `calls lasting ~${t.trialMs} ms each (>= 2 trials, fewer when a call is slow; timed budget ~${t.budgetMs} ms); ` +

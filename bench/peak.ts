@@ -56,7 +56,12 @@ export async function measurePeak(threadCounts: readonly number[]): Promise<Mach
     for (const isa of addon.info().supported.split(',').filter(Boolean)) {
       for (const threads of threadCounts) {
         addon.setNumThreads(threads);
-        rows.push({ isa, threads, gflops: peakOf(addon, isa), trials: TRIALS });
+        rows.push({
+          isa,
+          threads,
+          gflops: peakOf((iters) => addon.fmaPeak(isa, iters)),
+          trials: TRIALS,
+        });
       }
     }
   } finally {
@@ -68,13 +73,33 @@ export async function measurePeak(threadCounts: readonly number[]): Promise<Mach
   return { rows, isa: best.isa, perCore: best.gflops / best.threads };
 }
 
-function peakOf(addon: PeakAddon, isa: string): number {
+/**
+ * The same loop compiled to wasm, one thread, per build (simd128: a multiply and an add;
+ * relaxed-simd: relaxed_madd): what a wasm row can reach on this machine.
+ */
+export async function measureWasmPeak(): Promise<string> {
+  const url = new URL('../node/wasm/load.js', import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return 'wasm peak: node/wasm/load.js not built';
+  const mod = (await import(url.href)) as typeof import('../node/wasm/load.js');
+  const parts: string[] = [];
+  for (const isa of ['relaxed-simd', 'simd128'] as const) {
+    try {
+      parts.push(`${isa} ${peakOf(mod.wasmPeakLoop(isa)).toFixed(1)}`);
+    } catch (e) {
+      parts.push(`${isa} unknown (${(e as Error).message})`);
+    }
+  }
+  return `wasm FP32 peak, GFLOP/s, one thread (the same loop compiled to wasm): ${parts.join('; ')}.`;
+}
+
+/** Best GFLOP/s of `loop` (one call runs `iters` iterations and returns the FLOPs done). */
+function peakOf(loop: (iters: number) => number): number {
   // Calibrate: grow the loop until one call takes a few ms, then size calls to ~TRIAL_MS.
   let iters = 1000;
   let ms = 0;
   for (;;) {
     const t0 = performance.now();
-    addon.fmaPeak(isa, iters);
+    loop(iters);
     ms = performance.now() - t0;
     if (ms > 2 || iters >= 1e8) break;
     iters *= 4;
@@ -83,7 +108,7 @@ function peakOf(addon: PeakAddon, isa: string): number {
   let best = 0;
   for (let t = 0; t < TRIALS; t++) {
     const t0 = performance.now();
-    const flops = addon.fmaPeak(isa, iters);
+    const flops = loop(iters);
     const s = (performance.now() - t0) / 1e3;
     best = Math.max(best, flops / s / 1e9);
   }

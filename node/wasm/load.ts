@@ -60,7 +60,11 @@ function enableRelaxedSimd(): RelaxedSimdSource {
 }
 
 /** Instantiates one variant's module; throws with the reason when it cannot. */
-function instantiate(isa: WasmIsa): { backend: Backend; file: string } {
+function instantiate(isa: WasmIsa): {
+  backend: Backend;
+  file: string;
+  exports: Record<string, unknown>;
+} {
   const file = wasmFile(isa);
   if (file === undefined) throw new Error('could not find the mnist-lab package root');
   if (!existsSync(file))
@@ -68,8 +72,9 @@ function instantiate(isa: WasmIsa): { backend: Backend; file: string } {
   try {
     const module = new wasmApi.Module(readFileSync(file));
     const imports = wasmImports(module);
-    const backend = createWasmBackend(new wasmApi.Instance(module, imports.imports), imports);
-    return { backend, file };
+    const instance = new wasmApi.Instance(module, imports.imports);
+    const backend = createWasmBackend(instance, imports);
+    return { backend, file, exports: instance.exports };
   } catch (error) {
     throw new Error(
       `${file} failed to load: ${error instanceof Error ? error.message : String(error)}`,
@@ -85,6 +90,19 @@ export function loadWasmVariant(isa: WasmIsa): Backend {
   if (isa === 'relaxed-simd' && enableRelaxedSimd() === 'unsupported')
     throw new Error(`this engine (Node ${process.versions.node}) has no relaxed SIMD`);
   return instantiate(isa).backend;
+}
+
+/**
+ * For the benchmark's peak (bench/peak.ts): the module's register-resident multiply-add loop
+ * (fma_peak in native/isa-kernels.inl) in a fresh instance of `isa`; each call runs `iters`
+ * iterations and returns the floating-point operations done.
+ */
+export function wasmPeakLoop(isa: WasmIsa): (iters: number) => number {
+  if (isa === 'relaxed-simd' && enableRelaxedSimd() === 'unsupported')
+    throw new Error(`this engine (Node ${process.versions.node}) has no relaxed SIMD`);
+  const loop = instantiate(isa).exports['mln_fma_peak'];
+  if (typeof loop !== 'function') throw new Error('the wasm module has no mln_fma_peak (rebuild it)');
+  return loop as (iters: number) => number;
 }
 
 function load(): Backend | null {
