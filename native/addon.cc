@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #endif
 
+#include "arg-reader.h"
 #include "entries.h"
 #include "gemm.h"
 #include "kernels.h"
@@ -26,32 +27,15 @@ using namespace mln;
 
 constexpr size_t kMaxArgs = 16;
 
-// Reads a call's arguments; every getter reports failure by throwing and returning false.
-struct Args {
+// Reads a call's arguments (napi values, typed arrays used in place); the checks are
+// ArgReader's, shared with the wasm surface.
+struct Args : ArgReader<Args> {
   napi_env env;
-  const char* kernel;
   size_t argc = kMaxArgs;
   napi_value argv[kMaxArgs];
-  bool ok = true;
 
-  Args(napi_env e, napi_callback_info info, const char* name) : env(e), kernel(name) {
+  Args(napi_env e, napi_callback_info info, const char* name) : ArgReader("native", name), env(e) {
     if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) ok = false;
-  }
-
-  bool fail_type(const char* fmt, const char* what) {
-    char msg[256];
-    std::snprintf(msg, sizeof msg, fmt, kernel, what);
-    if (ok) napi_throw_type_error(env, nullptr, msg);
-    ok = false;
-    return false;
-  }
-
-  bool fail_range(const char* msg) {
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "native %s: %s", kernel, msg);
-    if (ok) napi_throw_range_error(env, nullptr, buf);
-    ok = false;
-    return false;
   }
 
   napi_value arg(size_t i) {
@@ -61,120 +45,31 @@ struct Args {
     return u;
   }
 
-  bool is_nullish(size_t i) {
+  ArgArray array(size_t i, void** data, size_t* len) {
+    napi_typedarray_type type;
+    if (napi_get_typedarray_info(env, arg(i), &type, len, data, nullptr, nullptr) != napi_ok)
+      return ArgArray::none;
+    switch (type) {
+      case napi_float32_array: return ArgArray::f32;
+      case napi_int32_array: return ArgArray::i32;
+      case napi_float64_array: return ArgArray::f64;
+      default: return ArgArray::other;
+    }
+  }
+
+  bool number(size_t i, double* v) { return napi_get_value_double(env, arg(i), v) == napi_ok; }
+
+  bool boolean(size_t i, bool* v) { return napi_get_value_bool(env, arg(i), v) == napi_ok; }
+
+  bool nullish(size_t i) {
     napi_valuetype t;
     napi_typeof(env, arg(i), &t);
     return t == napi_null || t == napi_undefined;
   }
 
-  bool typed(size_t i, const char* what, napi_typedarray_type want, void** data, size_t* len,
-             napi_typedarray_type* got = nullptr) {
-    if (!ok) return false;
-    napi_typedarray_type type;
-    if (napi_get_typedarray_info(env, arg(i), &type, len, data, nullptr, nullptr) != napi_ok) {
-      return fail_type(want == napi_int32_array ? "native %s: %s must be an Int32Array"
-                                                : "native %s: %s must be a Float32Array",
-                       what);
-    }
-    if (got) *got = type;
-    if (type == want || (got && (type == napi_float32_array || type == napi_int32_array))) return true;
-    if (type == napi_float64_array)
-      return fail_type(
-          "native %s: %s is a Float64Array, but the native backend computes in float32 only "
-          "(supportsFloat64 is false; use the 'js' backend for float64)",
-          what);
-    return fail_type(want == napi_int32_array ? "native %s: %s must be an Int32Array"
-                                              : "native %s: %s must be a Float32Array",
-                     what);
-  }
-
-  // A Float32Array with at least `need` items.
-  float* f32(size_t i, const char* what, double need) {
-    void* d = nullptr;
-    size_t len = 0;
-    if (!typed(i, what, napi_float32_array, &d, &len)) return nullptr;
-    if ((double)len < need) {
-      char msg[200];
-      std::snprintf(msg, sizeof msg, "%s has %zu items, needs %.0f", what, len, need);
-      fail_range(msg);
-      return nullptr;
-    }
-    return static_cast<float*>(d);
-  }
-
-  int32_t* i32(size_t i, const char* what, double need, size_t* out_len = nullptr) {
-    void* d = nullptr;
-    size_t len = 0;
-    if (!typed(i, what, napi_int32_array, &d, &len)) return nullptr;
-    if ((double)len < need) {
-      char msg[200];
-      std::snprintf(msg, sizeof msg, "%s has %zu items, needs %.0f", what, len, need);
-      fail_range(msg);
-      return nullptr;
-    }
-    if (out_len) *out_len = len;
-    return static_cast<int32_t*>(d);
-  }
-
-  size_t len_f32(size_t i, const char* what, float** data) {
-    void* d = nullptr;
-    size_t len = 0;
-    if (!typed(i, what, napi_float32_array, &d, &len)) return 0;
-    *data = static_cast<float*>(d);
-    return len;
-  }
-
-  napi_valuetype type_of(size_t i) {
-    napi_valuetype t = napi_undefined;
-    napi_typeof(env, arg(i), &t);
-    return t;
-  }
-
-  bool is_number(size_t i) { return type_of(i) == napi_number; }
-
-  bool is_i32(size_t i) {
-    napi_typedarray_type type;
-    size_t len;
-    void* d;
-    return napi_get_typedarray_info(env, arg(i), &type, &len, &d, nullptr, nullptr) == napi_ok &&
-           type == napi_int32_array;
-  }
-
-  uint32_t u32(size_t i) {
-    uint32_t v = 0;
-    if (ok) napi_get_value_uint32(env, arg(i), &v);
-    return v;
-  }
-
-  double num(size_t i, double fallback = NAN) {
-    if (!ok) return fallback;
-    double v;
-    if (napi_get_value_double(env, arg(i), &v) != napi_ok) return fallback;
-    return v;
-  }
-
-  bool flag(size_t i) {
-    if (!ok) return false;
-    bool b = false;
-    if (napi_get_value_bool(env, arg(i), &b) != napi_ok) {
-      double v;
-      if (napi_get_value_double(env, arg(i), &v) == napi_ok) return v != 0;
-      return false;
-    }
-    return b;
-  }
-
-  // A non-negative integer dimension.
-  long dim(size_t i, const char* what) {
-    double v = num(i);
-    if (!ok) return 0;
-    if (!(v >= 0) || v != std::floor(v) || v > 1e15) {
-      char msg[200];
-      std::snprintf(msg, sizeof msg, "%s must be a non-negative integer, got %g", what, v);
-      fail_range(msg);
-      return 0;
-    }
-    return (long)v;
+  void raise(bool type_error, const char* msg) {
+    if (type_error) napi_throw_type_error(env, nullptr, msg);
+    else napi_throw_range_error(env, nullptr, msg);
   }
 };
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "arg-reader.h"
 #include "entries.h"
 #include "kernels.h"
 
@@ -43,86 +44,42 @@ enum Type : int32_t { T_NONE = 0, T_NUMBER = 1, T_F32 = 2, T_I32 = 3, T_F64 = 4,
 
 constexpr size_t kMaxArgs = 16;
 Slot g_slots[kMaxArgs];
-char g_error[256];
+char g_error[320];
 
-struct Args {
-  const char* kernel;
-  bool ok = true;
-  int error = 0;
+// Reads a call's arguments from the slots; the checks are ArgReader's, shared with the addon.
+struct Args : ArgReader<Args> {
+  int error = 0;  // 1: TypeError, 2: RangeError
 
-  explicit Args(const char* name) : kernel(name) {}
-
-  bool fail(int kind, const char* msg) {
-    if (ok) {
-      std::snprintf(g_error, sizeof g_error, "wasm %s: %s", kernel, msg);
-      error = kind;
-    }
-    ok = false;
-    return false;
-  }
-  bool fail_range(const char* msg) { return fail(2, msg); }
+  explicit Args(const char* name) : ArgReader("wasm", name) {}
 
   const Slot& s(size_t i) const { return g_slots[i < kMaxArgs ? i : kMaxArgs - 1]; }
 
-  bool typed(size_t i, const char* what, int32_t want) {
-    if (!ok) return false;
-    char msg[240];
-    const int32_t t = s(i).type;
-    if (t == want) return true;
-    if (t == T_F64)
-      std::snprintf(msg, sizeof msg,
-                    "%s is a Float64Array, but the wasm backend computes in float32 only "
-                    "(supportsFloat64 is false; use the 'js' backend for float64)",
-                    what);
-    else
-      std::snprintf(msg, sizeof msg, "%s must be %s", what, want == T_I32 ? "an Int32Array" : "a Float32Array");
-    return fail(1, msg);
+  ArgArray array(size_t i, void** data, size_t* len) {
+    *data = reinterpret_cast<void*>(static_cast<uintptr_t>(s(i).ptr));
+    *len = s(i).len;
+    switch (s(i).type) {
+      case T_F32: return ArgArray::f32;
+      case T_I32: return ArgArray::i32;
+      case T_F64: return ArgArray::f64;
+      case T_NONE: return ArgArray::none;
+      default: return ArgArray::other;
+    }
   }
 
-  template <class T>
-  T* array(size_t i, const char* what, int32_t type, double need, size_t* out_len) {
-    if (!typed(i, what, type)) return nullptr;
-    const size_t len = s(i).len;
-    if ((double)len < need) {
-      char msg[200];
-      std::snprintf(msg, sizeof msg, "%s has %zu items, needs %.0f", what, len, need);
-      fail_range(msg);
-      return nullptr;
-    }
-    if (out_len) *out_len = len;
-    return reinterpret_cast<T*>(static_cast<uintptr_t>(s(i).ptr));
+  bool number(size_t i, double* v) {
+    if (s(i).type != T_NUMBER) return false;
+    *v = s(i).num;
+    return true;
   }
 
-  float* f32(size_t i, const char* what, double need) { return array<float>(i, what, T_F32, need, nullptr); }
-  int32_t* i32(size_t i, const char* what, double need, size_t* len) {
-    return array<int32_t>(i, what, T_I32, need, len);
-  }
-  size_t len_f32(size_t i, const char* what, float** data) {
-    size_t len = 0;
-    *data = array<float>(i, what, T_F32, 0, &len);
-    return len;
-  }
-  bool is_i32(size_t i) const { return s(i).type == T_I32; }
-  bool is_number(size_t i) const { return s(i).type == T_NUMBER; }
-  bool is_nullish(size_t i) const { return s(i).type == T_NONE; }
-  double num(size_t i, double fallback = NAN) const {
-    return ok && s(i).type == T_NUMBER ? s(i).num : fallback;
-  }
-  bool flag(size_t i) const { return num(i, 0) != 0; }
-  uint32_t u32(size_t i) const {
-    const double v = num(i, 0);
-    return (uint32_t)(int64_t)v;
-  }
-  long dim(size_t i, const char* what) {
-    const double v = num(i);
-    if (!ok) return 0;
-    if (!(v >= 0) || v != std::floor(v) || v > 1e15) {
-      char msg[200];
-      std::snprintf(msg, sizeof msg, "%s must be a non-negative integer, got %g", what, v);
-      fail_range(msg);
-      return 0;
-    }
-    return (long)v;
+  // Booleans travel as numbers (wasm-backend.ts).
+  bool boolean(size_t, bool*) { return false; }
+
+  bool nullish(size_t i) { return s(i).type == T_NONE; }
+
+  void raise(bool type_error, const char* msg) {
+    std::snprintf(g_error, sizeof g_error, "%s", msg);
+    error = type_error ? 1 : 2;
   }
 };
 
