@@ -101,7 +101,8 @@ export function wasmPeakLoop(isa: WasmIsa): (iters: number) => number {
   if (isa === 'relaxed-simd' && enableRelaxedSimd() === 'unsupported')
     throw new Error(`this engine (Node ${process.versions.node}) has no relaxed SIMD`);
   const loop = instantiate(isa).exports['mln_fma_peak'];
-  if (typeof loop !== 'function') throw new Error('the wasm module has no mln_fma_peak (rebuild it)');
+  if (typeof loop !== 'function')
+    throw new Error('the wasm module has no mln_fma_peak (rebuild it)');
   return loop as (iters: number) => number;
 }
 
