@@ -18,12 +18,15 @@ export interface WasmUrlOptions {
 export async function loadWasmFromUrl(options: WasmUrlOptions = {}): Promise<Backend> {
   const isa = pickWasmIsa(options.isa);
   // Literal URLs per variant, so bundlers that follow new URL(..., import.meta.url) copy both.
-  const shipped =
-    isa === 'relaxed-simd'
-      ? new URL('../../../wasm/mnist-lab-kernels-relaxed.wasm', import.meta.url)
-      : new URL('../../../wasm/mnist-lab-kernels.wasm', import.meta.url);
-  const url = options.url ?? shipped;
-  const response = await fetch(url);
+  const plain = new URL('../../../wasm/mnist-lab-kernels.wasm', import.meta.url);
+  const relaxed = new URL('../../../wasm/mnist-lab-kernels-relaxed.wasm', import.meta.url);
+  let url = options.url ?? (isa === 'relaxed-simd' ? relaxed : plain);
+  let response = await fetch(url);
+  if (!response.ok && options.url === undefined && url === relaxed) {
+    // A build without the relaxed module (clang < 16) still has the SIMD128 one.
+    url = plain;
+    response = await fetch(url);
+  }
   if (!response.ok) throw new Error(`wasm kernels: ${String(url)}: HTTP ${response.status}`);
   const module = await wasmApi.compile(await response.arrayBuffer());
   const imports = wasmImports(module);
