@@ -428,9 +428,11 @@ void maxPoolBackward(A& a) {
 //   sgd: lr, momentum, nesterov          rmsprop: lr, rho, momentum, epsilon, centered
 //   adam: lr, beta1, beta2, epsilon, step, amsgrad
 //   adagrad: lr, epsilon                 adadelta: lr, rho, epsilon
-// Slots come in the variant's documented order, optional ones left out.
+// Slots come in the variant's documented order, optional ones left out. Reads and checks one
+// update of one parameter into `t` (the kernel's constants in t->k); false after a failure.
+// applyUpdates (addon.cc) reads each parameter of its lists through this too.
 template <class A>
-void applyUpdate(A& a) {
+bool update_target(A& a, int* kind_out, UpdateTarget* t) {
   const int kind = code(a, 0, O_COUNT, "optimizer");
   double h[6];
   for (int i = 0; i < 6; i++) h[i] = a.num(1 + i, 0);
@@ -445,9 +447,10 @@ void applyUpdate(A& a) {
       s[i] = a.f32(9 + i, names[i], (double)n);
       given = i + 1;
     }
-  if (!a.ok) return;
+  if (!a.ok) return false;
   int want = 0;
-  double k[4] = {0, 0, 0, 0};
+  double* k = t->k;
+  for (int i = 0; i < 4; i++) k[i] = 0;
   float* slot[3] = {s[0], s[1], s[2]};
   switch (kind) {
     case O_SGD:
@@ -468,7 +471,7 @@ void applyUpdate(A& a) {
         char msg[80];
         std::snprintf(msg, sizeof msg, "adam's step is 1-based, got %g", step);
         a.fail_range(msg);
-        return;
+        return false;
       }
       want = h[5] != 0 ? 3 : 2;
       if (h[5] == 0) slot[2] = nullptr;
@@ -490,10 +493,20 @@ void applyUpdate(A& a) {
     char msg[80];
     std::snprintf(msg, sizeof msg, "expected %d slot arrays, got %d", want, given);
     a.fail_range(msg);
-    return;
+    return false;
   }
   if (kind == O_SGD && want == 0) slot[0] = nullptr;
-  mln::apply_update(kind, p, g, n, slot[0], slot[1], slot[2], k);
+  *kind_out = kind;
+  t->p = p, t->g = g, t->n = n;
+  for (int i = 0; i < 3; i++) t->s[i] = slot[i];
+  return true;
+}
+
+template <class A>
+void applyUpdate(A& a) {
+  int kind = 0;
+  UpdateTarget t{};
+  if (update_target(a, &kind, &t)) mln::apply_update(kind, t.p, t.g, t.n, t.s[0], t.s[1], t.s[2], t.k);
 }
 
 }  // namespace entry

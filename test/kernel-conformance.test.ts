@@ -1398,6 +1398,47 @@ test('kernel conformance: applyUpdate, every optimizer and option over several s
   finish(t, conf);
 });
 
+test('kernel conformance: applyUpdates, several parameters of odd sizes in one call', (t) => {
+  const conf = conformance();
+  const steps = 3;
+  // Sizes that put thread boundaries mid-parameter, a one-item parameter and an empty one.
+  const sizes = [70001, 1, 0, 1031, 40000];
+  for (const c of optimizerCases()) {
+    const label = `applyUpdates ${c.name} sizes ${sizes.join(',')}`;
+    const rng = mulberry32(seedOf(label));
+    const p0 = sizes.map((n) => uniforms(rng, n));
+    const grads = Array.from({ length: steps }, () => sizes.map((n) => uniforms(rng, n)));
+    const ulps = steps * OPTIMIZER_ULPS_PER_STEP + 2 * decayConditioning(c.decays);
+    const tolerances: Record<string, Tolerance> = {};
+    const keys = sizes.flatMap((_, j) => [
+      `param ${j}`,
+      ...c.slots.map((name) => `param ${j} slot ${name}`),
+    ]);
+    for (const key of keys) {
+      tolerances[key] = (i, eps, ref) => ulps * eps * (Math.abs(ref[i]) + 1);
+    }
+    conf.check(
+      label,
+      (backend, dtype) => {
+        const params = p0.map((p) => floats(dtype, p));
+        const slots = sizes.map((n) => c.slots.map(() => floats(dtype, n).fill(c.init ?? 0)));
+        for (let step = 1; step <= steps; step++) {
+          const g = grads[step - 1]!.map((x) => floats(dtype, x));
+          backend.applyUpdates(c.update(step), params, g, slots);
+        }
+        const out: Record<string, ArrayLike<number>> = {};
+        sizes.forEach((_, j) => {
+          out[`param ${j}`] = params[j]!;
+          c.slots.forEach((name, i) => (out[`param ${j} slot ${name}`] = slots[j]![i]!));
+        });
+        return out;
+      },
+      tolerances,
+    );
+  }
+  finish(t, conf);
+});
+
 test('kernel conformance: every declared kernel was checked on every backend', () => {
   const missing: string[] = [];
   const byBackend = new Map<Backend, Set<KernelName>>();

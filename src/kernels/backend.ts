@@ -300,7 +300,36 @@ export interface Kernels {
     grad: FloatArray,
     slots: FloatArray[],
   ): void;
+
+  /**
+   * One optimizer step over many parameters (a model's all): applyUpdate on each
+   * (params[i], grads[i], slots[i]), in one call, so a threaded backend splits the whole step at
+   * once. Composed from applyUpdate where a backend has no fused version (COMPOSED_KERNELS).
+   */
+  applyUpdates(
+    update: OptimizerUpdate,
+    params: FloatArray[],
+    grads: FloatArray[],
+    slots: FloatArray[][],
+  ): void;
 }
+
+/**
+ * Kernels with a definition in terms of other kernels of the same backend: the js reference
+ * uses it, and a compiled backend whose host lacks a fused version falls back to it (not to js).
+ */
+export const COMPOSED_KERNELS: {
+  [K in KernelName]?: (kernels: Kernels) => Kernels[K];
+} = {
+  applyUpdates: (k) => (update, params, grads, slots) => {
+    if (grads.length !== params.length || slots.length !== params.length) {
+      throw new RangeError(
+        `applyUpdates: ${params.length} params need as many grads and slot lists, got ${grads.length} and ${slots.length}`,
+      );
+    }
+    for (let i = 0; i < params.length; i++) k.applyUpdate(update, params[i]!, grads[i]!, slots[i]!);
+  },
+};
 
 export type KernelName = keyof Kernels;
 
