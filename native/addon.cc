@@ -370,6 +370,8 @@ NAPI_MODULE_INIT() {
       MLN_KERNELS(MLN_KERNEL)
 #undef MLN_KERNEL
       {"applyUpdates", nullptr, ApplyUpdates, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, Call<entry::gatherRows<Args>>, nullptr, nullptr, nullptr, napi_default,
+       (void*)"gatherRows"},
       {"getNumThreads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -502,6 +502,29 @@ bool update_target(A& a, int* kind_out, UpdateTarget* t) {
   return true;
 }
 
+// gatherRows(x, row, indices, out): out[i, :] = x[indices[i], :]. Not in MLN_KERNELS: a host
+// that copies its arguments (wasm) would copy the whole dataset, so only the addon has it.
+template <class A>
+void gatherRows(A& a) {
+  float* x = nullptr;
+  const size_t len = a.len_f32(0, "x", &x);
+  const long row = a.dim(1, "row");
+  size_t count = 0;
+  const int32_t* idx = a.i32(2, "indices", 0, &count);
+  float* out = a.f32(3, "out", (double)count * row);
+  if (!a.ok) return;
+  const size_t rows = row > 0 ? len / (size_t)row : 0;
+  for (size_t i = 0; i < count; i++) {
+    if (idx[i] < 0 || (size_t)idx[i] >= rows) {
+      char msg[120];
+      std::snprintf(msg, sizeof msg, "indices[%zu] = %d is not a row of x (%zu rows)", i, idx[i], rows);
+      a.fail_range(msg);
+      return;
+    }
+  }
+  mln::gather_rows(x, (size_t)row, idx, count, out);
+}
+
 template <class A>
 void applyUpdate(A& a) {
   int kind = 0;

@@ -430,6 +430,14 @@ void apply_update(int kind, float* p, const float* g, size_t n, float* s0, float
          kUpdateAlign);
 }
 
+void gather_rows(const float* x, size_t row, const int32_t* idx, size_t count, float* out) {
+  // Rows come from anywhere in a dataset far larger than the caches: split so each thread
+  // streams at least ~64 KB.
+  ranges(count, std::max<size_t>(1, 16384 / std::max<size_t>(row, 1)), [&](size_t i0, size_t i1) {
+    for (size_t i = i0; i < i1; i++) std::memcpy(out + i * row, x + (size_t)idx[i] * row, row * sizeof(float));
+  });
+}
+
 void apply_updates(int kind, const UpdateTarget* t, size_t count) {
   const KernelTable& T = kt();
   size_t total = 0;

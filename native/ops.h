@@ -52,4 +52,7 @@ struct UpdateTarget {
 // apply_update computes it, at any thread count).
 void apply_updates(int kind, const UpdateTarget* t, size_t count);
 
+// out[i, :] = x[idx[i], :] for rows of `row` floats (indices already checked).
+void gather_rows(const float* x, size_t row, const int32_t* idx, size_t count, float* out);
+
 }  // namespace mln

@@ -8,6 +8,7 @@
  * Each test covers one kernel family for every target and fails with one line per mismatch,
  * naming the target (backend, float type, threads), the op and its shapes.
  */
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -1437,6 +1438,45 @@ test('kernel conformance: applyUpdates, several parameters of odd sizes in one c
     );
   }
   finish(t, conf);
+});
+
+test('kernel conformance: gatherRows copies the named rows, and rejects rows outside x', (t) => {
+  const conf = conformance();
+  for (const [rows, row, count] of [
+    [37, 13, 20],
+    [5, 1, 9],
+    [600, 784, 128],
+  ] as const) {
+    const label = `gatherRows ${rows} rows of ${row}, ${count} picked`;
+    const rng = mulberry32(seedOf(label));
+    const x = uniforms(rng, rows * row);
+    const indices = Int32Array.from({ length: count }, () => randomInt(rng, 0, rows - 1));
+    conf.check(
+      label,
+      (backend, dtype) => {
+        const out = floats(dtype, count * row).fill(NaN);
+        backend.gatherRows(floats(dtype, x), row, indices, out);
+        return { out };
+      },
+      { out: 'exact' },
+    );
+  }
+  finish(t, conf);
+  for (const target of discovery.targets) {
+    const x = floats(target.dtype, 12);
+    for (const bad of [-1, 4]) {
+      assert.throws(
+        () => target.backend.gatherRows(x, 3, Int32Array.of(0, bad), floats(target.dtype, 6)),
+        /not a row of x/,
+        `${target.label}: index ${bad}`,
+      );
+    }
+    assert.throws(
+      () => target.backend.gatherRows(x, 3, Int32Array.of(0, 1), floats(target.dtype, 5)),
+      RangeError,
+      `${target.label}: short out`,
+    );
+  }
 });
 
 test('kernel conformance: every declared kernel was checked on every backend', () => {

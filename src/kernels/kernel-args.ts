@@ -315,6 +315,7 @@ export const KERNEL_ARGS: { [K in KernelName]: ArgsFor<Kernels[K]> } = {
     { kind: 'list', name: 'grads', each: 'in' },
     { kind: 'slotLists', name: 'slots' },
   ],
+  gatherRows: [f('in', 'x'), num('row'), { kind: 'i32in', name: 'indices' }, f('out', 'out')],
 };
 
 /**

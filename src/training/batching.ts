@@ -1,4 +1,5 @@
 import { allocate, type TypedArray } from '../tensor/dtype.js';
+import { backendFor } from '../ops/engine.js';
 import { fresh } from '../tensor/buffer-pool.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -39,6 +40,8 @@ export function gatherRows(
   const src = t.values;
   if (!indices) {
     out.set(src.subarray(start * row, end * row));
+  } else if (buffers && src instanceof Float32Array) {
+    backendFor('float32').gatherRows(src, row, indices.subarray(start, end), out as Float32Array);
   } else if (row === 1) {
     for (let i = 0; i < count; i++) out[i] = src[indices[start + i]!]!;
   } else {

@@ -40,9 +40,11 @@ export const JS_KERNELS = {
   avgPoolBackward,
   applyUpdate,
   applyUpdates: (...args: Parameters<Kernels['applyUpdates']>) => applyUpdatesJs(...args),
+  gatherRows: (...args: Parameters<Kernels['gatherRows']>) => gatherRowsJs(...args),
 } satisfies Kernels;
 
 const applyUpdatesJs = COMPOSED_KERNELS.applyUpdates!(JS_KERNELS);
+const gatherRowsJs = COMPOSED_KERNELS.gatherRows!(JS_KERNELS);
 
 // The class gets its kernel methods from JS_KERNELS (declaration merging types them).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
