@@ -26,6 +26,11 @@
   X(conv2dBackwardInput) X(conv2dBackwardFilter) X(maxPool) X(maxPoolBackward) X(avgPool)           \
   X(avgPoolBackward) X(applyUpdate)
 
+// Kernels only the Node-API addon has (addon.cc registers them itself): one takes lists, the
+// other would make a host that copies its arguments (wasm) copy a whole dataset. Other hosts run
+// their composed definitions (COMPOSED_KERNELS in src/kernels/backend.ts).
+#define MLN_ADDON_KERNELS(X) X(applyUpdates) X(gatherRows)
+
 namespace mln {
 namespace entry {
 
