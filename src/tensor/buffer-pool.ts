@@ -11,7 +11,7 @@ import type { DType, TypedArray } from './dtype.js';
  * matched by dtype and exact length, which a training step repeats batch after batch.
  */
 export class BufferPool {
-  private readonly free = new Map<string, TypedArray[]>();
+  private readonly free = new Map<number, TypedArray[]>();
   private lent: TypedArray[] = [];
   private spare: TypedArray[] = [];
   /** Arrays created (not reused) since construction: a steady state stops adding to it. */
@@ -47,8 +47,9 @@ export class BufferPool {
   }
 }
 
-function key(dtype: DType, size: number): string {
-  return `${dtype[0]}${size}`;
+/** One number per (dtype, length): lengths are below 2^50, so the product stays exact. */
+function key(dtype: DType, size: number): number {
+  return size * 4 + (dtype === 'float32' ? 0 : dtype === 'float64' ? 1 : 2);
 }
 
 function dtypeKey(a: TypedArray): DType {
