@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #if defined(_WIN32)
 #include <windows.h>
@@ -37,6 +38,8 @@ struct Args : ArgReader<Args> {
   Args(napi_env e, napi_callback_info info, const char* name) : ArgReader("native", name), env(e) {
     if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) ok = false;
   }
+  // Arguments assembled by the caller (argc, argv filled in afterwards).
+  Args(napi_env e, const char* name) : env(e), kernel(name), argc(0) {}
 
   napi_value arg(size_t i) {
     if (i < argc) return argv[i];
@@ -95,6 +98,51 @@ napi_value Call(napi_env env, napi_callback_info info) {
   Args A(env, info, static_cast<const char*>(data));
   if (A.ok) Entry(A);
   return A.ok ? undefined(env) : nullptr;
+}
+
+// applyUpdates(kind, h0..h5, params[], grads[], slots[][]): applyUpdate's checks for each
+// parameter i (on kind, h, params[i], grads[i], slots[i]), then one threaded pass over all.
+napi_value ApplyUpdates(napi_env env, napi_callback_info info) {
+  const char* name = "applyUpdates";
+  Args A(env, info, name);
+  if (!A.ok) return nullptr;
+  auto length = [&](napi_value list, const char* what, uint32_t* n) {
+    bool is = false;
+    napi_is_array(env, list, &is);
+    if (!is || napi_get_array_length(env, list, n) != napi_ok) return A.fail_type("native %s: %s must be an array", what);
+    return true;
+  };
+  uint32_t count = 0, ng = 0, ns = 0;
+  if (!length(A.arg(7), "params", &count) || !length(A.arg(8), "grads", &ng) || !length(A.arg(9), "slots", &ns))
+    return nullptr;
+  if (ng != count || ns != count) {
+    A.fail_range("params, grads and slots must have one entry per parameter");
+    return nullptr;
+  }
+  std::vector<UpdateTarget> targets(count);
+  int kind = 0;
+  for (uint32_t j = 0; j < count; j++) {
+    Args one(env, name);
+    one.argc = 12;
+    for (size_t i = 0; i < 7; i++) one.argv[i] = A.arg(i);
+    napi_get_element(env, A.arg(7), j, &one.argv[7]);
+    napi_get_element(env, A.arg(8), j, &one.argv[8]);
+    napi_value slots;
+    napi_get_element(env, A.arg(9), j, &slots);
+    uint32_t nslots = 0;
+    if (!length(slots, "slots[i]", &nslots)) return nullptr;
+    if (nslots > 3) {
+      A.fail_range("at most 3 slot arrays per parameter");
+      return nullptr;
+    }
+    for (uint32_t i = 0; i < 3; i++) {
+      if (i < nslots) napi_get_element(env, slots, i, &one.argv[9 + i]);
+      else napi_get_null(env, &one.argv[9 + i]);
+    }
+    if (!entry::update_target(one, &kind, &targets[j])) return nullptr;
+  }
+  apply_updates(kind, targets.data(), targets.size());
+  return undefined(env);
 }
 
 // The op code lists of kernels.h as {unary: [...names], binary, reduce, epilogue, optimizer}.
@@ -216,6 +264,9 @@ NAPI_MODULE_INIT() {
 #define MLN_KERNEL(name) {#name, nullptr, Call<entry::name<Args>>, nullptr, nullptr, nullptr, napi_default, (void*)#name},
       MLN_KERNELS(MLN_KERNEL)
 #undef MLN_KERNEL
+      {"applyUpdates", nullptr, ApplyUpdates, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, Call<entry::gatherRows<Args>>, nullptr, nullptr, nullptr, napi_default,
+       (void*)"gatherRows"},
       {"getNumThreads", nullptr, GetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -26,6 +26,11 @@
   X(conv2dBackwardInput) X(conv2dBackwardFilter) X(maxPool) X(maxPoolBackward) X(avgPool)           \
   X(avgPoolBackward) X(applyUpdate)
 
+// Kernels only the Node-API addon has (addon.cc registers them itself): one takes lists, the
+// other would make a host that copies its arguments (wasm) copy a whole dataset. Other hosts run
+// their composed definitions (COMPOSED_KERNELS in src/kernels/backend.ts).
+#define MLN_ADDON_KERNELS(X) X(applyUpdates) X(gatherRows)
+
 namespace mln {
 namespace entry {
 
@@ -428,9 +433,11 @@ void maxPoolBackward(A& a) {
 //   sgd: lr, momentum, nesterov          rmsprop: lr, rho, momentum, epsilon, centered
 //   adam: lr, beta1, beta2, epsilon, step, amsgrad
 //   adagrad: lr, epsilon                 adadelta: lr, rho, epsilon
-// Slots come in the variant's documented order, optional ones left out.
+// Slots come in the variant's documented order, optional ones left out. Reads and checks one
+// update of one parameter into `t` (the kernel's constants in t->k); false after a failure.
+// applyUpdates (addon.cc) reads each parameter of its lists through this too.
 template <class A>
-void applyUpdate(A& a) {
+bool update_target(A& a, int* kind_out, UpdateTarget* t) {
   const int kind = code(a, 0, O_COUNT, "optimizer");
   double h[6];
   for (int i = 0; i < 6; i++) h[i] = a.num(1 + i, 0);
@@ -445,9 +452,10 @@ void applyUpdate(A& a) {
       s[i] = a.f32(9 + i, names[i], (double)n);
       given = i + 1;
     }
-  if (!a.ok) return;
+  if (!a.ok) return false;
   int want = 0;
-  double k[4] = {0, 0, 0, 0};
+  double* k = t->k;
+  for (int i = 0; i < 4; i++) k[i] = 0;
   float* slot[3] = {s[0], s[1], s[2]};
   switch (kind) {
     case O_SGD:
@@ -468,7 +476,7 @@ void applyUpdate(A& a) {
         char msg[80];
         std::snprintf(msg, sizeof msg, "adam's step is 1-based, got %g", step);
         a.fail_range(msg);
-        return;
+        return false;
       }
       want = h[5] != 0 ? 3 : 2;
       if (h[5] == 0) slot[2] = nullptr;
@@ -490,10 +498,43 @@ void applyUpdate(A& a) {
     char msg[80];
     std::snprintf(msg, sizeof msg, "expected %d slot arrays, got %d", want, given);
     a.fail_range(msg);
-    return;
+    return false;
   }
   if (kind == O_SGD && want == 0) slot[0] = nullptr;
-  mln::apply_update(kind, p, g, n, slot[0], slot[1], slot[2], k);
+  *kind_out = kind;
+  t->p = p, t->g = g, t->n = n;
+  for (int i = 0; i < 3; i++) t->s[i] = slot[i];
+  return true;
+}
+
+// gatherRows(x, row, indices, out): out[i, :] = x[indices[i], :]. Not in MLN_KERNELS: a host
+// that copies its arguments (wasm) would copy the whole dataset, so only the addon has it.
+template <class A>
+void gatherRows(A& a) {
+  float* x = nullptr;
+  const size_t len = a.len_f32(0, "x", &x);
+  const long row = a.dim(1, "row");
+  size_t count = 0;
+  const int32_t* idx = a.i32(2, "indices", 0, &count);
+  float* out = a.f32(3, "out", (double)count * row);
+  if (!a.ok) return;
+  const size_t rows = row > 0 ? len / (size_t)row : 0;
+  for (size_t i = 0; i < count; i++) {
+    if (idx[i] < 0 || (size_t)idx[i] >= rows) {
+      char msg[120];
+      std::snprintf(msg, sizeof msg, "indices[%zu] = %d is not a row of x (%zu rows)", i, idx[i], rows);
+      a.fail_range(msg);
+      return;
+    }
+  }
+  mln::gather_rows(x, (size_t)row, idx, count, out);
+}
+
+template <class A>
+void applyUpdate(A& a) {
+  int kind = 0;
+  UpdateTarget t{};
+  if (update_target(a, &kind, &t)) mln::apply_update(kind, t.p, t.g, t.n, t.s[0], t.s[1], t.s[2], t.k);
 }
 
 }  // namespace entry

@@ -391,29 +391,83 @@ void avg_pool_backward(const float* dy, const PoolGeom& g, float* dx) {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+void update_range(const KernelTable& T, int kind, float* p, const float* g, float* s0, float* s1, float* s2,
+                  const double* h, size_t i0, size_t i1) {
+  switch (kind) {
+    case O_SGD:  // h: lr, momentum, nesterov
+      T.sgd(p, g, s0, i0, i1, (float)h[0], (float)h[1], h[2] != 0);
+      break;
+    case O_RMSPROP:  // h: lr, rho, momentum, epsilon; slots ms, mg?, mom?
+      T.rmsprop(p, g, s0, s1, s2, i0, i1, (float)h[0], (float)h[1], (float)(1.0 - h[1]), (float)h[2], (float)h[3]);
+      break;
+    case O_ADAM:  // h: a = lr sqrt(1 - b2^t) / (1 - b1^t), beta1, beta2, epsilon
+      T.adam(p, g, s0, s1, s2, i0, i1, (float)h[0], (float)(1.0 - h[1]), (float)(1.0 - h[2]), (float)h[3]);
+      break;
+    case O_ADAGRAD:  // h: lr, epsilon
+      T.adagrad(p, g, s0, i0, i1, (float)h[0], (float)h[1]);
+      break;
+    case O_ADADELTA:  // h: lr, rho, epsilon
+      T.adadelta(p, g, s0, s1, i0, i1, (float)h[0], (float)h[1], (float)(1.0 - h[1]), (float)h[2]);
+      break;
+    default:
+      break;
+  }
+}
+
+// Optimizer items per thread worth waking a worker for.
+constexpr size_t kUpdateGrain = 32768;
+// Vector body and scalar tail round differently: inner boundaries on multiples of this (every
+// ISA's vector width divides it), so scalar tails happen only at the very end of a parameter.
+constexpr size_t kUpdateAlign = 16;
+
+}  // namespace
+
 void apply_update(int kind, float* p, const float* g, size_t n, float* s0, float* s1, float* s2, const double* h) {
   const KernelTable& T = kt();
-  ranges(n, 32768, [&](size_t i0, size_t i1) {
-    switch (kind) {
-      case O_SGD:  // h: lr, momentum, nesterov
-        T.sgd(p, g, s0, i0, i1, (float)h[0], (float)h[1], h[2] != 0);
-        break;
-      case O_RMSPROP:  // h: lr, rho, momentum, epsilon; slots ms, mg?, mom?
-        T.rmsprop(p, g, s0, s1, s2, i0, i1, (float)h[0], (float)h[1], (float)(1.0 - h[1]), (float)h[2], (float)h[3]);
-        break;
-      case O_ADAM:  // h: a = lr sqrt(1 - b2^t) / (1 - b1^t), beta1, beta2, epsilon
-        T.adam(p, g, s0, s1, s2, i0, i1, (float)h[0], (float)(1.0 - h[1]), (float)(1.0 - h[2]), (float)h[3]);
-        break;
-      case O_ADAGRAD:  // h: lr, epsilon
-        T.adagrad(p, g, s0, i0, i1, (float)h[0], (float)h[1]);
-        break;
-      case O_ADADELTA:  // h: lr, rho, epsilon
-        T.adadelta(p, g, s0, s1, i0, i1, (float)h[0], (float)h[1], (float)(1.0 - h[1]), (float)h[2]);
-        break;
-      default:
-        break;
+  ranges(n, kUpdateGrain, [&](size_t i0, size_t i1) { update_range(T, kind, p, g, s0, s1, s2, h, i0, i1); },
+         kUpdateAlign);
+}
+
+void gather_rows(const float* x, size_t row, const int32_t* idx, size_t count, float* out) {
+  // Rows come from anywhere in a dataset far larger than the caches: split so each thread
+  // streams at least ~64 KB.
+  ranges(count, std::max<size_t>(1, 16384 / std::max<size_t>(row, 1)), [&](size_t i0, size_t i1) {
+    for (size_t i = i0; i < i1; i++) std::memcpy(out + i * row, x + (size_t)idx[i] * row, row * sizeof(float));
+  });
+}
+
+void apply_updates(int kind, const UpdateTarget* t, size_t count) {
+  const KernelTable& T = kt();
+  size_t total = 0;
+  for (size_t j = 0; j < count; j++) total += t[j].n;
+  const int parts = (int)std::min<size_t>((size_t)num_threads(), std::max<size_t>(total / kUpdateGrain, 1));
+  // Part q covers the concatenation of all parameters from at(q) to at(q + 1), each boundary
+  // rounded down to an aligned offset inside the parameter it falls in.
+  struct Pos {
+    size_t target, offset;
+  };
+  auto at = [&](int q) -> Pos {
+    if (q >= parts) return {count, 0};
+    size_t rest = split_point(total, parts, q);
+    size_t j = 0;
+    while (j < count && rest >= t[j].n) rest -= t[j++].n;
+    return {j, rest / kUpdateAlign * kUpdateAlign};
+  };
+  auto run = [&](int q) {
+    const Pos a = at(q), b = at(q + 1);
+    for (size_t j = a.target; j < count && j <= b.target; j++) {
+      const size_t i0 = j == a.target ? a.offset : 0;
+      const size_t i1 = j == b.target ? b.offset : t[j].n;
+      if (i1 > i0) update_range(T, kind, t[j].p, t[j].g, t[j].s[0], t[j].s[1], t[j].s[2], t[j].k, i0, i1);
     }
-  }, 16);  // vector body and scalar tail round differently: tails only at the very end
+  };
+  if (parts <= 1) {
+    run(0);
+    return;
+  }
+  parallel_for(parts, [&](int q, int) { run(q); });
 }
 
 }  // namespace mln

@@ -40,4 +40,19 @@ void avg_pool_backward(const float* dy, const PoolGeom& g, float* dx);
 // s0..s2: slot arrays (null when absent); h: hyper-parameters (see native-backend.ts).
 void apply_update(int kind, float* p, const float* g, size_t n, float* s0, float* s1, float* s2, const double* h);
 
+// One parameter of a multi-parameter update: its arrays and the kernel's constants (as `h` above).
+struct UpdateTarget {
+  float* p;
+  const float* g;
+  size_t n;
+  float* s[3];
+  double k[4];
+};
+// The same step over every target, split over the pool as one job (each element exactly as
+// apply_update computes it, at any thread count).
+void apply_updates(int kind, const UpdateTarget* t, size_t count);
+
+// out[i, :] = x[idx[i], :] for rows of `row` floats (indices already checked).
+void gather_rows(const float* x, size_t row, const int32_t* idx, size_t count, float* out);
+
 }  // namespace mln

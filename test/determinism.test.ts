@@ -117,10 +117,56 @@ test(
         );
       }
       outs.push(p, ...slots);
+      // The fused multi-parameter step, with boundaries falling mid-parameter.
+      const ps = [random(70_001, 51), random(3, 52), random(100_003, 53)];
+      const ss = ps.map((x) => [new Float32Array(x.length), new Float32Array(x.length)]);
+      for (let t = 1; t <= 3; t++) {
+        const adam = {
+          kind: 'adam',
+          lr: 0.01,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-7,
+          step: t,
+          amsgrad: false,
+        } as const;
+        native.applyUpdates(
+          adam,
+          ps,
+          ps.map((x, j) => random(x.length, 70 + 3 * t + j)),
+          ss,
+        );
+      }
+      outs.push(...ps, ...ss.flat());
       return outs;
     });
   },
 );
+
+test('native applyUpdates equals applyUpdate on each parameter, bit for bit', { skip }, () => {
+  assert.ok(native);
+  const sizes = [70_001, 3, 0, 100_003, 512];
+  const one = sizes.map((n, j) => random(n, 80 + j));
+  const all = one.map((x) => x.slice());
+  const slotsOne = sizes.map((n) => [new Float32Array(n), new Float32Array(n)]);
+  const slotsAll = sizes.map((n) => [new Float32Array(n), new Float32Array(n)]);
+  for (let t = 1; t <= 3; t++) {
+    const adam = {
+      kind: 'adam',
+      lr: 0.01,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+      step: t,
+      amsgrad: false,
+    } as const;
+    const grads = sizes.map((n, j) => random(n, 90 + 5 * t + j));
+    one.forEach((p, j) => native.applyUpdate(adam, p, grads[j]!, slotsOne[j]!));
+    native.applyUpdates(adam, all, grads, slotsAll);
+  }
+  one.forEach((p, j) => assert.deepEqual(all[j], p, `parameter ${j}`));
+  slotsOne.forEach((s, j) => assert.deepEqual(slotsAll[j], s, `slots of parameter ${j}`));
+});
 
 function pool(n: number, h: number, c: number, size: number, stride: number): PoolGeometry {
   const out = Math.floor((h - size) / stride) + 1;

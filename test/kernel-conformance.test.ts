@@ -8,6 +8,7 @@
  * Each test covers one kernel family for every target and fails with one line per mismatch,
  * naming the target (backend, float type, threads), the op and its shapes.
  */
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -1412,6 +1413,86 @@ test('kernel conformance: applyUpdate, every optimizer and option over several s
     }
   }
   finish(t, conf);
+});
+
+test('kernel conformance: applyUpdates, several parameters of odd sizes in one call', (t) => {
+  const conf = conformance();
+  const steps = 3;
+  // Sizes that put thread boundaries mid-parameter, a one-item parameter and an empty one.
+  const sizes = [70001, 1, 0, 1031, 40000];
+  for (const c of optimizerCases()) {
+    const label = `applyUpdates ${c.name} sizes ${sizes.join(',')}`;
+    const rng = mulberry32(seedOf(label));
+    const p0 = sizes.map((n) => uniforms(rng, n));
+    const grads = Array.from({ length: steps }, () => sizes.map((n) => uniforms(rng, n)));
+    const ulps = steps * OPTIMIZER_ULPS_PER_STEP + 2 * decayConditioning(c.decays);
+    const tolerances: Record<string, Tolerance> = {};
+    const keys = sizes.flatMap((_, j) => [
+      `param ${j}`,
+      ...c.slots.map((name) => `param ${j} slot ${name}`),
+    ]);
+    for (const key of keys) {
+      tolerances[key] = (i, eps, ref) => ulps * eps * (Math.abs(ref[i]) + 1);
+    }
+    conf.check(
+      label,
+      (backend, dtype) => {
+        const params = p0.map((p) => floats(dtype, p));
+        const slots = sizes.map((n) => c.slots.map(() => floats(dtype, n).fill(c.init ?? 0)));
+        for (let step = 1; step <= steps; step++) {
+          const g = grads[step - 1]!.map((x) => floats(dtype, x));
+          backend.applyUpdates(c.update(step), params, g, slots);
+        }
+        const out: Record<string, ArrayLike<number>> = {};
+        sizes.forEach((_, j) => {
+          out[`param ${j}`] = params[j]!;
+          c.slots.forEach((name, i) => (out[`param ${j} slot ${name}`] = slots[j]![i]!));
+        });
+        return out;
+      },
+      tolerances,
+    );
+  }
+  finish(t, conf);
+});
+
+test('kernel conformance: gatherRows copies the named rows, and rejects rows outside x', (t) => {
+  const conf = conformance();
+  for (const [rows, row, count] of [
+    [37, 13, 20],
+    [5, 1, 9],
+    [600, 784, 128],
+  ] as const) {
+    const label = `gatherRows ${rows} rows of ${row}, ${count} picked`;
+    const rng = mulberry32(seedOf(label));
+    const x = uniforms(rng, rows * row);
+    const indices = Int32Array.from({ length: count }, () => randomInt(rng, 0, rows - 1));
+    conf.check(
+      label,
+      (backend, dtype) => {
+        const out = floats(dtype, count * row).fill(NaN);
+        backend.gatherRows(floats(dtype, x), row, indices, out);
+        return { out };
+      },
+      { out: 'exact' },
+    );
+  }
+  finish(t, conf);
+  for (const target of discovery.targets) {
+    const x = floats(target.dtype, 12);
+    for (const bad of [-1, 4]) {
+      assert.throws(
+        () => target.backend.gatherRows(x, 3, Int32Array.of(0, bad), floats(target.dtype, 6)),
+        /not a row of x/,
+        `${target.label}: index ${bad}`,
+      );
+    }
+    assert.throws(
+      () => target.backend.gatherRows(x, 3, Int32Array.of(0, 1), floats(target.dtype, 5)),
+      RangeError,
+      `${target.label}: short out`,
+    );
+  }
 });
 
 test('kernel conformance: every declared kernel was checked on every backend', () => {

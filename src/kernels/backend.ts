@@ -300,7 +300,61 @@ export interface Kernels {
     grad: FloatArray,
     slots: FloatArray[],
   ): void;
+
+  /**
+   * One optimizer step over many parameters (a model's all): applyUpdate on each
+   * (params[i], grads[i], slots[i]), in one call, so a threaded backend splits the whole step at
+   * once. Composed from applyUpdate where a backend has no fused version (COMPOSED_KERNELS).
+   */
+  applyUpdates(
+    update: OptimizerUpdate,
+    params: FloatArray[],
+    grads: FloatArray[],
+    slots: FloatArray[][],
+  ): void;
+
+  /**
+   * out[i, :] = x[indices[i], :] over rows of `row` items: a shuffled batch gathered from a
+   * dataset. Every index must name a row of x. Plain copies where a backend has nothing faster
+   * (COMPOSED_KERNELS): a host that copies its arguments (wasm) would copy the whole dataset.
+   */
+  gatherRows(x: FloatArray, row: number, indices: Int32Array, out: FloatArray): void;
 }
+
+/**
+ * Kernels with a definition in terms of other kernels of the same backend: the js reference
+ * uses it, and a compiled backend whose host lacks a fused version falls back to it (not to js).
+ */
+export const COMPOSED_KERNELS: {
+  [K in KernelName]?: (kernels: Kernels) => Kernels[K];
+} = {
+  applyUpdates: (k) => (update, params, grads, slots) => {
+    if (grads.length !== params.length || slots.length !== params.length) {
+      throw new RangeError(
+        `applyUpdates: ${params.length} params need as many grads and slot lists, got ${grads.length} and ${slots.length}`,
+      );
+    }
+    for (let i = 0; i < params.length; i++) k.applyUpdate(update, params[i]!, grads[i]!, slots[i]!);
+  },
+  gatherRows: () => (x, row, indices, out) => {
+    if (!(Number.isInteger(row) && row >= 0)) {
+      throw new RangeError(`gatherRows: row must be a whole number >= 0, got ${row}`);
+    }
+    const rows = row > 0 ? Math.floor(x.length / row) : 0;
+    if (out.length < indices.length * row) {
+      throw new RangeError(
+        `gatherRows: out has ${out.length} items, needs ${indices.length} rows of ${row}`,
+      );
+    }
+    for (let i = 0; i < indices.length; i++) {
+      const r = indices[i]!;
+      if (!(r >= 0 && r < rows)) {
+        throw new RangeError(`gatherRows: indices[${i}] = ${r} is not a row of x (${rows} rows)`);
+      }
+      out.set(x.subarray(r * row, (r + 1) * row), i * row);
+    }
+  },
+};
 
 export type KernelName = keyof Kernels;
 

@@ -87,6 +87,18 @@ export interface SlotsSpec {
   kind: 'slots';
   name: string;
 }
+/** A list of float arrays (one per parameter), sent as the list itself. */
+export interface ListSpec {
+  kind: 'list';
+  name: string;
+  /** How each array is used. */
+  each: 'in' | 'inout';
+}
+/** One list of slot arrays per parameter (each as SlotsSpec's), sent as the nested lists. */
+export interface SlotListsSpec {
+  kind: 'slotLists';
+  name: string;
+}
 
 /** The code lists the compiled side exports (addon `opNames`, wasm `mln_op_names`). */
 export type CodeList = 'unary' | 'binary' | 'reduce' | 'epilogue' | 'optimizer';
@@ -110,18 +122,20 @@ export type SpecFor<T> =
               : Is<T, readonly number[]> extends true
                 ? IntsSpec
                 : Is<T, FloatArray[]> extends true
-                  ? SlotsSpec
-                  : Is<T, OptimizerUpdate> extends true
-                    ? UpdateSpec
-                    : Is<T, ConvGeometry> extends true
-                      ? GeometrySpec<ConvGeometry>
-                      : Is<T, PoolGeometry> extends true
-                        ? GeometrySpec<PoolGeometry>
-                        : Is<T, GemmOptions> extends true
-                          ? OptionsSpec<GemmOptions>
-                          : [T] extends [string]
-                            ? EnumSpec<T>
-                            : never;
+                  ? SlotsSpec | ListSpec
+                  : Is<T, FloatArray[][]> extends true
+                    ? SlotListsSpec
+                    : Is<T, OptimizerUpdate> extends true
+                      ? UpdateSpec
+                      : Is<T, ConvGeometry> extends true
+                        ? GeometrySpec<ConvGeometry>
+                        : Is<T, PoolGeometry> extends true
+                          ? GeometrySpec<PoolGeometry>
+                          : Is<T, GemmOptions> extends true
+                            ? OptionsSpec<GemmOptions>
+                            : [T] extends [string]
+                              ? EnumSpec<T>
+                              : never;
 
 /** One spec per parameter of F, in order. */
 export type ArgsFor<F> = F extends (...args: infer P) => void
@@ -141,7 +155,9 @@ export type Spec =
   | GeometrySpec<PoolGeometry>
   | OptionsSpec<GemmOptions>
   | UpdateSpec
-  | SlotsSpec;
+  | SlotsSpec
+  | ListSpec
+  | SlotListsSpec;
 
 const f = (kind: FloatSpec['kind'], name: string): FloatSpec => ({ kind, name });
 const num = (name: string, dflt?: number): NumberSpec =>
@@ -293,6 +309,13 @@ export const KERNEL_ARGS: { [K in KernelName]: ArgsFor<Kernels[K]> } = {
     f('in', 'grad'),
     { kind: 'slots', name: 'slots' },
   ],
+  applyUpdates: [
+    { kind: 'update', name: 'update' },
+    { kind: 'list', name: 'params', each: 'inout' },
+    { kind: 'list', name: 'grads', each: 'in' },
+    { kind: 'slotLists', name: 'slots' },
+  ],
+  gatherRows: [f('in', 'x'), num('row'), { kind: 'i32in', name: 'indices' }, f('out', 'out')],
 };
 
 /**

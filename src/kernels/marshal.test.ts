@@ -71,3 +71,39 @@ test('compiledBackend: what the host lacks runs on js, and fallbacks() says so',
   // Required parameters are checked before anything is sent.
   assert.throws(() => b.unary('scale', out, out), /needs param/);
 });
+
+test('compiledBackend: applyUpdates sends its lists as they are, or runs as applyUpdate calls', () => {
+  const adam = {
+    kind: 'adam',
+    lr: 0.1,
+    beta1: 0.9,
+    beta2: 0.99,
+    epsilon: 1e-7,
+    step: 1,
+    amsgrad: false,
+  } as const;
+  const p = [new Float32Array(2), new Float32Array(3)];
+  const g = [new Float32Array(2), new Float32Array(3)];
+  const s = [
+    [new Float32Array(2), new Float32Array(2)],
+    [new Float32Array(3), new Float32Array(3)],
+  ];
+  const fused = recordingHost(LISTS, KERNEL_NAMES);
+  compiledBackend(fused.host, jsBackend).applyUpdates(adam, p, g, s);
+  assert.deepEqual(fused.calls[0]!.args, [1, 0.1, 0.9, 0.99, 1e-7, 1, 0, p, g, s]);
+  // A host without the fused kernel gets one applyUpdate per parameter, not a js fallback.
+  const plain = recordingHost(
+    LISTS,
+    KERNEL_NAMES.filter((k) => k !== 'applyUpdates'),
+  );
+  const b = compiledBackend(plain.host, jsBackend);
+  assert.ok(!b.fallbacks().includes('applyUpdates'));
+  b.applyUpdates(adam, p, g, s);
+  assert.deepEqual(
+    plain.calls.map((c) => [c.kernel, c.args[7]]),
+    [
+      ['applyUpdate', p[0]],
+      ['applyUpdate', p[1]],
+    ],
+  );
+});

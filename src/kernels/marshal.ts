@@ -5,7 +5,14 @@
  * compiled side lacks (a kernel, or an op code of one) runs on the js reference instead, as
  * `fallbacks()` reports.
  */
-import type { Backend, FloatArray, KernelName, Kernels, OptimizerUpdate } from './backend.js';
+import {
+  COMPOSED_KERNELS,
+  type Backend,
+  type FloatArray,
+  type KernelName,
+  type Kernels,
+  type OptimizerUpdate,
+} from './backend.js';
 import {
   KERNEL_ARGS,
   KERNEL_CHECKS,
@@ -25,9 +32,17 @@ export type FlatKind =
   | 'i32out' // Int32Array, written
   | 'labels' // Float32Array or Int32Array, read
   | 'scale' // Float32Array (read) or a number
-  | 'number'; // number or boolean
+  | 'number' // number or boolean
+  | 'list'; // an array of FloatArrays or of lists of them, used in place (native only)
 
-export type FlatArg = FloatArray | Int32Array | number | boolean | null;
+export type FlatArg =
+  | FloatArray
+  | Int32Array
+  | number
+  | boolean
+  | null
+  | readonly FloatArray[]
+  | readonly (readonly FloatArray[])[];
 
 export interface CompiledHost {
   readonly name: string;
@@ -155,6 +170,11 @@ function planFor(specs: readonly Spec[], codes: Record<CodeList, Codes>): Plan {
         });
         return;
       }
+      case 'list':
+      case 'slotLists':
+        kinds.push('list');
+        steps.push((v, out) => (out.push(v as FloatArray[]), true));
+        return;
       case 'slots':
         kinds.push('f32inout', 'f32inout', 'f32inout');
         steps.push((v, out) => {
@@ -214,6 +234,11 @@ export function compiledBackend(host: CompiledHost, reference: Backend): Backend
   };
   for (const kernel of KERNEL_NAMES) {
     const ref = (reference[kernel] as (...args: unknown[]) => void).bind(reference);
+    const composed = COMPOSED_KERNELS[kernel];
+    if (!host.has(kernel) && composed) {
+      backend[kernel] = composed(backend as unknown as Kernels);
+      continue;
+    }
     if (!host.has(kernel)) {
       fallbacks.push(kernel);
       backend[kernel] = ref;

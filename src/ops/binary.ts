@@ -2,7 +2,7 @@ import type { BinaryOp } from '../kernels/backend.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import { Tensor, scalar } from '../tensor/tensor.js';
-import { backendFor, empty, floats, resultType } from './engine.js';
+import { backendFor, floats, resultType, uninitialized } from './engine.js';
 import { unaryRaw } from './unary.js';
 import { sumToShape } from './reduce.js';
 
@@ -16,7 +16,7 @@ function asTensor(v: Operand, like: Tensor): Tensor {
 export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   const dtype = resultType(a, b);
-  const out = empty(shape, dtype);
+  const out = uninitialized(shape, dtype);
   const k = backendFor(dtype);
   const ad = a.dtype === dtype ? floats(a, op) : Float64Array.from(floats(a, op));
   const bd = b.dtype === dtype ? floats(b, op) : Float64Array.from(floats(b, op));

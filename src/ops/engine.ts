@@ -1,7 +1,7 @@
 import type { Backend, BinaryOp, FloatArray } from '../kernels/backend.js';
 import '../kernels/index.js'; // registers the js reference backend
 import { findBackend, getBackend } from '../kernels/registry.js';
-import { allocate, isFloatArray, type DType } from '../tensor/dtype.js';
+import { allocate, allocateUninitialized, isFloatArray, type DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -28,9 +28,17 @@ export function floats(t: Tensor, op: string): FloatArray {
   return t.values;
 }
 
-/** A new uninitialised (zero) float tensor of the given shape and dtype. */
+/** A new zero-filled tensor of the given shape and dtype. */
 export function empty(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/**
+ * A new tensor with unspecified contents, for a kernel output written in full (inside a
+ * training step its array comes from the step's buffer pool and is not cleared first).
+ */
+export function uninitialized(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocateUninitialized(dtype, sizeOf(shape)), shape);
 }
 
 /** The float dtype two inputs compute in (float64 wins, so gradient checks stay exact). */
@@ -52,7 +60,7 @@ export function broadcastBinary(
   outShape: Shape,
 ): Tensor {
   const dtype = resultType(a, b);
-  const out = empty(outShape, dtype);
+  const out = uninitialized(outShape, dtype);
   const ad = a.dtype === dtype ? floats(a, op) : Float64Array.from(floats(a, op));
   const bd = b.dtype === dtype ? floats(b, op) : Float64Array.from(floats(b, op));
   backendFor(dtype).binary(op, ad, aShape, bd, bShape, floats(out, op), outShape);

@@ -2,7 +2,7 @@ import type { EpilogueActivation } from '../kernels/backend.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { backendFor, empty, floats } from './engine.js';
+import { backendFor, floats, uninitialized } from './engine.js';
 
 /** 2-D matrix product op(a) · op(b). */
 export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
@@ -48,7 +48,7 @@ function linear(
   }
   const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
   const kern = backendFor(dtype);
-  const out = empty([m, n], dtype);
+  const out = uninitialized([m, n], dtype);
   const act: EpilogueActivation = activation;
   kern.gemm(m, n, k, floats(a, 'matMul'), floats(b, 'matMul'), floats(out, 'matMul'), {
     transA,
@@ -61,7 +61,7 @@ function linear(
     let dy = dyIn;
     if (activation === 'relu') {
       // relu'(pre) = [out > 0]: the output stands in for the pre-activation.
-      dy = empty(out.shape, dtype);
+      dy = uninitialized(out.shape, dtype);
       const o = floats(out, 'dense');
       kern.unaryGrad('relu', o, o, floats(dyIn, 'dense'), floats(dy, 'dense'));
     }
@@ -70,7 +70,7 @@ function linear(
     let db: Tensor | null = null;
     if (a.requiresGrad) {
       // C = op(A) op(B): dop(A) = dC · op(B)ᵀ; stored A is op(A) or its transpose.
-      da = empty(a.shape, dtype);
+      da = uninitialized(a.shape, dtype);
       if (!transA)
         kern.gemm(m, k, n, dyd, floats(b, 'matMul'), floats(da, 'matMul'), { transB: !transB });
       else
@@ -80,7 +80,7 @@ function linear(
         });
     }
     if (b.requiresGrad) {
-      db = empty(b.shape, dtype);
+      db = uninitialized(b.shape, dtype);
       if (!transB)
         kern.gemm(k, n, m, floats(a, 'matMul'), dyd, floats(db, 'matMul'), { transA: !transA });
       else
@@ -91,7 +91,7 @@ function linear(
     }
     const grads: (Tensor | null)[] = [da, db];
     if (bias) {
-      const dbias = empty([n], dtype);
+      const dbias = uninitialized([n], dtype);
       if (bias.requiresGrad) kern.reduce('sum', dyd, 1, m, n, floats(dbias, 'dense'));
       grads.push(bias.requiresGrad ? dbias : null);
     }

@@ -2,7 +2,7 @@ import type { ReduceOp } from '../kernels/backend.js';
 import { normalizeAxis, type Shape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import { Tensor, scalar } from '../tensor/tensor.js';
-import { backendFor, broadcastBinary, empty, floats } from './engine.js';
+import { backendFor, broadcastBinary, floats, uninitialized } from './engine.js';
 
 type Axes = number | readonly number[] | undefined;
 
@@ -18,7 +18,7 @@ function reduceAxisRaw(op: ReduceOp, x: Tensor, axis: number): Tensor {
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outShape = shape.map((d, i) => (i === axis ? 1 : d));
-  const out = empty(outShape, x.dtype);
+  const out = uninitialized(outShape, x.dtype);
   backendFor(x.dtype).reduce(op, floats(x, op), outer, shape[axis]!, inner, floats(out, op));
   return out;
 }

@@ -1,7 +1,7 @@
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { backendFor, empty, floats } from './engine.js';
+import { backendFor, floats, uninitialized } from './engine.js';
 import { binaryRaw } from './binary.js';
 import { sum } from './reduce.js';
 
@@ -29,11 +29,11 @@ export function softmaxLogits(t: Tensor): Tensor | undefined {
 export function softmax(x: Tensor): Tensor {
   const [rows, cols] = rowsCols(x, 'softmax');
   const k = backendFor(x.dtype);
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   k.softmax(floats(x, 'softmax'), rows, cols, floats(out, 'softmax'));
   softmaxInputs.set(out, x);
   return record(out, 'softmax', [x], (dy) => {
-    const dx = empty(x.shape, x.dtype);
+    const dx = uninitialized(x.shape, x.dtype);
     k.softmaxGrad(floats(out, 'softmax'), floats(dy, 'softmax'), rows, cols, floats(dx, 'softmax'));
     return [dx];
   });
@@ -43,11 +43,11 @@ export function softmax(x: Tensor): Tensor {
 export function logSoftmax(x: Tensor): Tensor {
   const [rows, cols] = rowsCols(x, 'logSoftmax');
   const k = backendFor(x.dtype);
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   k.logSoftmax(floats(x, 'logSoftmax'), rows, cols, floats(out, 'logSoftmax'));
   return record(out, 'logSoftmax', [x], (dy) => {
     // dx = dy - softmax(x) * sum(dy)
-    const p = empty(x.shape, x.dtype);
+    const p = uninitialized(x.shape, x.dtype);
     k.unary('exp', floats(out, 'logSoftmax'), floats(p, 'logSoftmax'));
     const s = sum(dy, -1, true);
     return [binaryRaw('sub', dy, binaryRaw('mul', p, s))];
@@ -78,8 +78,8 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   }
   const k = backendFor(logits.dtype);
   const lbl = sparse ? (labels.values as Int32Array) : floats(labels, 'softmaxCrossEntropy');
-  const probs = empty(logits.shape, logits.dtype);
-  const loss = empty(logits.shape.slice(0, -1), logits.dtype);
+  const probs = uninitialized(logits.shape, logits.dtype);
+  const loss = uninitialized(logits.shape.slice(0, -1), logits.dtype);
   k.softmaxCrossEntropy(
     floats(logits, 'softmaxCrossEntropy'),
     lbl,
@@ -89,7 +89,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
     floats(probs, 'ce'),
   );
   return record(loss, 'softmaxCrossEntropy', [logits], (dy) => {
-    const dx = empty(logits.shape, logits.dtype);
+    const dx = uninitialized(logits.shape, logits.dtype);
     k.softmaxCrossEntropyGrad(
       floats(probs, 'ce'),
       lbl,

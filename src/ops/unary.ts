@@ -1,11 +1,11 @@
 import type { UnaryOp } from '../kernels/backend.js';
 import { record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { backendFor, empty, floats } from './engine.js';
+import { backendFor, floats, uninitialized } from './engine.js';
 
 /** A pointwise function without recording (building block). */
 export function unaryRaw(op: UnaryOp, x: Tensor, param?: number, param2?: number): Tensor {
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   backendFor(x.dtype).unary(op, floats(x, op), floats(out, op), param, param2);
   return out;
 }
@@ -13,11 +13,11 @@ export function unaryRaw(op: UnaryOp, x: Tensor, param?: number, param2?: number
 /** Applies a pointwise function (see UnaryOp); differentiable. */
 export function unary(op: UnaryOp, x: Tensor, param?: number, param2?: number): Tensor {
   const xd = floats(x, op);
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   const k = backendFor(x.dtype);
   k.unary(op, xd, floats(out, op), param, param2);
   return record(out, op, [x], (dy) => {
-    const dx = empty(x.shape, x.dtype);
+    const dx = uninitialized(x.shape, x.dtype);
     k.unaryGrad(op, xd, floats(out, op), floats(dy, op), floats(dx, op), param, param2);
     return [dx];
   });

@@ -130,23 +130,34 @@ export abstract class Optimizer {
 
   /**
    * Applies one step to every variable that has a gradient, then clears the gradients.
-   * Variables without a gradient (e.g. frozen ones) are skipped.
+   * Variables without a gradient (e.g. frozen ones) are skipped. One fused kernel call updates
+   * all of them (one per dtype when float32 and float64 variables mix).
    */
   applyGradients(variables: readonly Variable[]): void {
     const update = this.update();
-    for (const v of variables) {
-      if (!v.grad) continue;
-      const kernels = backendFor(v.dtype);
-      kernels.applyUpdate(
-        update,
-        v.values as FloatArray,
-        v.grad.values as FloatArray,
-        this.slotsFor(v),
-      );
-      v.grad = null;
+    for (const dtype of ['float32', 'float64'] as const) {
+      const { params, grads, slots } = this.lists;
+      params.length = grads.length = slots.length = 0;
+      for (const v of variables) {
+        if (!v.grad || v.dtype !== dtype) continue;
+        params.push(v.values as FloatArray);
+        grads.push(v.grad.values as FloatArray);
+        slots.push(this.slotsFor(v));
+      }
+      if (params.length > 0) backendFor(dtype).applyUpdates(update, params, grads, slots);
     }
+    for (const v of variables) v.grad = null;
+    // Hold on to no arrays between steps.
+    this.lists.params.length = this.lists.grads.length = this.lists.slots.length = 0;
     this.iterations++;
   }
+
+  /** The argument lists of applyUpdates, reused from step to step. */
+  private readonly lists = {
+    params: [] as FloatArray[],
+    grads: [] as FloatArray[],
+    slots: [] as FloatArray[][],
+  };
 
   /** State arrays of a variable (created on first use, or taken from `setWeights`). */
   slotsFor(v: Variable): FloatArray[] {

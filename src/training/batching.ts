@@ -1,4 +1,6 @@
-import { allocate } from '../tensor/dtype.js';
+import { allocate, type TypedArray } from '../tensor/dtype.js';
+import { backendFor } from '../ops/engine.js';
+import { fresh } from '../tensor/buffer-pool.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -18,26 +20,37 @@ export function sampleCount(x: Tensor | readonly Tensor[]): number {
   return n;
 }
 
-/** Rows `indices` (or start..end) of a tensor, copied into a new tensor. */
+/**
+ * Rows `indices` (or start..end) of a tensor, copied into a new tensor, or into `buffers`' array
+ * for `t` (kept there for the next batch) when given.
+ */
 export function gatherRows(
   t: Tensor,
   indices: Int32Array | null,
   start: number,
   end: number,
+  buffers?: BatchBuffers,
 ): Tensor {
   const n = t.shape[0]!;
   const row = n === 0 ? 0 : t.size / n;
   const count = end - start;
-  if (!indices) {
-    return new Tensor(t.values.slice(start * row, end * row), [count, ...t.shape.slice(1)]);
-  }
-  const out = allocate(t.dtype, count * row);
+  const shape = [count, ...t.shape.slice(1)];
+  if (!indices && !buffers) return new Tensor(t.values.slice(start * row, end * row), shape);
+  const out = buffers ? buffers.get(t, count * row) : allocate(t.dtype, count * row);
   const src = t.values;
-  for (let i = 0; i < count; i++) {
-    const r = indices[start + i]!;
-    out.set(src.subarray(r * row, (r + 1) * row), i * row);
+  if (!indices) {
+    out.set(src.subarray(start * row, end * row));
+  } else if (buffers && src instanceof Float32Array) {
+    backendFor('float32').gatherRows(src, row, indices.subarray(start, end), out as Float32Array);
+  } else if (row === 1) {
+    for (let i = 0; i < count; i++) out[i] = src[indices[start + i]!]!;
+  } else {
+    for (let i = 0; i < count; i++) {
+      const r = indices[start + i]!;
+      out.set(src.subarray(r * row, (r + 1) * row), i * row);
+    }
   }
-  return new Tensor(out, [count, ...t.shape.slice(1)]);
+  return new Tensor(out, shape);
 }
 
 export function gatherInputs(
@@ -45,10 +58,28 @@ export function gatherInputs(
   indices: Int32Array | null,
   start: number,
   end: number,
+  buffers?: BatchBuffers,
 ): Tensor | Tensor[] {
   return Array.isArray(x)
-    ? x.map((t: Tensor) => gatherRows(t, indices, start, end))
-    : gatherRows(x as Tensor, indices, start, end);
+    ? x.map((t: Tensor) => gatherRows(t, indices, start, end, buffers))
+    : gatherRows(x as Tensor, indices, start, end, buffers);
+}
+
+/**
+ * One batch-sized array per dataset tensor, reused from batch to batch: a batch's tensors are
+ * only read until the next batch is gathered. A shorter last batch gets a view of the front.
+ */
+export class BatchBuffers {
+  private readonly arrays = new Map<Tensor, TypedArray>();
+
+  get(t: Tensor, size: number): TypedArray {
+    let a = this.arrays.get(t);
+    if (!a || a.length < size) {
+      a = fresh(t.dtype, size);
+      this.arrays.set(t, a);
+    }
+    return a.length === size ? a : a.subarray(0, size);
+  }
 }
 
 /** The first `count` rows (a view, no copy) and the rest. */

@@ -9,8 +9,9 @@ import { nextSeed } from '../tensor/seed.js';
 import { formatShape } from '../tensor/shape.js';
 import { backward, noGrad } from '../tensor/tape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { BufferPool, usePool } from '../tensor/buffer-pool.js';
 import { allocate } from '../tensor/dtype.js';
-import { gatherInputs, gatherRows, sampleCount, splitAt } from './batching.js';
+import { BatchBuffers, gatherInputs, gatherRows, sampleCount, splitAt } from './batching.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
 import type { CompiledModel, FitArgs, TrainingTarget, YieldEvery } from './types.js';
 
@@ -180,6 +181,9 @@ async function fitChecked(
     if (!resumed) state.epoch = initialEpoch;
   }
   const weights = target.trainableWeights();
+  const pool = new BufferPool();
+  const batchBuffers = new BatchBuffers();
+  let stepsRun = 0;
   target.stopTraining = false;
   await each(callbacks, (c) => c.onTrainBegin({}));
   let epochLogs: Logs = {};
@@ -206,15 +210,23 @@ async function fitChecked(
         await each(callbacks, (c) => c.onBatchBegin(b, {}));
         const start = b * batchSize;
         const end = Math.min(n, start + batchSize);
-        const xb = gatherInputs(trainX, order, start, end);
-        const yb = gatherRows(trainY, order, start, end);
-        const { loss: value, yPred } = trainStep(target, compiled, xb, yb, weights);
+        // Nothing made in the previous step is read any more: its arrays serve this one (as
+        // TF.js's fit disposes a step's tensors). A fit's first step runs unpooled, so whatever
+        // it builds lazily (weights, optimizer state) is never lent out.
+        pool.recycle();
+        const xb = gatherInputs(trainX, order, start, end, batchBuffers);
+        const yb = gatherRows(trainY, order, start, end, batchBuffers);
+        const step = (): number => {
+          const { loss: value, yPred } = trainStep(target, compiled, xb, yb, weights);
+          noGrad(() => {
+            for (const m of metrics) m.updateState(yb, yPred);
+          });
+          return value;
+        };
+        const value = stepsRun++ > 0 ? usePool(pool, step) : step();
         const count = end - start;
         lossSum += value * count;
         seen += count;
-        noGrad(() => {
-          for (const m of metrics) m.updateState(yb, yPred);
-        });
         const batchLogs = collect(lossSum / seen, metrics);
         if (state) {
           Object.assign(state, { epoch, batch: b + 1, shuffle: epochStart, lossSum, seen });

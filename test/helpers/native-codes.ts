@@ -2,7 +2,13 @@
  * Reads the code lists of native/kernels.h (the MLN_*_OPS X-macros) and the kernel list of
  * native/entries.h, and compares them with the TypeScript declarations.
  */
-import { BINARY_OPS, EPILOGUES, REDUCE_OPS, UNARY_OPS } from '../../src/kernels/backend.js';
+import {
+  BINARY_OPS,
+  COMPOSED_KERNELS,
+  EPILOGUES,
+  REDUCE_OPS,
+  UNARY_OPS,
+} from '../../src/kernels/backend.js';
 import type { CodeList } from '../../src/kernels/kernel-args.js';
 import { KERNEL_NAMES, OPTIMIZER_KINDS } from '../../src/kernels/kernel-args.js';
 
@@ -52,8 +58,14 @@ export function codeListProblems(kernelsH: string, entriesH: string): string[] {
       if (!DECLARED[list].includes(n))
         problems.push(`${MACROS[list]} has '${n}', undeclared in TypeScript`);
   }
-  const kernels = macroNames(entriesH, 'MLN_KERNELS') ?? [];
+  const everyHost = macroNames(entriesH, 'MLN_KERNELS') ?? [];
+  const addonOnly = macroNames(entriesH, 'MLN_ADDON_KERNELS') ?? [];
   for (const k of KERNEL_NAMES)
-    if (!kernels.includes(k)) problems.push(`kernel '${k}' has no entry in MLN_KERNELS`);
+    if (!everyHost.includes(k) && !addonOnly.includes(k))
+      problems.push(`kernel '${k}' has no entry in MLN_KERNELS or MLN_ADDON_KERNELS`);
+  // The wasm module lacks these: without a composed definition it would fall back to js.
+  for (const k of addonOnly)
+    if (!(k in COMPOSED_KERNELS))
+      problems.push(`addon-only kernel '${k}' has no composed definition for the other hosts`);
   return problems;
 }

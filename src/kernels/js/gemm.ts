@@ -1,6 +1,7 @@
 import type { FloatArray, GemmOptions } from '../backend.js';
 import { checkCount, checkLength } from './check.js';
 import { unaryFn } from './elementwise.js';
+import { scratchF64 } from './scratch.js';
 
 /**
  * C[m, n] = act(alpha * op(A) op(B) + beta * C + bias), accumulated in doubles.
@@ -33,8 +34,8 @@ export function gemm(
   const act = opts.activation ?? 'linear';
   const actFn = act === 'linear' ? undefined : unaryFn(act);
 
-  const acc = new Float64Array(n);
-  const aRow = new Float64Array(transB ? k : 0);
+  const acc = scratchF64(0, n);
+  const aRow = scratchF64(1, transB ? k : 0);
   for (let i = 0; i < m; i++) {
     if (transB) {
       for (let p = 0; p < k; p++) aRow[p] = transA ? a[p * m + i] : a[i * k + p];

@@ -1,4 +1,4 @@
-import type { Backend, Kernels } from '../backend.js';
+import { COMPOSED_KERNELS, type Backend, type Kernels } from '../backend.js';
 import { binary } from './broadcast.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
 import { dropoutMask } from './dropout.js';
@@ -39,7 +39,12 @@ export const JS_KERNELS = {
   avgPool,
   avgPoolBackward,
   applyUpdate,
+  applyUpdates: (...args: Parameters<Kernels['applyUpdates']>) => applyUpdatesJs(...args),
+  gatherRows: (...args: Parameters<Kernels['gatherRows']>) => gatherRowsJs(...args),
 } satisfies Kernels;
+
+const applyUpdatesJs = COMPOSED_KERNELS.applyUpdates!(JS_KERNELS);
+const gatherRowsJs = COMPOSED_KERNELS.gatherRows!(JS_KERNELS);
 
 // The class gets its kernel methods from JS_KERNELS (declaration merging types them).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type

@@ -1,5 +1,6 @@
 import type { FloatArray, ReduceOp } from '../backend.js';
 import { checkCount, checkLength } from './check.js';
+import { scratchF64 } from './scratch.js';
 
 function checkView(
   kernel: string,
@@ -30,7 +31,7 @@ export function reduce(
   out: FloatArray,
 ): void {
   checkView('reduce', x, outer, axis, inner, out);
-  const acc = new Float64Array(inner);
+  const acc = scratchF64(0, inner);
   const init = op === 'prod' ? 1 : op === 'max' ? -Infinity : op === 'min' ? Infinity : 0;
   for (let o = 0; o < outer; o++) {
     acc.fill(init);
@@ -77,7 +78,7 @@ export function argmax(
 ): void {
   checkView('argmax', x, outer, axis, inner, out);
   if (axis === 0 && outer * inner > 0) throw new RangeError('argmax: the reduced axis is empty');
-  const best = new Float64Array(inner);
+  const best = scratchF64(0, inner);
   const bestIndex = new Int32Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * axis * inner;

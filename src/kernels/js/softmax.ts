@@ -1,5 +1,6 @@
 import type { FloatArray } from '../backend.js';
 import { checkCount, checkLength } from './check.js';
+import { scratchF64 } from './scratch.js';
 
 /**
  * Row-wise softmax family over [rows, cols] matrices. Each row is shifted by its maximum
@@ -42,7 +43,7 @@ function shiftedExps(
 
 export function softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void {
   checkMatrix('softmax', rows, cols, ['x', x], ['out', out]);
-  const exps = new Float64Array(cols);
+  const exps = scratchF64(0, cols);
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
     const sum = shiftedExps(x, off, cols, rowMax(x, off, cols), exps);
@@ -52,7 +53,7 @@ export function softmax(x: FloatArray, rows: number, cols: number, out: FloatArr
 
 export function logSoftmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void {
   checkMatrix('logSoftmax', rows, cols, ['x', x], ['out', out]);
-  const exps = new Float64Array(cols);
+  const exps = scratchF64(0, cols);
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
     const max = rowMax(x, off, cols);
@@ -112,7 +113,7 @@ export function softmaxCrossEntropy(
   checkLength('softmaxCrossEntropy', 'loss', loss, rows);
   checkLabels('softmaxCrossEntropy', labels, rows, cols);
   const sparse = labels instanceof Int32Array;
-  const exps = new Float64Array(cols);
+  const exps = scratchF64(0, cols);
   for (let r = 0; r < rows; r++) {
     const off = r * cols;
     const max = rowMax(logits, off, cols);
