@@ -1,17 +1,24 @@
 // The part of ONNX's onnx.proto (IR version 7, proto2) the exporter writes, parsed by protobufjs.
 // Names and field numbers are onnx.proto's; messages and fields the exporter never sets are left
 // out (an unset field is simply absent on the wire, so the bytes are those of the full schema).
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
+
+/** onnx.proto's enum values the exporter uses (fixed by the ONNX spec). */
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 } as const;
+export const DataType = { FLOAT: 1, INT64: 7 } as const;
+
+const members = (e: Record<string, number>): string =>
+  Object.entries(e)
+    .map(([name, value]) => `${name} = ${value};`)
+    .join(' ');
 
 const ONNX_PROTO = `
 syntax = "proto2";
 package onnx;
 
 message AttributeProto {
-  enum AttributeType {
-    UNDEFINED = 0; FLOAT = 1; INT = 2; STRING = 3; TENSOR = 4; GRAPH = 5;
-    FLOATS = 6; INTS = 7; STRINGS = 8; TENSORS = 9; GRAPHS = 10;
-  }
+  enum AttributeType { UNDEFINED = 0; ${members(AttributeType)} }
   optional string name = 1;
   optional AttributeType type = 20;
   optional float f = 2;
@@ -31,7 +38,7 @@ message NodeProto {
 }
 
 message TensorProto {
-  enum DataType { UNDEFINED = 0; FLOAT = 1; INT64 = 7; }
+  enum DataType { UNDEFINED = 0; ${members(DataType)} }
   repeated int64 dims = 1;
   optional int32 data_type = 2;
   repeated int64 int64_data = 7 [packed = true];
@@ -132,21 +139,16 @@ export interface ModelProto {
   };
 }
 
-const root = protobuf.parse(ONNX_PROTO).root;
-const modelType = root.lookupType('onnx.ModelProto');
-
-/** onnx.proto's enums, by name, as the schema above declares them. */
-export const AttributeType = root.lookupEnum('onnx.AttributeProto.AttributeType').values as Record<
-  'FLOAT' | 'INT' | 'STRING' | 'INTS',
-  number
->;
-export const DataType = root.lookupEnum('onnx.TensorProto.DataType').values as Record<
-  'FLOAT' | 'INT64',
-  number
->;
+// Loaded and parsed on the first export, not when the library is imported (toOnnx is synchronous,
+// hence require rather than import()).
+const require = createRequire(import.meta.url);
+let modelType: Protobuf.Type | undefined;
 
 /** The wire bytes of one ModelProto; throws on a field the schema does not allow. */
 export function encodeModel(model: ModelProto): Uint8Array {
+  modelType ??= (require('protobufjs') as typeof Protobuf)
+    .parse(ONNX_PROTO)
+    .root.lookupType('onnx.ModelProto');
   const problem = modelType.verify(model);
   if (problem) throw new Error(`ONNX export: invalid ModelProto (${problem}).`);
   return modelType.encode(modelType.fromObject(model)).finish();
