@@ -1,7 +1,8 @@
 // Installs the package as its users get it and measures it: `npm pack`, then the tarball
 // installed into an empty project with `npm install --ignore-scripts` and no compiler
 // (CXX=/bin/false). Fails unless the native backend loads from the prebuild and the consumer's
-// node_modules stays within the budget. Prints the largest packages, then one JSON line.
+// node_modules stays within the budget. Prints the largest packages, then one JSON line. Sizes
+// are disk usage in MiB, as `du -sh` reports them (its 'M').
 //   node scripts/pack-check.mjs [--budget-mb 45] [--keep] [--tarball already-packed.tgz]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -91,16 +92,18 @@ try {
     for (const d of dirs) sizes.push([d, diskBytes(join(modules, d))]);
   }
   sizes.sort((a, b) => b[1] - a[1]);
-  const mb = (b) => (b / 1e6).toFixed(1).padStart(6);
-  for (const [name, bytes] of sizes.slice(0, 15)) console.log(`${mb(bytes)} MB  ${name}`);
+  const MIB = 1024 * 1024;
+  const mb = (b) => (b / MIB).toFixed(1).padStart(6);
+  for (const [name, bytes] of sizes.slice(0, 15)) console.log(`${mb(bytes)} MiB  ${name}`);
   const total = diskBytes(modules);
-  console.log(`${mb(total)} MB  node_modules (${sizes.length} packages)`);
-  const ok = native.backend === 'native' && native.source === 'prebuilt' && total <= budgetMb * 1e6;
+  console.log(`${mb(total)} MiB  node_modules (${sizes.length} packages)`);
+  console.log(`du -sh: ${run('du', ['-sh', modules], work).trim()}`);
+  const ok = native.backend === 'native' && native.source === 'prebuilt' && total <= budgetMb * MIB;
   console.log(
     JSON.stringify({
-      tarballMb: Number((statSync(tarball).size / 1e6).toFixed(2)),
-      nodeModulesMb: Number((total / 1e6).toFixed(1)),
-      budgetMb,
+      tarballMiB: Number((statSync(tarball).size / MIB).toFixed(2)),
+      nodeModulesMiB: Number((total / MIB).toFixed(1)),
+      budgetMiB: budgetMb,
       backend: native.backend,
       source: native.source,
       ok,

@@ -424,6 +424,8 @@ export async function buildServer(options: ServeOptions): Promise<{
   });
   app.get('/*', serveStatic({ root: webRoot }));
 
+  // @hono/node-server's default: its light Request stands in for the global one, which
+  // hono/body-limit needs to rebuild a streamed request (only the serve process runs this).
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   let closing: Promise<void> | null = null;
   const handle: ServerApp = {
