@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -117,6 +117,13 @@ test('plot-model --run draws the model a train run saved', async () => {
   const r = await runCli(['plot-model', '--run', run, '--out', bare, '--no-shapes'], env);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(await readFile(bare, 'utf8'), /None|Input shape/);
+  // Only the topology is read: with its weight files gone, the model still draws.
+  const model = join(run, 'model');
+  for (const f of await readdir(model)) if (f.endsWith('.bin')) await rm(join(model, f));
+  const topologyOnly = join(dir, 'no-weights.svg');
+  const again = await runCli(['plot-model', '--run', run, '--out', topologyOnly], env);
+  assert.equal(again.code, 0, again.stderr);
+  assertInOrder(svgTexts(await readFile(topologyOnly, 'utf8')), ['dense', 'dropout', 'dense_1']);
 });
 
 test('plot-model refuses a bad file name or run folder with a clear message', async () => {

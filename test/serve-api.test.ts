@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { ServerApp } from '../server/app.js';
 import { buildServer } from '../server/app.js';
 import { parseProgress } from '../src/experiments/progress.js';
 import { runCli } from './helpers/cli.js';
@@ -58,7 +58,7 @@ function call(
 async function start(
   dir: string,
   extra: { host?: string; token?: string } = {},
-): Promise<{ app: FastifyInstance; base: string }> {
+): Promise<{ app: ServerApp; base: string }> {
   const { app } = await buildServer({
     dir,
     ...(extra.token ? { token: extra.token } : {}),
@@ -119,7 +119,7 @@ async function readEvents(
 describe('serve: the HTTP API, against the real server', () => {
   let dir: string;
   let outside: string;
-  let app: FastifyInstance;
+  let app: ServerApp;
   let base: string;
 
   before(async () => {

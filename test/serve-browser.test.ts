@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import type { ServerApp } from '../server/app.js';
 import type { Browser, Page } from 'playwright-core';
 import '../node/backend-setup.js';
 import { loadDataset } from '../node/data/load-dataset.js';
@@ -19,7 +19,7 @@ const RUN = 'runs/drawn';
 
 describe('serve: the page in Chromium', { skip: noBrowser }, () => {
   let dir: string;
-  let app: FastifyInstance;
+  let app: ServerApp;
   let base: string;
   let browser: Browser;
   let page: Page;

@@ -1,5 +1,6 @@
 import embed, { type Result } from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
+import type { ChartSpec } from '../src/reports/chart-specs.js';
 
 const views = new WeakMap<HTMLElement, { key: string; result: Promise<Result> }>();
 
@@ -7,11 +8,11 @@ const views = new WeakMap<HTMLElement, { key: string; result: Promise<Result> }>
  * Draws a Vega-Lite spec into `el` with vega-embed, unless the same spec is already there (live
  * pages call this on every update).
  */
-export function chart(el: HTMLElement, spec: TopLevelSpec): Promise<Result> {
+export function chart(el: HTMLElement, spec: ChartSpec | TopLevelSpec): Promise<Result> {
   const key = JSON.stringify(spec);
   const old = views.get(el);
   if (old?.key === key) return old.result;
-  const result = embed(el, spec, { actions: false, renderer: 'svg' });
+  const result = embed(el, spec as TopLevelSpec, { actions: false, renderer: 'svg' });
   views.set(el, { key, result });
   void old?.result.then((r) => r.finalize());
   return result;

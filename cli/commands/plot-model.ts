@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { buildModelForDataset } from '../../src/experiments/build-model.js';
 import { withoutWeights } from '../../src/layers/layer.js';
 import type { Model } from '../../src/models/model.js';
-import { loadModel } from '../../node/models/index.js';
+import { loadTopology } from '../../node/models/load-model.js';
 import { diagramFormat, writeModelDiagram } from '../../node/reports/model-diagram.js';
 import { oneOf } from '../parse.js';
 import { modelDir } from '../run-model.js';
@@ -62,7 +62,7 @@ export function plotModelCommand(): Command {
           `--run draws the saved model; drop ${given.map((f) => `--${f}`).join(', ')}.`,
         );
       }
-      model = await loadModel(await modelDir(flags.run), { compile: false });
+      model = await loadTopology(await modelDir(flags.run));
     } else {
       model = modelFromFlags(flags);
     }

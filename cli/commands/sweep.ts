@@ -14,7 +14,7 @@ import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
 import { fileStamp } from '../../node/fs/file-stamp.js';
 import { oneOf, positiveInt } from '../parse.js';
-import { hidePassword } from '../../node/experiments/queue-connection.js';
+import { checkQueueLibraries, hidePassword } from '../../node/experiments/queue-connection.js';
 import { addTrainOptions, checkHoldoutSize, specFromFlags } from './train.js';
 
 /**
@@ -261,8 +261,11 @@ export function sweepCommand(): Command {
       else listPresets(print);
       return;
     }
-    // BullMQ is loaded only by sweeps that queue.
-    const queueing = (): Promise<typeof import('../queue-sweep.js')> => import('../queue-sweep.js');
+    // BullMQ is loaded only by sweeps that queue, and installed only by users who queue.
+    const queueing = (): Promise<typeof import('../queue-sweep.js')> => {
+      checkQueueLibraries('sweep --queue');
+      return import('../queue-sweep.js');
+    };
     if (flags.cancel) return (await queueing()).cancelQueuedSweep(flags, print);
     if (flags.store !== undefined && flags.queue === undefined) {
       throw new Error('--store goes with --queue URL.');

@@ -3,7 +3,12 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { setBackend } from '../../src/kernels/registry.js';
-import { checkRedis, parseQueueUrl, QUEUE_NAME } from '../../node/experiments/queue-connection.js';
+import {
+  checkQueueLibraries,
+  checkRedis,
+  parseQueueUrl,
+  QUEUE_NAME,
+} from '../../node/experiments/queue-connection.js';
 import { positiveInt } from '../parse.js';
 import { parseTrainArgs } from '../train-args.js';
 
@@ -61,6 +66,7 @@ export function workerCommand(): Command {
     .action(async (flags: WorkerFlags) => {
       const print = (l: string): void => console.log(l);
       if (flags.backend !== undefined) setBackend(flags.backend);
+      checkQueueLibraries('worker');
       const conn = parseQueueUrl(flags.queue);
       const store = resolve(flags.store);
       await checkStore(store);

@@ -4,6 +4,29 @@ import { isIP } from 'node:net';
 /** The BullMQ queue every sweep driver and worker on one Redis shares. */
 export const QUEUE_NAME = 'mnist-lab-sweep';
 
+/** Queued sweeps' libraries: optional peer dependencies, so that nobody else installs them. */
+const QUEUE_LIBRARIES = ['bullmq', 'ioredis'] as const;
+
+/**
+ * Fails in one line naming the command to run when BullMQ or ioredis is not installed; call it
+ * before loading any module that imports them.
+ */
+export function checkQueueLibraries(command: string): void {
+  const missing = QUEUE_LIBRARIES.filter((name) => {
+    try {
+      import.meta.resolve(name);
+      return false;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return true;
+      throw e;
+    }
+  });
+  if (missing.length === 0) return;
+  throw new Error(
+    `${command} needs ${missing.join(' and ')}, optional and not installed: run \`npm install ${missing.join(' ')}\`, then try again.`,
+  );
+}
+
 /** Env var holding the Redis password when the URL has none (keeps it out of `ps`). */
 export const PASSWORD_ENV = 'MNIST_LAB_REDIS_PASSWORD';
 

@@ -3,8 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from '../../src/data/crc32.js';
 import type { Model } from '../../src/models/index.js';
+import { withoutWeights } from '../../src/layers/layer.js';
+import { modelFromJSON } from '../../src/models/model-from-json.js';
 import {
   assignWeights,
+  buildModel,
   decodeWeights,
   TopologyError,
   type CheckedModelJson,
@@ -162,6 +165,22 @@ async function readModel(
  */
 export async function loadModel(pathOrUrl: string, options: LoadModelOptions = {}): Promise<Model> {
   return modelFromLoaded(await readModel(pathOrUrl, options), options);
+}
+
+/**
+ * A saved model's layers and shapes for drawing (plot-model): model.json is read and checked,
+ * its weight files neither read nor allocated. The model cannot run.
+ */
+export async function loadTopology(dir: string, limits: ModelLimits = {}): Promise<Model> {
+  const src = await resolveSource(dir, 'load');
+  if (src.kind === 'http') throw new Error(`${src.url.href}: draw a local model folder.`);
+  const checked = await readLocalJson(src, limits);
+  try {
+    return withoutWeights(() => buildModel(checked, modelFromJSON));
+  } catch (e) {
+    if (e instanceof TopologyError) throw new ModelFormatError(src.file, e.message);
+    throw e;
+  }
 }
 
 /**

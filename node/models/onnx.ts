@@ -1,21 +1,22 @@
-// ONNX export (opset 13) through onnx-proto, the official onnx.proto compiled for protobufjs.
+// ONNX export (opset 13), encoded by protobufjs with the part of onnx.proto it needs.
 // Tensors stay channels-last (NHWC) between layers, as in Keras; convolutions and pooling
 // transpose to ONNX's NCHW around themselves, so Flatten and Reshape see Keras's order.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import onnxProto from 'onnx-proto';
 import type { Layer } from '../../src/layers/layer.js';
 import type { Model } from '../../src/models/index.js';
 import { writeFileAtomic } from '../fs/write-atomic.js';
-
-const { onnx } = onnxProto;
-type NodeProto = onnxProto.onnx.INodeProto;
-type TensorProto = onnxProto.onnx.ITensorProto;
-type AttributeProto = onnxProto.onnx.IAttributeProto;
+import {
+  AttributeType as A,
+  DataType,
+  encodeModel,
+  type AttributeProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './onnx-schema.js';
 
 export const ONNX_OPSET = 13;
-
-const A = onnx.AttributeProto.AttributeType;
 
 function attr(name: string, value: number | number[] | string, float = false): AttributeProto {
   if (typeof value === 'string')
@@ -36,11 +37,11 @@ class GraphBuilder {
 
   constant(name: string, values: ArrayLike<number>, dims: number[], int64 = false): string {
     const tensor: TensorProto = int64
-      ? { name, dims, dataType: onnx.TensorProto.DataType.INT64, int64Data: Array.from(values) }
+      ? { name, dims, dataType: DataType.INT64, int64Data: Array.from(values) }
       : {
           name,
           dims,
-          dataType: onnx.TensorProto.DataType.FLOAT,
+          dataType: DataType.FLOAT,
           rawData: new Uint8Array(Float32Array.from(values).buffer),
         };
     this.initializers.push(tensor);
@@ -231,15 +232,12 @@ interface GraphLayer {
   inboundNodes: { inputs: Ref[] }[];
 }
 
-function valueInfo(
-  name: string,
-  shape: readonly (number | null)[],
-): onnxProto.onnx.IValueInfoProto {
+function valueInfo(name: string, shape: readonly (number | null)[]): ValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType: DataType.FLOAT,
         shape: { dim: shape.map((d) => (d === null ? { dimParam: 'batch' } : { dimValue: d })) },
       },
     },
@@ -252,7 +250,7 @@ export function toOnnx(model: Model): Uint8Array {
   const topology = model.toJSON();
   const g = new GraphBuilder();
   const produced = new Map<string, string>(); // `${layer}/${node}/${tensor}` -> tensor name
-  const inputs: onnxProto.onnx.IValueInfoProto[] = [];
+  const inputs: ValueInfoProto[] = [];
   let outputRefs: Ref[];
   if (topology.className === 'Sequential') {
     const first = model.inputs[0];
@@ -289,7 +287,7 @@ export function toOnnx(model: Model): Uint8Array {
     const shape = model.outputs[i]?.shape ?? [null];
     return valueInfo(name, shape);
   });
-  const proto = onnx.ModelProto.create({
+  return encodeModel({
     irVersion: 7,
     producerName: 'mnist-lab',
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
@@ -301,7 +299,6 @@ export function toOnnx(model: Model): Uint8Array {
       output: outputs,
     },
   });
-  return onnx.ModelProto.encode(proto).finish();
 }
 
 /** Writes `model` as an ONNX file (atomically: a temporary file, then a rename). */

@@ -1,8 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
+import type { ChartSpec } from '../../src/reports/chart-specs.js';
 import { writeFileAtomic } from '../fs/write-atomic.js';
 import { svgToPng, type SvgToPngOptions } from './svg-png.js';
+
+interface Vega {
+  View: typeof import('vega').View;
+  parse: typeof import('vega').parse;
+  compile: typeof import('vega-lite').compile;
+}
+
+// Vega and Vega-Lite as one bundle built with the package (scripts/build-vendor.mjs): installed,
+// they would weigh 25 MB. Loaded on first use: most commands never draw a chart.
+const VEGA_BUNDLE = '../../vendor/vega.js';
+let vega: Promise<Vega> | undefined;
+const loadVega = (): Promise<Vega> => (vega ??= import(VEGA_BUNDLE) as Promise<Vega>);
 
 /**
  * Renders a Vega-Lite spec headlessly: SVG from Vega's scenegraph, PNG from that SVG via resvg.
@@ -10,13 +23,13 @@ import { svgToPng, type SvgToPngOptions } from './svg-png.js';
  * and the PNG show the same glyphs.
  */
 export async function renderChart(
-  spec: TopLevelSpec,
+  spec: ChartSpec,
   options: SvgToPngOptions = {},
 ): Promise<{ svg: string; png: Buffer }> {
-  // Loaded on first use: Vega is large, and most commands never draw a chart.
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const withFont = { ...spec, config: { font: 'DejaVu Sans', ...spec.config } } as TopLevelSpec;
-  const view = new vega.View(vega.parse(vl.compile(withFont).spec), { renderer: 'none' });
+  const { View, parse, compile } = await loadVega();
+  const { config } = spec as { config?: object };
+  const withFont = { ...spec, config: { font: 'DejaVu Sans', ...config } } as TopLevelSpec;
+  const view = new View(parse(compile(withFont).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     return { svg, png: svgToPng(svg, options) };
@@ -27,7 +40,7 @@ export async function renderChart(
 
 /** Writes `${base}.svg` and `${base}.png` (each atomically) and returns the two paths. */
 export async function writeChart(
-  spec: TopLevelSpec,
+  spec: ChartSpec,
   base: string,
   options: SvgToPngOptions = {},
 ): Promise<{ svg: string; png: string }> {

@@ -143,6 +143,25 @@ function args<T extends object>(
   return options as T;
 }
 
+/**
+ * The argument lists of a factory whose options are `A` and whose Keras positional arguments
+ * are the keys `P`: the options alone (optional when every option is), or the positional
+ * values followed by the remaining options.
+ */
+type FactoryArgs<A, P extends readonly (keyof A)[]> =
+  | (Partial<A> extends A ? [A?] : [A])
+  | [...{ [I in keyof P]: NonNullable<A[P[I]]> }, Omit<A, P[number]>?];
+
+/** A factory taking `A` as options or Keras's positional `keys` first; checks, then `make`s. */
+function factory<A extends object, const P extends readonly (keyof A & string)[], L>(
+  where: string,
+  known: readonly string[],
+  keys: P,
+  make: (options: A) => L,
+): (...a: FactoryArgs<A, P>) => L {
+  return (...a) => make(args<A>(where, known, keys, a));
+}
+
 /** TF.js-style factories: `layers.dense({ units: 10, activation: 'softmax' })`. */
 export const layers = {
   /** `input({ shape: [784] })`: the symbolic input of a functional model. */
@@ -150,20 +169,22 @@ export const layers = {
     makeInput(readOptions('input()', options, INPUT)),
   inputLayer: (options: InputLayerArgs): InputLayer =>
     new InputLayer(readOptions('inputLayer()', options, INPUT)),
-  dense: (...a: [DenseArgs] | [number, Omit<DenseArgs, 'units'>?]): Dense =>
-    new Dense(args('dense()', DENSE, ['units'], a)),
-  activation: (...a: [ActivationArgs] | [string, Omit<ActivationArgs, 'activation'>?]) =>
-    new Activation(args('activation()', ACTIVATION, ['activation'], a)),
-  dropout: (...a: [DropoutArgs] | [number, Omit<DropoutArgs, 'rate'>?]): Dropout =>
-    new Dropout(args('dropout()', DROPOUT, ['rate'], a)),
-  spatialDropout2d: (
-    ...a: [SpatialDropout2DArgs] | [number, Omit<SpatialDropout2DArgs, 'rate'>?]
-  ): SpatialDropout2D =>
-    new SpatialDropout2D(args('spatialDropout2d()', SPATIAL_DROPOUT, ['rate'], a)),
+  dense: factory('dense()', DENSE, ['units'], (o: DenseArgs) => new Dense(o)),
+  activation: factory(
+    'activation()',
+    ACTIVATION,
+    ['activation'],
+    (o: ActivationArgs) => new Activation(o),
+  ),
+  dropout: factory('dropout()', DROPOUT, ['rate'], (o: DropoutArgs) => new Dropout(o)),
+  spatialDropout2d: factory(
+    'spatialDropout2d()',
+    SPATIAL_DROPOUT,
+    ['rate'],
+    (o: SpatialDropout2DArgs) => new SpatialDropout2D(o),
+  ),
   flatten: (options?: LayerArgs): Flatten => new Flatten(readOptions('flatten()', options, PLAIN)),
-  reshape: (
-    ...a: [ReshapeArgs] | [readonly number[], Omit<ReshapeArgs, 'targetShape'>?]
-  ): Reshape => new Reshape(args('reshape()', RESHAPE, ['targetShape'], a)),
+  reshape: factory('reshape()', RESHAPE, ['targetShape'], (o: ReshapeArgs) => new Reshape(o)),
   batchNormalization: (options?: BatchNormalizationArgs): BatchNormalization =>
     new BatchNormalization(readOptions('batchNormalization()', options, BATCH_NORM)),
   leakyReLU: (options?: LeakyReLUArgs): LeakyReLU =>
@@ -171,16 +192,19 @@ export const layers = {
   elu: (options?: ELUArgs): ELU => new ELU(readOptions('elu()', options, ELU_KEYS)),
   softmax: (options?: SoftmaxArgs): Softmax =>
     new Softmax(readOptions('softmax()', options, SOFTMAX)),
-  conv2d: (
-    ...a:
-      [Conv2DArgs] | [number, Conv2DArgs['kernelSize'], Omit<Conv2DArgs, 'filters' | 'kernelSize'>?]
-  ): Conv2D => new Conv2D(args('conv2d()', CONV2D, ['filters', 'kernelSize'], a)),
-  maxPooling2d: (
-    ...a: [Pooling2DArgs?] | [NonNullable<Pooling2DArgs['poolSize']>, Pooling2DArgs?]
-  ): MaxPooling2D => new MaxPooling2D(args('maxPooling2d()', POOLING, ['poolSize'], a)),
-  averagePooling2d: (
-    ...a: [Pooling2DArgs?] | [NonNullable<Pooling2DArgs['poolSize']>, Pooling2DArgs?]
-  ): AveragePooling2D => new AveragePooling2D(args('averagePooling2d()', POOLING, ['poolSize'], a)),
+  conv2d: factory('conv2d()', CONV2D, ['filters', 'kernelSize'], (o: Conv2DArgs) => new Conv2D(o)),
+  maxPooling2d: factory(
+    'maxPooling2d()',
+    POOLING,
+    ['poolSize'],
+    (o: Pooling2DArgs) => new MaxPooling2D(o),
+  ),
+  averagePooling2d: factory(
+    'averagePooling2d()',
+    POOLING,
+    ['poolSize'],
+    (o: Pooling2DArgs) => new AveragePooling2D(o),
+  ),
   globalAveragePooling2d: (options?: GlobalAveragePooling2DArgs): GlobalAveragePooling2D =>
     new GlobalAveragePooling2D(readOptions('globalAveragePooling2d()', options, GLOBAL_POOL)),
   globalMaxPooling2d: (options?: GlobalMaxPooling2DArgs): GlobalMaxPooling2D =>

@@ -8,6 +8,20 @@ import type { TopLevelSpec } from 'vega-lite';
  * field name with '.' or '[' is a nested-field path, which a label like 'lr=1.5e-3' would break.
  */
 
+/**
+ * A Vega-Lite spec, as JSON (cast to vega-lite's `TopLevelSpec` to read its fields). Typed
+ * loosely on purpose: the package carries Vega-Lite bundled, so its types are not installed.
+ */
+export interface ChartSpec {
+  $schema?: string;
+  [key: string]: unknown;
+}
+
+/** A spec checked against Vega-Lite's types here, handed out as JSON. */
+export function asJson(spec: TopLevelSpec): ChartSpec {
+  return spec as unknown as ChartSpec;
+}
+
 export interface RunCurves {
   /** Run label, e.g. 'hidden=256 seed=42'. Unique per run. */
   label: string;
@@ -147,7 +161,7 @@ function baseMetrics(history: Record<string, number[]>): string[] {
  * One figure per run: side-by-side panels (loss, then accuracy, then any other recorded metric),
  * each with a 'train' line and a 'validation' line when val_* was recorded.
  */
-export function runCurvesSpec(run: RunCurves, options: RunCurvesOptions = {}): TopLevelSpec {
+export function runCurvesSpec(run: RunCurves, options: RunCurvesOptions = {}): ChartSpec {
   const width = options.width ?? 320;
   const bases = baseMetrics(run.history);
   if (bases.length === 0) throw new Error(`run '${run.label}' recorded no history`);
@@ -211,7 +225,7 @@ export function runCurvesSpec(run: RunCurves, options: RunCurvesOptions = {}): T
       title: { fontSize: 13 },
     },
   };
-  return spec;
+  return asJson(spec);
 }
 
 /**
@@ -222,7 +236,7 @@ export function overlaySpec(
   runs: readonly RunCurves[],
   metric: string,
   options: OverlayOptions = {},
-): TopLevelSpec {
+): ChartSpec {
   if (!runs.some((r) => r.history[metric] !== undefined)) {
     const recorded = [...new Set(runs.flatMap((r) => Object.keys(r.history)))];
     throw new Error(
@@ -276,5 +290,5 @@ export function overlaySpec(
     },
     config: { legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 0, titleLimit: 0 } },
   };
-  return spec;
+  return asJson(spec);
 }

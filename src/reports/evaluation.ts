@@ -2,6 +2,7 @@
 // per-class precision / recall / F1, the most confidently wrong samples, and the figures'
 // Vega-Lite spec. Browser-safe, so the web page can draw the same from evaluation.json.
 import type { TopLevelSpec } from 'vega-lite';
+import { asJson, type ChartSpec } from './chart-specs.js';
 import { markdownTable } from './markdown-table.js';
 
 export interface ClassScores {
@@ -127,7 +128,7 @@ export function perClassTable(e: Evaluation): string {
 }
 
 /** A confusion-matrix heatmap: true class down, predicted across, counts in the cells. */
-export function confusionMatrixSpec(e: Evaluation): TopLevelSpec {
+export function confusionMatrixSpec(e: Evaluation): ChartSpec {
   const values = e.confusion.flatMap((row, t) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
     return row.map((count, p) => ({
@@ -139,7 +140,7 @@ export function confusionMatrixSpec(e: Evaluation): TopLevelSpec {
   });
   const order = e.classNames;
   const side = Math.max(240, 36 * order.length);
-  return {
+  return asJson({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
       text: `Confusion matrix (${e.dataset} ${e.split}, ${e.samples} samples)`,
@@ -179,7 +180,7 @@ export function confusionMatrixSpec(e: Evaluation): TopLevelSpec {
         },
       },
     ],
-  } as TopLevelSpec;
+  } as TopLevelSpec);
 }
 
 /**
