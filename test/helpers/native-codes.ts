@@ -2,7 +2,14 @@
  * Reads the code lists of native/kernels.h (the MLN_*_OPS X-macros) and the kernel list of
  * native/entries.h, and compares them with the TypeScript declarations.
  */
-import { BINARY_OPS, EPILOGUES, REDUCE_OPS, UNARY_OPS } from '../../src/kernels/backend.js';
+import {
+  BINARY_OPS,
+  EPILOGUES,
+  FILL_MODES,
+  INTERPOLATIONS,
+  REDUCE_OPS,
+  UNARY_OPS,
+} from '../../src/kernels/backend.js';
 import type { CodeList } from '../../src/kernels/kernel-args.js';
 import { KERNEL_NAMES, OPTIMIZER_KINDS } from '../../src/kernels/kernel-args.js';
 
@@ -13,6 +20,8 @@ export const DECLARED: Record<CodeList, readonly string[]> = {
   reduce: REDUCE_OPS,
   epilogue: EPILOGUES,
   optimizer: OPTIMIZER_KINDS,
+  fillMode: FILL_MODES,
+  interpolation: INTERPOLATIONS,
 };
 
 const MACROS: Record<CodeList, string> = {
@@ -21,6 +30,8 @@ const MACROS: Record<CodeList, string> = {
   reduce: 'MLN_REDUCE_OPS',
   epilogue: 'MLN_EPILOGUES',
   optimizer: 'MLN_OPTIMIZERS',
+  fillMode: 'MLN_FILL_MODES',
+  interpolation: 'MLN_INTERPOLATIONS',
 };
 
 /** The body of `#define NAME(X) ...`, continuation lines joined; undefined when absent. */
