@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import { loadModel } from '../node/models/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { runCli } from './helpers/cli.js';
+import { maxAbsDiff } from './helpers/interop-models.js';
+import { serveFolder, tfjsPredict, tfl } from './helpers/tfjs.js';
 
 const env = { MNIST_LAB_DATA_DIR: '' };
 
@@ -61,6 +63,20 @@ test('train --augment puts Keras augmentation layers in front of the CNN; the sa
   const a = model.predict(x) as Tensor;
   const b = model.predict(x) as Tensor;
   assert.deepEqual(Array.from(a.values), Array.from(b.values));
+  // export --format tfjs leaves the augmentation out (TF.js has none): real TF.js loads it.
+  const dir = join(out, '..', 'tfjs');
+  const e = await runCli(['export', '--run', out, '--format', 'tfjs', '--out', dir], env);
+  assert.equal(e.code, 0, e.stderr);
+  const server = await serveFolder(dir);
+  try {
+    const theirs = await tfl.loadLayersModel(`${server.url}model.json`);
+    assert.equal(theirs.layers[0]!.getClassName(), 'Conv2D');
+    const d = maxAbsDiff(tfjsPredict(theirs, x.values as Float32Array, [[2, 28, 28, 1]]), a.values);
+    assert.ok(d <= 1e-5, `TF.js max abs difference ${d}`);
+    theirs.dispose();
+  } finally {
+    await server.close();
+  }
 });
 
 test('train: one --augment-* flag alone turns on that transform only; bad values get one clear line', async () => {
