@@ -1,5 +1,6 @@
 import type { ConvGeometry, FloatArray } from '../backend.js';
-import { checkCount, checkLength, checkPositive } from './check.js';
+import { checkLength } from './check.js';
+import { checkGeometry } from './conv.js';
 
 /**
  * Depthwise 2-D convolution, channels-last, as direct loops: output channel ci * mult + m is
@@ -9,14 +10,7 @@ import { checkCount, checkLength, checkPositive } from './check.js';
 
 /** The channel multiplier, after checking the geometry describes a depthwise conv. */
 function checkDepthwise(kernel: string, g: ConvGeometry): number {
-  for (const key of ['n', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC'] as const)
-    checkCount(kernel, key, g[key]);
-  for (const key of ['kH', 'kW', 'strideH', 'strideW', 'dilationH', 'dilationW'] as const) {
-    checkPositive(kernel, key, g[key]);
-  }
-  if (!Number.isInteger(g.padTop) || !Number.isInteger(g.padLeft)) {
-    throw new RangeError(`${kernel}: pads must be integers, got ${g.padTop}, ${g.padLeft}`);
-  }
+  checkGeometry(kernel, g);
   const mult = g.inC === 0 ? 0 : g.outC / g.inC;
   if (!Number.isInteger(mult) || (g.inC === 0 && g.outC !== 0)) {
     throw new RangeError(`${kernel}: outC ${g.outC} must be a multiple of inC ${g.inC}`);
