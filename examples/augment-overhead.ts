@@ -1,6 +1,7 @@
 // What augmentation costs per epoch: the seed CNN trained with and without `--augment`'s layers
 // (RandomRotation 10 degrees, RandomZoom 0.1, RandomTranslation 0.1), epochs interleaved in one
 // process so both see the same machine load; also the augmentation layers alone over an epoch.
+// Wall time and CPU time (all threads): on a shared machine the CPU time is the steadier one.
 // Run: npm run build && node dist/examples/augment-overhead.js [images] [rounds]
 import {
   datasets,
@@ -46,37 +47,52 @@ function seedCnn(augment: boolean): Sequential {
 
 const plain = seedCnn(false);
 const augmented = seedCnn(true);
-const epoch = async (m: Sequential): Promise<number> => {
+interface Time {
+  wall: number;
+  cpu: number;
+}
+/** Wall and CPU seconds of `run`. */
+async function timed(run: () => unknown): Promise<Time> {
   const t0 = performance.now();
-  await m.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
-  return (performance.now() - t0) / 1000;
-};
+  const c0 = process.cpuUsage();
+  await run();
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
+const epoch = (m: Sequential): Promise<Time> =>
+  timed(() => m.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 }));
 // The augmentation layers alone, in training mode, over the same batches.
 const alone = augmentation();
-const warpEpoch = (): number => {
-  const t0 = performance.now();
-  for (let b = 0; b < n; b += 64) {
-    let t: Tensor = x.slice([b, 0, 0, 0], [Math.min(64, n - b), 28, 28, 1]);
-    for (const l of alone) t = l.apply(t, { training: true }) as Tensor;
-  }
-  return (performance.now() - t0) / 1000;
-};
+const batches: Tensor[] = [];
+for (let b = 0; b < n; b += 64)
+  batches.push(x.slice([b, 0, 0, 0], [Math.min(64, n - b), 28, 28, 1]));
+const warpEpoch = (): Promise<Time> =>
+  timed(() => {
+    for (const batch of batches) {
+      let t = batch;
+      for (const l of alone) t = l.apply(t, { training: true }) as Tensor;
+    }
+  });
 
 await epoch(plain); // warm-up
 await epoch(augmented);
-const times = { plain: [] as number[], augmented: [] as number[], warps: [] as number[] };
+const times = { plain: [] as Time[], augmented: [] as Time[], warps: [] as Time[] };
 for (let r = 0; r < rounds; r++) {
   times.plain.push(await epoch(plain));
   times.augmented.push(await epoch(augmented));
-  times.warps.push(warpEpoch());
+  times.warps.push(await warpEpoch());
 }
-const median = (a: number[]): number => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
-const fmt = (a: number[]): string => a.map((s) => s.toFixed(2)).join(', ');
-console.log(`${n} images, batch 64, ${rounds} interleaved rounds`);
-console.log(`epoch without augmentation: ${fmt(times.plain)} s`);
-console.log(`epoch with augmentation:    ${fmt(times.augmented)} s`);
-console.log(`the three warps alone:      ${fmt(times.warps)} s`);
-console.log(
-  `ratio with / without (median): ${(median(times.augmented) / median(times.plain)).toFixed(3)}; ` +
-    `warps / plain epoch: ${(median(times.warps) / median(times.plain)).toFixed(3)}`,
-);
+const median = (a: Time[], k: keyof Time): number =>
+  a.map((t) => t[k]).sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
+const fmt = (a: Time[]): string =>
+  a.map((t) => `${t.wall.toFixed(2)} (cpu ${t.cpu.toFixed(2)})`).join(', ');
+console.log(`${n} images, batch 64, ${rounds} interleaved rounds; seconds, wall (cpu)`);
+console.log(`epoch without augmentation: ${fmt(times.plain)}`);
+console.log(`epoch with augmentation:    ${fmt(times.augmented)}`);
+console.log(`the three warps alone:      ${fmt(times.warps)}`);
+for (const k of ['wall', 'cpu'] as const) {
+  console.log(
+    `${k}: with / without ${(median(times.augmented, k) / median(times.plain, k)).toFixed(3)}, ` +
+      `warps / plain epoch ${(median(times.warps, k) / median(times.plain, k)).toFixed(3)} (medians)`,
+  );
+}
