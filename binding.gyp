@@ -10,8 +10,10 @@
       'sources': [
         'native/addon.cc',
         'native/conv.cc',
+        'native/depthwise.cc',
         'native/dispatch.cc',
         'native/gemm.cc',
+        'native/image.cc',
         'native/isa-generic.cc',
         'native/ops.cc',
         'native/thread-pool.cc',

@@ -145,7 +145,7 @@ napi_value ApplyUpdates(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-// The op code lists of kernels.h as {unary: [...names], binary, reduce, epilogue, optimizer}.
+// The op code lists of kernels.h as {unary: [...names], binary, reduce, epilogue, optimizer, ...}.
 napi_value OpNames(napi_env env) {
   napi_value o, list, v;
   napi_create_object(env, &o);
@@ -163,6 +163,8 @@ napi_value OpNames(napi_env env) {
   MLN_LIST("reduce", MLN_REDUCE_OPS)
   MLN_LIST("epilogue", MLN_EPILOGUES)
   MLN_LIST("optimizer", MLN_OPTIMIZERS)
+  MLN_LIST("fillMode", MLN_FILL_MODES)
+  MLN_LIST("interpolation", MLN_INTERPOLATIONS)
 #undef MLN_LIST
 #undef MLN_PUSH
   return o;

@@ -16,6 +16,7 @@
 #include <cstdio>
 
 #include "gemm.h"
+#include "image.h"
 #include "kernels.h"
 #include "ops.h"
 
@@ -24,7 +25,8 @@
   X(gemm) X(unary) X(unaryGrad) X(binary) X(reduce) X(argmax) X(transpose) X(softmax) X(logSoftmax) \
   X(softmaxGrad) X(softmaxCrossEntropy) X(softmaxCrossEntropyGrad) X(dropoutMask) X(conv2d)         \
   X(conv2dBackwardInput) X(conv2dBackwardFilter) X(maxPool) X(maxPoolBackward) X(avgPool)           \
-  X(avgPoolBackward) X(applyUpdate)
+  X(avgPoolBackward) X(depthwiseConv2d) X(depthwiseConv2dBackwardInput) X(depthwiseConv2dBackwardFilter)       \
+  X(affineTransform) X(applyUpdate)
 
 // Kernels only the Node-API addon has (addon.cc registers them itself): one takes lists, the
 // other would make a host that copies its arguments (wasm) copy a whole dataset. Other hosts run
@@ -426,6 +428,66 @@ void maxPoolBackward(A& a) {
     std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside dx", bad, am[bad]);
     a.fail_range(msg);
   }
+}
+
+// Depthwise geometry: a conv geometry whose outC is a multiple of inC (the channel multiplier).
+template <class A>
+bool depthwise_geom(A& a, size_t i, ConvGeom* g) {
+  if (!conv_geom(a, i, g)) return false;
+  if (g->inC < 1 || g->outC % g->inC != 0) return a.fail_range("depthwise outC must be a positive multiple of inC");
+  return true;
+}
+inline double depthwise_w(const ConvGeom& g) { return (double)g.kH * g.kW * g.outC; }
+
+// depthwiseConv2d(x, w, geometry, y)
+template <class A>
+void depthwiseConv2d(A& a) {
+  ConvGeom g{};
+  if (!depthwise_geom(a, 2, &g)) return;
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* w = a.f32(1, "w", depthwise_w(g));
+  float* y = a.f32(3, "y", conv_y(g));
+  if (!a.ok) return;
+  mln::depthwise_conv2d(x, w, g, y);
+}
+
+// depthwiseConv2dBackwardInput(dy, w, geometry, dx)
+template <class A>
+void depthwiseConv2dBackwardInput(A& a) {
+  ConvGeom g{};
+  if (!depthwise_geom(a, 2, &g)) return;
+  const float* dy = a.f32(0, "dy", conv_y(g));
+  const float* w = a.f32(1, "w", depthwise_w(g));
+  float* dx = a.f32(3, "dx", conv_x(g));
+  if (!a.ok) return;
+  mln::depthwise_conv2d_backward_input(dy, w, g, dx);
+}
+
+// depthwiseConv2dBackwardFilter(x, dy, geometry, dw)
+template <class A>
+void depthwiseConv2dBackwardFilter(A& a) {
+  ConvGeom g{};
+  if (!depthwise_geom(a, 2, &g)) return;
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* dy = a.f32(1, "dy", conv_y(g));
+  float* dw = a.f32(3, "dw", depthwise_w(g));
+  if (!a.ok) return;
+  mln::depthwise_conv2d_backward_filter(x, dy, g, dw);
+}
+
+// affineTransform(x, transforms, n, height, width, channels, fillMode, interpolation, fillValue, y)
+template <class A>
+void affineTransform(A& a) {
+  const long n = a.dim(2, "n"), h = a.dim(3, "height"), w = a.dim(4, "width"), c = a.dim(5, "channels");
+  const int fill = code(a, 6, F_COUNT, "fill mode");
+  const int interp = code(a, 7, I_COUNT, "interpolation");
+  const double fill_value = a.num(8);
+  const double size = (double)n * h * w * c;
+  const float* x = a.f32(0, "x", size);
+  const float* t = a.f32(1, "transforms", (double)n * 8);
+  float* y = a.f32(9, "y", size);
+  if (!a.ok) return;
+  mln::affine_transform(x, t, n, h, w, c, fill, interp, (float)fill_value, y);
 }
 
 // applyUpdate(kind, h0..h5, param, grad, slot0 | null, slot1 | null, slot2 | null). h holds the

@@ -30,11 +30,17 @@ namespace mln {
 
 #define MLN_OPTIMIZERS(X) X(O_SGD, sgd) X(O_RMSPROP, rmsprop) X(O_ADAM, adam) X(O_ADAGRAD, adagrad) X(O_ADADELTA, adadelta)
 
+// affineTransform's fill modes and interpolations (src/kernels/backend.ts FILL_MODES, INTERPOLATIONS).
+#define MLN_FILL_MODES(X) X(F_REFLECT, reflect) X(F_WRAP, wrap) X(F_CONSTANT, constant) X(F_NEAREST, nearest)
+#define MLN_INTERPOLATIONS(X) X(I_NEAREST, nearest) X(I_BILINEAR, bilinear)
+
 #define MLN_ENUM_MEMBER(code, name) code,
 enum UnaryOp : int { MLN_UNARY_OPS(MLN_ENUM_MEMBER) U_COUNT };
 enum BinaryOp : int { MLN_BINARY_OPS(MLN_ENUM_MEMBER) B_COUNT };
 enum ReduceOp : int { MLN_REDUCE_OPS(MLN_ENUM_MEMBER) R_COUNT };
 enum OptimizerKind : int { MLN_OPTIMIZERS(MLN_ENUM_MEMBER) O_COUNT };
+enum FillMode : int { MLN_FILL_MODES(MLN_ENUM_MEMBER) F_COUNT };
+enum Interpolation : int { MLN_INTERPOLATIONS(MLN_ENUM_MEMBER) I_COUNT };
 #undef MLN_ENUM_MEMBER
 
 struct ConvGeom {

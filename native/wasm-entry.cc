@@ -111,12 +111,16 @@ const char* op_names_json() {
   static const char* const reduce[] = {MLN_REDUCE_OPS(MLN_NAME)};
   static const char* const epilogue[] = {MLN_EPILOGUES(MLN_NAME)};
   static const char* const optimizer[] = {MLN_OPTIMIZERS(MLN_NAME)};
+  static const char* const fill_mode[] = {MLN_FILL_MODES(MLN_NAME)};
+  static const char* const interpolation[] = {MLN_INTERPOLATIONS(MLN_NAME)};
 #undef MLN_NAME
   list("unary", unary, sizeof unary / sizeof *unary);
   list("binary", binary, sizeof binary / sizeof *binary);
   list("reduce", reduce, sizeof reduce / sizeof *reduce);
   list("epilogue", epilogue, sizeof epilogue / sizeof *epilogue);
   list("optimizer", optimizer, sizeof optimizer / sizeof *optimizer);
+  list("fillMode", fill_mode, sizeof fill_mode / sizeof *fill_mode);
+  list("interpolation", interpolation, sizeof interpolation / sizeof *interpolation);
   put("}");
   buf[n] = 0;
   return buf;

@@ -24,6 +24,8 @@ const SOURCES = [
   'wasm-entry.cc',
   'gemm.cc',
   'conv.cc',
+  'depthwise.cc',
+  'image.cc',
   'ops.cc',
   'dispatch.cc',
   'isa-generic.cc',

@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import {
   BINARY_OPS,
   EPILOGUES,
+  FILL_MODES,
+  INTERPOLATIONS,
   REDUCE_OPS,
   type Backend,
   type BinaryOp,
@@ -1272,6 +1274,215 @@ test('kernel conformance: maxPool and avgPool with their backward passes', (t) =
   for (const spec of poolSpecs) {
     for (const ties of [false, true]) checkPool(conf, poolGeometry(spec), ties);
   }
+  finish(t, conf);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Depthwise convolution.
+// ---------------------------------------------------------------------------------------------
+
+/** Depthwise specs: outC is inC * multiplier. */
+const depthwiseSpecs: ConvSpec[] = [
+  { n: 2, inH: 5, inW: 5, inC: 3, outC: 3, kH: 3, kW: 3 },
+  { n: 2, inH: 6, inW: 7, inC: 4, outC: 4, kH: 3, kW: 3, padding: 'same' },
+  { n: 2, inH: 7, inW: 6, inC: 3, outC: 6, kH: 3, kW: 2, padding: 'same' }, // multiplier 2
+  { n: 1, inH: 9, inW: 9, inC: 5, outC: 15, kH: 3, kW: 3, stride: 2 },
+  { n: 3, inH: 8, inW: 7, inC: 8, outC: 8, kH: 3, kW: 3, stride: 2, padding: 'same' },
+  { n: 2, inH: 9, inW: 8, inC: 2, outC: 4, kH: 3, kW: 3, dilation: 2, padding: 'same' },
+  { n: 1, inH: 3, inW: 3, inC: 2, outC: 2, kH: 5, kW: 5, padding: 'same' }, // kernel larger than the input
+  { n: 4, inH: 14, inW: 14, inC: 32, outC: 32, kH: 3, kW: 3, padding: 'same' }, // a separable block
+];
+
+function checkDepthwise(conf: Conformance, g: ConvGeometry): void {
+  const label = `depthwise ${describeConv(g)}`;
+  const rng = mulberry32(seedOf(label));
+  const xSize = g.n * g.inH * g.inW * g.inC;
+  const wSize = g.kH * g.kW * g.outC;
+  const ySize = g.n * g.outH * g.outW * g.outC;
+  const mult = g.outC / g.inC;
+  const x = uniforms(rng, xSize);
+  const w = uniforms(rng, wSize);
+  const dy = uniforms(rng, ySize);
+  const yScale = exact64((out) => jsBackend.depthwiseConv2d(abs(x), abs(w), g, out), ySize);
+  const dxScale = exact64(
+    (out) => jsBackend.depthwiseConv2dBackwardInput(abs(dy), abs(w), g, out),
+    xSize,
+  );
+  const dwScale = exact64(
+    (out) => jsBackend.depthwiseConv2dBackwardFilter(abs(x), abs(dy), g, out),
+    wSize,
+  );
+  const sumTol =
+    (terms: number, scale: Float64Array): Tolerance =>
+    (i, eps, ref) =>
+      sumFactor(terms, eps) * scale[i] + ROUNDED_ULPS * eps * Math.abs(ref[i]);
+  conf.check(
+    `depthwiseConv2d ${label}`,
+    (backend, dtype) => {
+      const y = floats(dtype, ySize).fill(NaN);
+      backend.depthwiseConv2d(floats(dtype, x), floats(dtype, w), g, y);
+      return { y };
+    },
+    { y: sumTol(g.kH * g.kW, yScale) },
+    { y: [g.n, g.outH, g.outW, g.outC] },
+  );
+  conf.check(
+    `depthwiseConv2dBackwardInput ${label}`,
+    (backend, dtype) => {
+      const dx = floats(dtype, xSize).fill(NaN);
+      backend.depthwiseConv2dBackwardInput(floats(dtype, dy), floats(dtype, w), g, dx);
+      return { dx };
+    },
+    { dx: sumTol(g.kH * g.kW * mult, dxScale) },
+    { dx: [g.n, g.inH, g.inW, g.inC] },
+  );
+  conf.check(
+    `depthwiseConv2dBackwardFilter ${label}`,
+    (backend, dtype) => {
+      const dw = floats(dtype, wSize).fill(NaN);
+      backend.depthwiseConv2dBackwardFilter(floats(dtype, x), floats(dtype, dy), g, dw);
+      return { dw };
+    },
+    { dw: sumTol(g.n * g.outH * g.outW, dwScale) },
+    { dw: [g.kH, g.kW, g.inC, mult] },
+  );
+}
+
+test('kernel conformance: depthwiseConv2d forward, backward input and backward filter', (t) => {
+  const conf = conformance();
+  for (const spec of depthwiseSpecs) checkDepthwise(conf, convGeometry(spec));
+  finish(t, conf);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Image warps.
+// ---------------------------------------------------------------------------------------------
+
+interface WarpCase {
+  what: string;
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  /** One 8-float transform per image (rounded to float32, so both precisions read the same). */
+  transform: (rng: () => number, h: number, w: number) => number[];
+}
+
+const rotation = (angle: number, h: number, w: number): number[] => {
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const xo = (w - 1 - (cos * (w - 1) - sin * (h - 1))) / 2;
+  const yo = (h - 1 - (sin * (w - 1) + cos * (h - 1))) / 2;
+  return [cos, -sin, xo, sin, cos, yo, 0, 0];
+};
+
+const warpCases: WarpCase[] = [
+  {
+    what: 'translation',
+    n: 3,
+    h: 7,
+    w: 6,
+    c: 2,
+    transform: (rng, h, w) => [1, 0, (rng() - 0.5) * w, 0, 1, (rng() - 0.5) * h, 0, 0],
+  },
+  {
+    what: 'rotation',
+    n: 4,
+    h: 9,
+    w: 9,
+    c: 3,
+    transform: (rng, h, w) => rotation((rng() - 0.5) * 2 * Math.PI, h, w),
+  },
+  {
+    what: 'zoom',
+    n: 3,
+    h: 8,
+    w: 10,
+    c: 1,
+    transform: (rng, h, w) => {
+      const zx = 0.5 + rng();
+      const zy = 0.5 + rng();
+      return [zx, 0, ((w - 1) / 2) * (1 - zx), 0, zy, ((h - 1) / 2) * (1 - zy), 0, 0];
+    },
+  },
+  {
+    what: 'far outside (several periods)',
+    n: 2,
+    h: 5,
+    w: 4,
+    c: 2,
+    transform: (rng) => [1, 0, -13.3 - rng() * 20, 0, 1, 11.7 + rng() * 20, 0, 0],
+  },
+  {
+    what: 'projective, with a k = 0 column',
+    n: 2,
+    h: 6,
+    w: 6,
+    c: 2,
+    transform: (rng) => [1 + rng() * 0.2, 0.1, 0.5, -0.1, 1, rng(), -0.5, 0],
+  },
+  {
+    what: 'the MNIST shape',
+    n: 4,
+    h: 28,
+    w: 28,
+    c: 1,
+    transform: (rng, h, w) => {
+      const r = rotation((rng() - 0.5) * 0.35, h, w);
+      return [
+        r[0]!,
+        r[1]!,
+        r[2]! + (rng() - 0.5) * 5.6,
+        r[3]!,
+        r[4]!,
+        r[5]! + (rng() - 0.5) * 5.6,
+        0,
+        0,
+      ];
+    },
+  },
+];
+
+function checkWarp(conf: Conformance, c: WarpCase): void {
+  const label = `${c.what} [${c.n}, ${c.h}, ${c.w}, ${c.c}]`;
+  const rng = mulberry32(seedOf(label));
+  const size = c.n * c.h * c.w * c.c;
+  const x = uniforms(rng, size);
+  const transforms: number[] = [];
+  for (let b = 0; b < c.n; b++) transforms.push(...c.transform(rng, c.h, c.w).map(Math.fround));
+  const shape = [c.n, c.h, c.w, c.c];
+  for (const fillMode of FILL_MODES) {
+    for (const interpolation of INTERPOLATIONS) {
+      const fillValue = 0.25;
+      conf.check(
+        `affineTransform ${label} ${fillMode} ${interpolation}`,
+        (backend, dtype) => {
+          const y = floats(dtype, size).fill(NaN);
+          backend.affineTransform(
+            floats(dtype, x),
+            floats(dtype, transforms),
+            c.n,
+            c.h,
+            c.w,
+            c.c,
+            fillMode,
+            interpolation,
+            fillValue,
+            y,
+          );
+          return { y };
+        },
+        // A blend of at most four neighbours (|x| <= 1) with weights summing to 1.
+        { y: interpolation === 'nearest' ? 'exact' : (_i, eps) => 8 * ROUNDED_ULPS * eps },
+        { y: shape },
+      );
+    }
+  }
+}
+
+test('kernel conformance: affineTransform, every fill mode and interpolation', (t) => {
+  const conf = conformance();
+  for (const c of warpCases) checkWarp(conf, c);
   finish(t, conf);
 });
 

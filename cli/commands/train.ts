@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import {
+  augments,
   defaultSpec,
+  MNIST_AUGMENT,
   MODEL_KINDS,
+  NO_AUGMENT,
+  type AugmentSpec,
   type HoldoutSpec,
   type ModelKind,
   type LrScheduleSpec,
@@ -71,6 +75,13 @@ interface TrainFlags {
   minLr?: number;
   labelSmoothing?: number;
   weightDecay?: number;
+  augment?: boolean;
+  augmentTranslate?: number;
+  augmentRotate?: number;
+  augmentZoom?: number;
+  augmentFlip?: AugmentSpec['flip'];
+  augmentContrast?: number;
+  augmentFill?: AugmentSpec['fill'];
 }
 
 /** The `train` flags, shared with `sweep`. */
@@ -171,6 +182,45 @@ export function addTrainOptions(cmd: Command): Command {
       '--weight-decay <wd>',
       "adamw: decoupled weight decay (Keras's 0.004)",
       nonNegativeNumber('--weight-decay'),
+    )
+    .option(
+      '--augment',
+      'augment the training images (Keras Random* layers, training only): translate 0.1, rotate 10, zoom 0.1, no flip',
+    )
+    .option(
+      '--augment-translate <f>',
+      'RandomTranslation: shift by up to this fraction of the size (0 = off)',
+      fraction('--augment-translate'),
+    )
+    .option(
+      '--augment-rotate <degrees>',
+      'RandomRotation: turn by up to this many degrees either way (0 = off)',
+      fraction('--augment-rotate', 0, 180),
+    )
+    .option(
+      '--augment-zoom <f>',
+      'RandomZoom: zoom in or out by up to this fraction (0 = off)',
+      fraction('--augment-zoom'),
+    )
+    .option(
+      '--augment-flip <mode>',
+      'RandomFlip: horizontal, vertical, horizontal_and_vertical or none (never for digits)',
+      oneOf('--augment-flip', [
+        'none',
+        'horizontal',
+        'vertical',
+        'horizontal_and_vertical',
+      ] as const),
+    )
+    .option(
+      '--augment-contrast <f>',
+      'RandomContrast: scale contrast by 1 +- up to this fraction (0 = off)',
+      fraction('--augment-contrast'),
+    )
+    .option(
+      '--augment-fill <mode>',
+      "fill_mode of the warps: constant (black, default), reflect (Keras's default), wrap or nearest",
+      oneOf('--augment-fill', ['constant', 'reflect', 'wrap', 'nearest'] as const),
     )
     .option('--seed <n>', 'global random seed', nonNegativeInt('--seed'), 42)
     .option(
@@ -273,6 +323,27 @@ function scheduleFromFlags(flags: TrainFlags): LrScheduleSpec | undefined {
   }
 }
 
+/**
+ * The augmentation of the flags: --augment's MNIST defaults, each overridden by its own flag;
+ * without --augment, only the transforms named by a flag. Undefined when nothing augments.
+ */
+function augmentFromFlags(flags: TrainFlags): AugmentSpec | undefined {
+  const a: AugmentSpec = { ...(flags.augment ? MNIST_AUGMENT : NO_AUGMENT) };
+  if (flags.augmentTranslate !== undefined) a.translate = flags.augmentTranslate;
+  if (flags.augmentRotate !== undefined) a.rotate = flags.augmentRotate;
+  if (flags.augmentZoom !== undefined) a.zoom = flags.augmentZoom;
+  if (flags.augmentFlip !== undefined) a.flip = flags.augmentFlip;
+  if (flags.augmentContrast !== undefined) a.contrast = flags.augmentContrast;
+  if (flags.augmentFill !== undefined) a.fill = flags.augmentFill;
+  if (!augments(a)) {
+    if (flags.augmentFill !== undefined) {
+      throw new Error('--augment-fill applies to --augment or one of its transforms.');
+    }
+    return undefined;
+  }
+  return a;
+}
+
 /** Checks flag combinations and names, and fills the model's defaults. */
 export function specFromFlags(flags: TrainFlags): TrainSpec {
   const base = defaultSpec(flags.model);
@@ -322,6 +393,7 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
   if (flags.weightDecay !== undefined && opt !== 'adamw') {
     throw new Error(`--weight-decay is AdamW's: use --optimizer adamw (not ${flags.optimizer}).`);
   }
+  const augment = augmentFromFlags(flags);
   return {
     ...base,
     hidden: flags.hidden ?? base.hidden,
@@ -349,6 +421,7 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
       : {}),
     ...(flags.labelSmoothing ? { labelSmoothing: flags.labelSmoothing } : {}),
     ...(flags.weightDecay !== undefined ? { weightDecay: flags.weightDecay } : {}),
+    ...(augment ? { augment } : {}),
     seed: flags.seed,
     dataset: flags.dataset,
   };

@@ -103,3 +103,34 @@ test('a checkpoint of another model is refused before anything is changed', asyn
   );
   assert.deepEqual(other.getWeights(), before);
 });
+
+test('a checkpoint carries the augmentation layers’ streams: a resumed run draws what it would have', async () => {
+  const build = () => {
+    setSeed(2);
+    const m = sequential({
+      layers: [
+        layers.randomTranslation(0.5, 0.5, { inputShape: [2, 2, 1], name: 'aug' }),
+        layers.flatten(),
+        layers.dense({ units: 3, activation: 'softmax', name: 'o' }),
+      ],
+    });
+    m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    return m;
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-ckpt-'));
+  const m = build();
+  const state = new FitState();
+  const { x, y } = toyClassification(40);
+  await m.fit(x.reshape([40, 2, 2, 1]), y, { epochs: 1, batchSize: 10, verbose: 0, state });
+  await writeCheckpoint(dir, {
+    model: m,
+    fit: state,
+    history: { epoch: [0], history: {}, epochSeconds: [0.1] },
+  });
+  const fresh = build();
+  const aug = (model: typeof m) => model.layers[0] as unknown as { getRandomState(): number[] };
+  assert.notDeepEqual(aug(fresh).getRandomState(), aug(m).getRandomState());
+  restoreCheckpoint(await readCheckpoint(dir), fresh, 'ckpt');
+  assert.deepEqual(aug(fresh).getRandomState(), aug(m).getRandomState());
+  await rm(dir, { recursive: true, force: true });
+});

@@ -3,6 +3,11 @@ import { lstat, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EarlyStopping } from '../../src/callbacks/early-stopping.js';
 import { Dropout } from '../../src/layers/dropout.js';
+import { RandomImageLayer } from '../../src/layers/random-image-layer.js';
+
+/** Layers that own a random stream (Dropout masks, augmentation draws), saved by name. */
+const ownsStream = (l: unknown): l is Dropout | RandomImageLayer =>
+  l instanceof Dropout || l instanceof RandomImageLayer;
 import type { Model } from '../../src/models/index.js';
 import type { NamedTensor } from '../../src/optimizers/index.js';
 import type { DType } from '../../src/tensor/dtype.js';
@@ -100,7 +105,7 @@ export async function writeCheckpoint(runDir: string, parts: CheckpointParts): P
   });
   const dropout: Record<string, number[]> = {};
   for (const layer of model.layers) {
-    if (layer instanceof Dropout) dropout[layer.name] = layer.getRandomState();
+    if (ownsStream(layer)) dropout[layer.name] = layer.getRandomState();
   }
   const tensorsFile = `tensors-${fit.epoch}-${fit.batch}.bin`;
   await writeFileAtomic(join(dir, tensorsFile), bin);
@@ -304,7 +309,7 @@ export function restoreCheckpoint(ckpt: Checkpoint, model: Model, where: string)
     if (name.startsWith('model/') && !names.has(name))
       fail(`it holds an unknown weight '${name.slice(6)}'`);
   }
-  const dropouts = model.layers.filter((l): l is Dropout => l instanceof Dropout);
+  const dropouts = model.layers.filter(ownsStream);
   if (dropouts.length !== Object.keys(ckpt.dropout).length) fail('its Dropout layers differ');
   for (const d of dropouts) {
     if (!Object.hasOwn(ckpt.dropout, d.name)) fail(`Dropout layer '${d.name}' is missing`);

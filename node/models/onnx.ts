@@ -114,6 +114,28 @@ function pads(padding: string): AttributeProto {
   return padding === 'same' ? attr('auto_pad', 'SAME_UPPER') : attr('auto_pad', 'VALID');
 }
 
+/**
+ * TensorFlow's 'same' / 'valid' as explicit pads [top, left, bottom, right] from the built input
+ * size: ONNX Runtime rejects auto_pad SAME with dilations.
+ */
+function explicitPads(layer: Layer, c: Record<string, unknown>): AttributeProto {
+  const shape = layer.buildInputShape as (number | null)[] | undefined;
+  const [kh, kw] = c['kernelSize'] as [number, number];
+  const [sh, sw] = c['strides'] as [number, number];
+  const [dh, dw] = c['dilationRate'] as [number, number];
+  const axis = (size: number | null | undefined, k: number, s: number, d: number) => {
+    if (c['padding'] !== 'same') return [0, 0];
+    if (typeof size !== 'number')
+      throw new Error(`ONNX export: layer '${layer.name}' needs a known input size.`);
+    const out = Math.ceil(size / s);
+    const total = Math.max(0, (out - 1) * s + (k - 1) * d + 1 - size);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  };
+  const [top, bottom] = axis(shape?.[1], kh, sh, dh);
+  const [left, right] = axis(shape?.[2], kw, sw, dw);
+  return attr('pads', [top!, left!, bottom!, right!]);
+}
+
 /** Emits one call of `layer` on `inputs`; returns its output tensor name. */
 function emitLayer(g: GraphBuilder, layer: Layer, inputs: string[]): string {
   const c = layer.getConfig() as Record<string, unknown>;
@@ -145,6 +167,47 @@ function emitLayer(g: GraphBuilder, layer: Layer, inputs: string[]): string {
         attr('dilations', c['dilationRate'] as number[]),
         pads(c['padding'] as string),
       ]);
+      return activation(
+        g,
+        c['activation'] as string,
+        g.op('Transpose', [y], n, [attr('perm', TO_NHWC)]),
+        n,
+      );
+    }
+    case 'DepthwiseConv2D':
+    case 'SeparableConv2D': {
+      // Depthwise: a grouped Conv, one group per input channel (its filters adjacent, TF's order).
+      const dk = weight(layer, 'depthwise_kernel');
+      const [kh, kw, cin, mult] = dk.shape as [number, number, number, number];
+      const oihw = new Float32Array(dk.data.length);
+      for (let p = 0; p < kh * kw; p++)
+        for (let o = 0; o < cin * mult; o++) oihw[o * kh * kw + p] = dk.data[p * cin * mult + o]!;
+      const ins = [
+        g.op('Transpose', [x], n, [attr('perm', TO_NCHW)]),
+        g.constant(`${n}/depthwise_kernel`, oihw, [cin * mult, 1, kh, kw]),
+      ];
+      const separable = layer.className === 'SeparableConv2D';
+      if (c['useBias'] && !separable) {
+        const b = weight(layer, 'bias');
+        ins.push(g.constant(`${n}/bias`, b.data, b.shape));
+      }
+      let y = g.op('Conv', ins, n, [
+        attr('group', cin),
+        attr('kernel_shape', [kh, kw]),
+        attr('strides', c['strides'] as number[]),
+        attr('dilations', c['dilationRate'] as number[]),
+        explicitPads(layer, c),
+      ]);
+      if (separable) {
+        // Then the pointwise 1x1 conv, which carries the bias.
+        const pk = kernelToOihw(weight(layer, 'pointwise_kernel'));
+        const pins = [y, g.constant(`${n}/pointwise_kernel`, pk.data, pk.shape)];
+        if (c['useBias']) {
+          const b = weight(layer, 'bias');
+          pins.push(g.constant(`${n}/bias`, b.data, b.shape));
+        }
+        y = g.op('Conv', pins, n, [attr('kernel_shape', [1, 1])]);
+      }
       return activation(
         g,
         c['activation'] as string,
@@ -215,6 +278,12 @@ function emitLayer(g: GraphBuilder, layer: Layer, inputs: string[]): string {
       );
     }
     case 'Dropout':
+    // Augmentation acts in training only: at inference each of these is the identity.
+    case 'RandomTranslation':
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomFlip':
+    case 'RandomContrast':
       return g.op('Identity', [x], n);
     case 'Concatenate':
       return g.op('Concat', inputs, n, [attr('axis', c['axis'] as number)]);

@@ -9,6 +9,7 @@ export {
   clip as clipByValue,
   concat,
   conv2d,
+  depthwiseConv2d,
   div,
   dropout,
   elu,

@@ -1,7 +1,14 @@
 import { layers } from '../layers/index.js';
 import { sequential, type Sequential } from '../models/index.js';
 import { datasetSpec } from '../data/dataset-spec.js';
-import { isConvolutional, type ModelSpec, type TrainSpec } from './model-spec.js';
+import type { Layer } from '../layers/layer.js';
+import {
+  augments,
+  isConvolutional,
+  type AugmentSpec,
+  type ModelSpec,
+  type TrainSpec,
+} from './model-spec.js';
 
 /**
  * cnn-bn's BatchNormalization momentum. Keras's 0.99 averages over ~100 steps and starts the
@@ -20,11 +27,34 @@ const BN_MOMENTUM = 0.9;
  */
 export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: number): Sequential {
   const model = sequential({ name: spec.model.replace('-', '_') });
+  if (augments(spec.augment)) {
+    if (isConvolutional(spec.model)) {
+      for (const l of augmentationLayers(spec.augment, inputShape)) model.add(l);
+    } else {
+      // The MLP reads flattened pixels: warp them as the square images they are, then flatten.
+      const side = Math.sqrt(inputShape[0]!);
+      if (inputShape.length !== 1 || !Number.isInteger(side)) {
+        throw new Error(
+          `augmentation needs square images; the MLP's input [${inputShape.join(', ')}] is not one.`,
+        );
+      }
+      model.add(layers.reshape({ targetShape: [side, side, 1], inputShape }));
+      for (const l of augmentationLayers(spec.augment)) model.add(l);
+      model.add(layers.flatten());
+    }
+    // The first Dense / Conv2D below must not declare an input shape again.
+    inputShape = [];
+  }
   // cnn-bn normalises every block, so its Dense layer has BatchNormalization too.
   const bn = spec.batchnorm || spec.model === 'cnn-bn';
   if (spec.model === 'cnn') {
     model.add(
-      layers.conv2d({ filters: 32, kernelSize: 3, activation: spec.activation, inputShape }),
+      layers.conv2d({
+        filters: 32,
+        kernelSize: 3,
+        activation: spec.activation,
+        ...(inputShape.length > 0 ? { inputShape } : {}),
+      }),
     );
     model.add(layers.maxPooling2d({ poolSize: 2 }));
     model.add(layers.conv2d({ filters: 64, kernelSize: 3, activation: spec.activation }));
@@ -42,7 +72,7 @@ export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: nu
             kernelSize: 3,
             padding: 'same',
             useBias: false,
-            ...(first ? { inputShape } : {}),
+            ...(first && inputShape.length > 0 ? { inputShape } : {}),
           }),
         );
         first = false;
@@ -54,7 +84,7 @@ export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: nu
     model.add(layers.flatten());
   }
   spec.hidden.forEach((units, i) => {
-    const first = i === 0 && !isConvolutional(spec.model);
+    const first = i === 0 && !isConvolutional(spec.model) && inputShape.length > 0;
     model.add(
       layers.dense({
         units,
@@ -70,11 +100,37 @@ export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: nu
     }
     if (spec.dropout > 0) model.add(layers.dropout({ rate: spec.dropout }));
   });
-  const bare = !isConvolutional(spec.model) && spec.hidden.length === 0;
+  const bare = !isConvolutional(spec.model) && spec.hidden.length === 0 && inputShape.length > 0;
   model.add(
     layers.dense({ units: numClasses, activation: 'softmax', ...(bare ? { inputShape } : {}) }),
   );
   return model;
+}
+
+/**
+ * The augmentation layers of a spec, in Keras's usual order (turn, zoom, shift, flip,
+ * contrast); the first declares `inputShape` when given.
+ */
+function augmentationLayers(a: AugmentSpec, inputShape?: number[]): Layer[] {
+  const out: Layer[] = [];
+  const common = (): { inputShape?: number[] } =>
+    out.length === 0 && inputShape ? { inputShape } : {};
+  const warp = (): { fillMode: AugmentSpec['fill']; inputShape?: number[] } => ({
+    fillMode: a.fill,
+    ...common(),
+  });
+  if (a.rotate > 0) out.push(layers.randomRotation({ factor: a.rotate / 360, ...warp() }));
+  if (a.zoom > 0) out.push(layers.randomZoom({ heightFactor: a.zoom, ...warp() }));
+  if (a.translate > 0) {
+    out.push(
+      layers.randomTranslation({ heightFactor: a.translate, widthFactor: a.translate, ...warp() }),
+    );
+  }
+  if (a.flip !== 'none') out.push(layers.randomFlip({ mode: a.flip, ...common() }));
+  if (a.contrast > 0) {
+    out.push(layers.randomContrast({ factor: a.contrast, valueRange: [0, 1], ...common() }));
+  }
+  return out;
 }
 
 /** The spec's model for its dataset's images and classes, without loading any data. */

@@ -2,6 +2,9 @@
  * A plain-data description of the notebooks' models and training settings: what `mnist-lab
  * train` flags and sweep grids set, what a run folder records in config.json.
  */
+import type { FlipMode } from '../layers/random-flip.js';
+import type { FillMode } from '../ops/image.js';
+
 /** The model kinds `--model` builds. */
 export const MODEL_KINDS = ['mlp', 'cnn', 'cnn-bn'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -25,6 +28,59 @@ export interface ModelSpec {
   dropout: number;
   /** BatchNormalization after each hidden Dense (before its activation's dropout). */
   batchnorm: boolean;
+  /** Training-time augmentation layers at the model's input (none when absent). */
+  augment?: AugmentSpec;
+}
+
+/**
+ * Keras augmentation layers at the model's input, active in training only: RandomRotation,
+ * RandomZoom, RandomTranslation, RandomFlip, RandomContrast, in that order; 0 (or 'none')
+ * leaves a transform out.
+ */
+export interface AugmentSpec {
+  /** RandomTranslation factor: shift by up to this fraction of the height and of the width. */
+  translate: number;
+  /** RandomRotation: turn by up to this many degrees either way (Keras factor = degrees / 360). */
+  rotate: number;
+  /** RandomZoom factor: zoom in or out by up to this fraction. */
+  zoom: number;
+  /** RandomFlip mode, or 'none' (a mirrored digit is no digit). */
+  flip: FlipMode | 'none';
+  /** RandomContrast factor (pixels stay in [0, 1]). */
+  contrast: number;
+  /** The warps' fill_mode. */
+  fill: FillMode;
+}
+
+/**
+ * `--augment`: shifts, small turns and zooms that keep a digit a digit (the usual MNIST recipe
+ * of 0.1 / 10 degrees / 0.1), no flips. Fill 'constant' (0): both datasets have black
+ * backgrounds, where Keras's default 'reflect' would mirror strokes into a shifted border.
+ */
+export const MNIST_AUGMENT: AugmentSpec = {
+  translate: 0.1,
+  rotate: 10,
+  zoom: 0.1,
+  flip: 'none',
+  contrast: 0,
+  fill: 'constant',
+};
+
+/** No transform at all (the base the per-transform flags fill in without --augment). */
+export const NO_AUGMENT: AugmentSpec = {
+  translate: 0,
+  rotate: 0,
+  zoom: 0,
+  flip: 'none',
+  contrast: 0,
+  fill: 'constant',
+};
+
+/** Whether a spec augments at all. */
+export function augments(a: AugmentSpec | undefined): a is AugmentSpec {
+  return (
+    !!a && (a.translate > 0 || a.rotate > 0 || a.zoom > 0 || a.flip !== 'none' || a.contrast > 0)
+  );
 }
 
 /** A learning-rate schedule in epochs; steps per epoch turn it into a Keras schedule at run time. */

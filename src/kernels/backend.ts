@@ -34,6 +34,19 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export const REDUCE_OPS = ['sum', 'mean', 'max', 'min', 'prod'] as const;
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
+/**
+ * How affineTransform maps sample coordinates outside the image (TensorFlow's
+ * ImageProjectiveTransformV3, which Keras's augmentation layers call): 'reflect' about the edge
+ * (dcba|abcd|dcba), 'wrap' (abcd|abcd|abcd), 'nearest' (clamp to the edge pixel), 'constant'
+ * (neighbours outside the image read fillValue).
+ */
+export const FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const;
+export type FillMode = (typeof FILL_MODES)[number];
+
+/** How affineTransform samples between pixels. */
+export const INTERPOLATIONS = ['nearest', 'bilinear'] as const;
+export type Interpolation = (typeof INTERPOLATIONS)[number];
+
 /** Activations the GEMM epilogue fuses (applied after bias): only those the ops use. */
 export const EPILOGUES = ['linear', 'relu'] as const;
 export type EpilogueActivation = (typeof EPILOGUES)[number];
@@ -292,6 +305,49 @@ export interface Kernels {
   avgPool(x: FloatArray, g: PoolGeometry, y: FloatArray): void;
   /** dx overwritten with the gradient of avgPool. */
   avgPoolBackward(dy: FloatArray, g: PoolGeometry, dx: FloatArray): void;
+
+  /**
+   * Depthwise 2-D convolution: each input channel convolved with its own `multiplier` filters,
+   * w [kH, kW, inC, multiplier], g.outC = inC * multiplier, and output channel ci * multiplier + m
+   * is input channel ci under filter m (TensorFlow's order).
+   */
+  depthwiseConv2d(x: FloatArray, w: FloatArray, g: ConvGeometry, y: FloatArray): void;
+  /** dx = gradient of depthwiseConv2d w.r.t. x. dx is overwritten. */
+  depthwiseConv2dBackwardInput(
+    dy: FloatArray,
+    w: FloatArray,
+    g: ConvGeometry,
+    dx: FloatArray,
+  ): void;
+  /** dw = gradient of depthwiseConv2d w.r.t. w. dw is overwritten. */
+  depthwiseConv2dBackwardFilter(
+    x: FloatArray,
+    dy: FloatArray,
+    g: ConvGeometry,
+    dw: FloatArray,
+  ): void;
+
+  /**
+   * Batched projective warp of channels-last images x [n, height, width, channels] into y of the
+   * same shape, one transform per image (TensorFlow's ImageProjectiveTransformV3, behind Keras's
+   * RandomTranslation / RandomRotation / RandomZoom): transforms[8b .. 8b+8) = [a0, a1, a2, b0,
+   * b1, b2, c0, c1] maps output pixel (row r, column q) of image b to the input point column
+   * (a0 q + a1 r + a2) / k, row (b0 q + b1 r + b2) / k, k = c0 q + c1 r + 1 (pixel centres at
+   * integers; k = 0 gives fillValue). Coordinates are mapped by fillMode, then sampled by
+   * interpolation: 'nearest' rounds half away from zero, 'bilinear' weighs the four neighbours.
+   */
+  affineTransform(
+    x: FloatArray,
+    transforms: FloatArray,
+    n: number,
+    height: number,
+    width: number,
+    channels: number,
+    fillMode: FillMode,
+    interpolation: Interpolation,
+    fillValue: number,
+    y: FloatArray,
+  ): void;
 
   /** Applies one optimizer step to `param` in place (see OptimizerUpdate). */
   applyUpdate(

@@ -8,6 +8,8 @@
 import {
   BINARY_OPS,
   EPILOGUES,
+  FILL_MODES,
+  INTERPOLATIONS,
   REDUCE_OPS,
   type ConvGeometry,
   type FloatArray,
@@ -101,7 +103,8 @@ export interface SlotListsSpec {
 }
 
 /** The code lists the compiled side exports (addon `opNames`, wasm `mln_op_names`). */
-export type CodeList = 'unary' | 'binary' | 'reduce' | 'epilogue' | 'optimizer';
+export type CodeList =
+  'unary' | 'binary' | 'reduce' | 'epilogue' | 'optimizer' | 'fillMode' | 'interpolation';
 
 type Is<T, U> = [T] extends [U] ? ([U] extends [T] ? true : false) : false;
 
@@ -303,6 +306,18 @@ export const KERNEL_ARGS: { [K in KernelName]: ArgsFor<Kernels[K]> } = {
   maxPoolBackward: [f('in', 'dy'), { kind: 'i32in', name: 'argmax' }, f('inout', 'dx')],
   avgPool: [f('in', 'x'), pool, f('out', 'y')],
   avgPoolBackward: [f('in', 'dy'), pool, f('out', 'dx')],
+  depthwiseConv2d: [f('in', 'x'), f('in', 'w'), conv, f('out', 'y')],
+  depthwiseConv2dBackwardInput: [f('in', 'dy'), f('in', 'w'), conv, f('out', 'dx')],
+  depthwiseConv2dBackwardFilter: [f('in', 'x'), f('in', 'dy'), conv, f('out', 'dw')],
+  affineTransform: [
+    f('in', 'x'),
+    f('in', 'transforms'),
+    ...dims('n', 'height', 'width', 'channels'),
+    { kind: 'enum', name: 'fillMode', list: 'fillMode', members: FILL_MODES },
+    { kind: 'enum', name: 'interpolation', list: 'interpolation', members: INTERPOLATIONS },
+    num('fillValue'),
+    f('out', 'y'),
+  ],
   applyUpdate: [
     { kind: 'update', name: 'update' },
     f('inout', 'param'),

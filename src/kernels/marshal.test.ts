@@ -27,6 +27,8 @@ const LISTS = {
   reduce: ['sum'],
   epilogue: ['linear', 'relu'],
   optimizer: ['sgd', 'adam'],
+  fillMode: ['reflect', 'constant'],
+  interpolation: ['bilinear'],
 };
 
 test('compiledBackend: arguments are flattened in schema order, enums as the host codes', () => {

@@ -106,7 +106,8 @@ function planFor(specs: readonly Spec[], codes: Record<CodeList, Codes>): Plan {
         return;
       case 'enum': {
         kinds.push('number');
-        const table = codes[spec.list];
+        // A list an older compiled side lacks: every member falls back.
+        const table: Codes = codes[spec.list] ?? new Map();
         // An unknown member (the caller's mistake) also goes to js, which names it.
         const dflt = spec.default;
         steps.push((v, out) => {

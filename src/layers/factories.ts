@@ -10,6 +10,7 @@ import { BatchNormalization, type BatchNormalizationArgs } from './batch-normali
 import { Concatenate, type ConcatenateArgs } from './concatenate.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
+import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise-conv2d.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { ELU, type ELUArgs } from './elu.js';
 import { Flatten } from './flatten.js';
@@ -23,7 +24,14 @@ import type { LayerArgs } from './layer.js';
 import { LeakyReLU, type LeakyReLUArgs } from './leaky-relu.js';
 import { MaxPooling2D } from './max-pooling2d.js';
 import type { Pooling2DArgs } from './pooling2d.js';
+import { RandomContrast, type RandomContrastArgs } from './random-contrast.js';
+import { RandomFlip, type RandomFlipArgs } from './random-flip.js';
+import type { RandomImageLayerArgs, WarpArgs } from './random-image-layer.js';
+import { RandomRotation, type RandomRotationArgs } from './random-rotation.js';
+import { RandomTranslation, type RandomTranslationArgs } from './random-translation.js';
+import { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
+import { SeparableConv2D, type SeparableConv2DArgs } from './separable-conv2d.js';
 import { Softmax, type SoftmaxArgs } from './softmax.js';
 import { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial-dropout2d.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
@@ -65,6 +73,46 @@ const CONV2D = keys({
   kernelRegularizer: 1,
   biasRegularizer: 1,
 } satisfies Keys<Omit<Conv2DArgs, keyof LayerArgs>>);
+const DEPTHWISE_BASE = {
+  kernelSize: 1,
+  strides: 1,
+  padding: 1,
+  depthMultiplier: 1,
+  dataFormat: 1,
+  dilationRate: 1,
+  activation: 1,
+  useBias: 1,
+  depthwiseInitializer: 1,
+  biasInitializer: 1,
+  depthwiseRegularizer: 1,
+  biasRegularizer: 1,
+} satisfies Keys<Omit<DepthwiseConv2DArgs, keyof LayerArgs>>;
+const DEPTHWISE = keys(DEPTHWISE_BASE);
+const SEPARABLE = keys({
+  ...DEPTHWISE_BASE,
+  filters: 1,
+  pointwiseInitializer: 1,
+  pointwiseRegularizer: 1,
+} satisfies Keys<Omit<SeparableConv2DArgs, keyof LayerArgs>>);
+const RANDOM = { seed: 1, dataFormat: 1 } satisfies Keys<
+  Omit<RandomImageLayerArgs, keyof LayerArgs>
+>;
+const WARP = { ...RANDOM, fillMode: 1, interpolation: 1, fillValue: 1 } satisfies Keys<WarpArgs>;
+const RANDOM_TRANSLATION = keys({ ...WARP, heightFactor: 1, widthFactor: 1 } satisfies Keys<
+  Omit<RandomTranslationArgs, keyof LayerArgs>
+>);
+const RANDOM_ROTATION = keys({ ...WARP, factor: 1 } satisfies Keys<
+  Omit<RandomRotationArgs, keyof LayerArgs>
+>);
+const RANDOM_ZOOM = keys({ ...WARP, heightFactor: 1, widthFactor: 1 } satisfies Keys<
+  Omit<RandomZoomArgs, keyof LayerArgs>
+>);
+const RANDOM_FLIP = keys({ ...RANDOM, mode: 1 } satisfies Keys<
+  Omit<RandomFlipArgs, keyof LayerArgs>
+>);
+const RANDOM_CONTRAST = keys({ ...RANDOM, factor: 1, valueRange: 1 } satisfies Keys<
+  Omit<RandomContrastArgs, keyof LayerArgs>
+>);
 const DROPOUT = keys({ rate: 1, seed: 1 } satisfies Keys<Omit<DropoutArgs, keyof LayerArgs>>);
 const SPATIAL_DROPOUT = keys({ rate: 1, seed: 1, dataFormat: 1 } satisfies Keys<
   Omit<SpatialDropout2DArgs, keyof LayerArgs>
@@ -204,6 +252,48 @@ export const layers = {
     POOLING,
     ['poolSize'],
     (o: Pooling2DArgs) => new AveragePooling2D(o),
+  ),
+  depthwiseConv2d: factory(
+    'depthwiseConv2d()',
+    DEPTHWISE,
+    ['kernelSize'],
+    (o: DepthwiseConv2DArgs) => new DepthwiseConv2D(o),
+  ),
+  separableConv2d: factory(
+    'separableConv2d()',
+    SEPARABLE,
+    ['filters', 'kernelSize'],
+    (o: SeparableConv2DArgs) => new SeparableConv2D(o),
+  ),
+  randomTranslation: factory(
+    'randomTranslation()',
+    RANDOM_TRANSLATION,
+    ['heightFactor', 'widthFactor'],
+    (o: RandomTranslationArgs) => new RandomTranslation(o),
+  ),
+  randomRotation: factory(
+    'randomRotation()',
+    RANDOM_ROTATION,
+    ['factor'],
+    (o: RandomRotationArgs) => new RandomRotation(o),
+  ),
+  randomZoom: factory(
+    'randomZoom()',
+    RANDOM_ZOOM,
+    ['heightFactor'],
+    (o: RandomZoomArgs) => new RandomZoom(o),
+  ),
+  randomFlip: factory(
+    'randomFlip()',
+    RANDOM_FLIP,
+    ['mode'],
+    (o: RandomFlipArgs) => new RandomFlip(o),
+  ),
+  randomContrast: factory(
+    'randomContrast()',
+    RANDOM_CONTRAST,
+    ['factor'],
+    (o: RandomContrastArgs) => new RandomContrast(o),
   ),
   globalAveragePooling2d: (options?: GlobalAveragePooling2DArgs): GlobalAveragePooling2D =>
     new GlobalAveragePooling2D(readOptions('globalAveragePooling2d()', options, GLOBAL_POOL)),

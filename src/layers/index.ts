@@ -7,6 +7,7 @@ import { BatchNormalization, type BatchNormalizationArgs } from './batch-normali
 import { Concatenate, type ConcatenateArgs } from './concatenate.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
+import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise-conv2d.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { ELU, type ELUArgs } from './elu.js';
 import { Flatten } from './flatten.js';
@@ -21,7 +22,13 @@ import { registerLayer } from './layer-registry.js';
 import { LeakyReLU, type LeakyReLUArgs } from './leaky-relu.js';
 import { MaxPooling2D } from './max-pooling2d.js';
 import type { Pooling2DArgs } from './pooling2d.js';
+import { RandomContrast, type RandomContrastArgs } from './random-contrast.js';
+import { RandomFlip, type RandomFlipArgs } from './random-flip.js';
+import { RandomRotation, type RandomRotationArgs } from './random-rotation.js';
+import { RandomTranslation, type RandomTranslationArgs } from './random-translation.js';
+import { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
+import { SeparableConv2D, type SeparableConv2DArgs } from './separable-conv2d.js';
 import { Softmax, type SoftmaxArgs } from './softmax.js';
 import { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial-dropout2d.js';
 
@@ -54,6 +61,13 @@ export {
 export { Pooling2D, type Pooling2DArgs } from './pooling2d.js';
 export { GlobalPooling2D, type GlobalPooling2DArgs } from './global-pooling2d.js';
 export {
+  RandomImageLayer,
+  type Factor,
+  type RandomImageLayerArgs,
+  type WarpArgs,
+} from './random-image-layer.js';
+export type { FlipMode } from './random-flip.js';
+export {
   Activation,
   Add,
   AveragePooling2D,
@@ -61,6 +75,7 @@ export {
   Concatenate,
   Conv2D,
   Dense,
+  DepthwiseConv2D,
   Dropout,
   ELU,
   Flatten,
@@ -69,7 +84,13 @@ export {
   InputLayer,
   LeakyReLU,
   MaxPooling2D,
+  RandomContrast,
+  RandomFlip,
+  RandomRotation,
+  RandomTranslation,
+  RandomZoom,
   Reshape,
+  SeparableConv2D,
   Softmax,
   SpatialDropout2D,
   input,
@@ -78,13 +99,20 @@ export {
   type ConcatenateArgs,
   type Conv2DArgs,
   type DenseArgs,
+  type DepthwiseConv2DArgs,
   type DropoutArgs,
   type ELUArgs,
   type GlobalAveragePooling2DArgs,
   type GlobalMaxPooling2DArgs,
   type InputLayerArgs,
   type LeakyReLUArgs,
+  type RandomContrastArgs,
+  type RandomFlipArgs,
+  type RandomRotationArgs,
+  type RandomTranslationArgs,
+  type RandomZoomArgs,
   type ReshapeArgs,
+  type SeparableConv2DArgs,
   type SoftmaxArgs,
   type SpatialDropout2DArgs,
 };
@@ -111,6 +139,28 @@ registerLayer('GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c as GlobalMax
 registerLayer(
   'SpatialDropout2D',
   (c) => new SpatialDropout2D(c as Config as unknown as SpatialDropout2DArgs),
+);
+registerLayer(
+  'DepthwiseConv2D',
+  (c) => new DepthwiseConv2D(c as Config as unknown as DepthwiseConv2DArgs),
+);
+registerLayer(
+  'SeparableConv2D',
+  (c) => new SeparableConv2D(c as Config as unknown as SeparableConv2DArgs),
+);
+registerLayer(
+  'RandomTranslation',
+  (c) => new RandomTranslation(c as Config as unknown as RandomTranslationArgs),
+);
+registerLayer(
+  'RandomRotation',
+  (c) => new RandomRotation(c as Config as unknown as RandomRotationArgs),
+);
+registerLayer('RandomZoom', (c) => new RandomZoom(c as Config as unknown as RandomZoomArgs));
+registerLayer('RandomFlip', (c) => new RandomFlip(c as RandomFlipArgs));
+registerLayer(
+  'RandomContrast',
+  (c) => new RandomContrast(c as Config as unknown as RandomContrastArgs),
 );
 registerLayer('Concatenate', (c) => new Concatenate(c as ConcatenateArgs));
 registerLayer('Add', (c) => new Add(c as LayerArgs));

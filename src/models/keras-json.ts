@@ -65,6 +65,9 @@ const COMMON = [
 ];
 const INIT_REG = ['kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'];
 
+/** Keys of the augmentation layers that warp (Keras 3's RandomTranslation and friends). */
+const WARP_KEYS = ['seed', 'dataFormat', 'fillMode', 'interpolation', 'fillValue'];
+
 /** Keys each class understands, besides COMMON. */
 const LAYER_KEYS: Record<string, readonly string[]> = {
   InputLayer: ['batchShape', 'sparse', 'ragged', 'optional'],
@@ -105,6 +108,42 @@ const LAYER_KEYS: Record<string, readonly string[]> = {
   LeakyReLU: ['alpha', 'negativeSlope'],
   ELU: ['alpha'],
   Softmax: ['axis'],
+  DepthwiseConv2D: [
+    'kernelSize',
+    'strides',
+    'padding',
+    'depthMultiplier',
+    'dataFormat',
+    'dilationRate',
+    'activation',
+    'useBias',
+    'depthwiseInitializer',
+    'biasInitializer',
+    'depthwiseRegularizer',
+    'biasRegularizer',
+  ],
+  SeparableConv2D: [
+    'filters',
+    'kernelSize',
+    'strides',
+    'padding',
+    'depthMultiplier',
+    'dataFormat',
+    'dilationRate',
+    'activation',
+    'useBias',
+    'depthwiseInitializer',
+    'pointwiseInitializer',
+    'biasInitializer',
+    'depthwiseRegularizer',
+    'pointwiseRegularizer',
+    'biasRegularizer',
+  ],
+  RandomTranslation: [...WARP_KEYS, 'heightFactor', 'widthFactor'],
+  RandomRotation: [...WARP_KEYS, 'factor'],
+  RandomZoom: [...WARP_KEYS, 'heightFactor', 'widthFactor'],
+  RandomFlip: ['seed', 'dataFormat', 'mode'],
+  RandomContrast: ['seed', 'dataFormat', 'factor', 'valueRange'],
 };
 
 /** Keys other writers emit with a value that means "feature off": accepted only with that value. */
@@ -113,6 +152,8 @@ const OFF_VALUES: Record<string, (v: unknown) => boolean> = {
   kernelConstraint: (v) => v === null,
   biasConstraint: (v) => v === null,
   betaConstraint: (v) => v === null,
+  depthwiseConstraint: (v) => v === null,
+  pointwiseConstraint: (v) => v === null,
   gammaConstraint: (v) => v === null,
   noiseShape: (v) => v === null,
   sparse: (v) => v === false,

@@ -6,6 +6,8 @@ import {
   BINARY_OPS,
   COMPOSED_KERNELS,
   EPILOGUES,
+  FILL_MODES,
+  INTERPOLATIONS,
   REDUCE_OPS,
   UNARY_OPS,
 } from '../../src/kernels/backend.js';
@@ -19,6 +21,8 @@ export const DECLARED: Record<CodeList, readonly string[]> = {
   reduce: REDUCE_OPS,
   epilogue: EPILOGUES,
   optimizer: OPTIMIZER_KINDS,
+  fillMode: FILL_MODES,
+  interpolation: INTERPOLATIONS,
 };
 
 const MACROS: Record<CodeList, string> = {
@@ -27,6 +31,8 @@ const MACROS: Record<CodeList, string> = {
   reduce: 'MLN_REDUCE_OPS',
   epilogue: 'MLN_EPILOGUES',
   optimizer: 'MLN_OPTIMIZERS',
+  fillMode: 'MLN_FILL_MODES',
+  interpolation: 'MLN_INTERPOLATIONS',
 };
 
 /** The body of `#define NAME(X) ...`, continuation lines joined; undefined when absent. */

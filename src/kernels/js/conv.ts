@@ -8,7 +8,7 @@ import { checkCount, checkLength, checkPositive } from './check.js';
  * filter, at a time).
  */
 
-function checkGeometry(kernel: string, g: ConvGeometry): void {
+export function checkGeometry(kernel: string, g: ConvGeometry): void {
   for (const key of ['n', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC'] as const)
     checkCount(kernel, key, g[key]);
   for (const key of ['kH', 'kW', 'strideH', 'strideW', 'dilationH', 'dilationW'] as const) {

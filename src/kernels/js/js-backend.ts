@@ -1,9 +1,15 @@
 import { COMPOSED_KERNELS, type Backend, type Kernels } from '../backend.js';
 import { binary } from './broadcast.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
+import {
+  depthwiseConv2d,
+  depthwiseConv2dBackwardFilter,
+  depthwiseConv2dBackwardInput,
+} from './depthwise.js';
 import { dropoutMask } from './dropout.js';
 import { unary, unaryGrad } from './elementwise.js';
 import { gemm } from './gemm.js';
+import { affineTransform } from './image.js';
 import { applyUpdate } from './optimizers.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
 import { argmax, reduce } from './reduce.js';
@@ -38,6 +44,10 @@ export const JS_KERNELS = {
   maxPoolBackward,
   avgPool,
   avgPoolBackward,
+  depthwiseConv2d,
+  depthwiseConv2dBackwardInput,
+  depthwiseConv2dBackwardFilter,
+  affineTransform,
   applyUpdate,
   applyUpdates: (...args: Parameters<Kernels['applyUpdates']>) => applyUpdatesJs(...args),
   gatherRows: (...args: Parameters<Kernels['gatherRows']>) => gatherRowsJs(...args),
