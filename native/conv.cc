@@ -149,12 +149,17 @@ thread_local Buffer t_wpad;
 
 }  // namespace
 
-void conv2d(const float* x, const float* w, const ConvGeom& g, float* y) {
+void conv2d(const float* x, const float* w, const ConvGeom& g, float* y, const float* bias, int act) {
   const size_t P = (size_t)g.n * g.outH * g.outW;
   const long K = g.kH * g.kW * g.inC;
   if (P == 0 || g.outC == 0) return;
+  // The GEMM's epilogue adds the bias and applies the activation while the tile is in registers.
+  auto fused = [&](GemmArgs a) {
+    a.bias = bias, a.act = act;
+    return a;
+  };
   if (pointwise(g)) {
-    gemm(plain((long)P, g.outC, g.inC, x, false, w, false, y, 0.0f));
+    gemm(fused(plain((long)P, g.outC, g.inC, x, false, w, false, y, 0.0f)));
     return;
   }
   const KernelTable& T = kt();
@@ -167,8 +172,16 @@ void conv2d(const float* x, const float* w, const ConvGeom& g, float* y) {
     }
     const size_t grain = std::max<size_t>(64, 32768 / (size_t)std::max<long>(1, K * g.outC / 16));
     const int parts = fixed_parts(P, grain);  // block vs edge pixels depend on where parts begin
+    const bool epilogue = bias || act != U_LINEAR;
     parallel_for(parts, [&](int t, int) {
-      T.conv_direct(x, wp, ldw, g, split_point(P, parts, t), split_point(P, parts, t + 1), y);
+      const size_t r0 = split_point(P, parts, t), r1 = split_point(P, parts, t + 1);
+      T.conv_direct(x, wp, ldw, g, r0, r1, y);
+      // Bias and activation over the part just written, still in cache.
+      if (epilogue)
+        for (size_t r = r0; r < r1; r++) {
+          float* yr = y + r * g.outC;
+          T.epilogue_row(yr, yr, g.outC, 1.0f, 0.0f, bias, act, 0.0f);
+        }
     });
     return;
   }
@@ -178,8 +191,27 @@ void conv2d(const float* x, const float* w, const ConvGeom& g, float* y) {
     const size_t r0 = (size_t)t * rows, r1 = std::min(P, r0 + rows);
     float* col = t_col.get((r1 - r0) * (size_t)K);
     im2col(x, g, r0, r1, col);
-    gemm(plain((long)(r1 - r0), g.outC, K, col, false, w, false, y + r0 * g.outC, 0.0f));
+    gemm(fused(plain((long)(r1 - r0), g.outC, K, col, false, w, false, y + r0 * g.outC, 0.0f)));
   });
+}
+
+void epilogue_grad(int act, const float* y, const float* dy, long rows, long cols, float* dpre, float* db) {
+  const KernelTable& T = kt();
+  if (rows <= 0 || cols <= 0) {
+    if (db && cols > 0) std::memset(db, 0, cols * sizeof(float));
+    return;
+  }
+  // Parts fixed by the shape; each sums its rows into its own db partial, added in part order.
+  const int parts = fixed_parts((size_t)rows, std::max<size_t>(16, 16384 / (size_t)cols));
+  float* partial = db ? t_col.get((size_t)parts * cols) : nullptr;
+  if (partial) std::memset(partial, 0, (size_t)parts * cols * sizeof(float));
+  parallel_for(parts, [&](int t, int) {
+    T.epilogue_grad_rows(act, y, dy, (long)split_point(rows, parts, t), (long)split_point(rows, parts, t + 1), cols,
+                         dpre, partial ? partial + (size_t)t * cols : nullptr);
+  });
+  if (!db) return;
+  std::memcpy(db, partial, cols * sizeof(float));
+  for (int t = 1; t < parts; t++) T.add_inplace(db, partial + (size_t)t * cols, (size_t)cols);
 }
 
 void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw) {

@@ -773,6 +773,31 @@ void conv_direct_filter(const float* x, const float* dy, const ConvGeom& g, size
   }
 }
 
+// Epilogue backward over rows [r0, r1) of a [rows, cols] output y = act(pre): dpre = dy * act'
+// (relu: [y > 0]); with db, db[c] += dpre[r, c] row by row (the caller owns the order of parts).
+void epilogue_grad_rows(int act, const float* y, const float* dy, long r0, long r1, long cols, float* dpre,
+                        float* db) {
+  const bool relu = act == U_RELU;
+  const V z = zero();
+  for (long r = r0; r < r1; r++) {
+    const float* yr = y + r * cols;
+    const float* gr = dy + r * cols;
+    float* dr = dpre + r * cols;
+    long c = 0;
+    for (; c + W <= cols; c += W) {
+      V g = load(gr + c);
+      if (relu) g = select(gt(load(yr + c), z), g, z);
+      store(dr + c, g);
+      if (db) store(db + c, add(load(db + c), g));
+    }
+    for (; c < cols; c++) {
+      const float g = relu ? (yr[c] > 0.0f ? gr[c] : 0.0f) : gr[c];
+      dr[c] = g;
+      if (db) db[c] += g;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pooling (NHWC), vectorised over channels; a call covers samples [n0, n1).
 
@@ -1361,6 +1386,7 @@ const KernelTable* table() {
     k.dropout = &dropout;
     k.conv_direct = &conv_direct;
     k.conv_direct_filter = &conv_direct_filter;
+    k.epilogue_grad_rows = &epilogue_grad_rows;
     k.max_pool = &max_pool;
     k.max_pool_scatter = &max_pool_scatter;
     k.avg_pool = &avg_pool;

@@ -102,6 +102,11 @@ struct KernelTable {
   void (*conv_direct_filter)(const float* x, const float* dy, const ConvGeom& g, size_t r0, size_t r1, float* dwp,
                              long ldw);
 
+  // dpre = dy * act'(y) over rows [r0, r1) of [rows, cols]; db (may be null) += column sums,
+  // row by row.
+  void (*epilogue_grad_rows)(int act, const float* y, const float* dy, long r0, long r1, long cols, float* dpre,
+                             float* db);
+
   void (*max_pool)(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1);
   // dx[argmax[o]] += dy[o] in order of o; stops at the first index outside [0, dx_len) and
   // returns its position (n when all are inside).

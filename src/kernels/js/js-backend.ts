@@ -1,6 +1,6 @@
 import type { Backend, Kernels } from '../backend.js';
 import { binary } from './broadcast.js';
-import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
+import { conv2d, conv2dBackwardFilter, conv2dBackwardInput, epilogueGrad } from './conv.js';
 import { dropoutMask } from './dropout.js';
 import { unary, unaryGrad } from './elementwise.js';
 import { gemm } from './gemm.js';
@@ -34,6 +34,7 @@ export const JS_KERNELS = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardFilter,
+  epilogueGrad,
   maxPool,
   maxPoolBackward,
   avgPool,
