@@ -619,9 +619,15 @@ void dropout(uint32_t seed, uint32_t threshold, float scale, float* mask, size_t
 // Direct convolution for few taps (the first layer of an image model: inC = 1 or 3), where
 // im2col would copy a handful of floats per pixel. Vectorised over output channels.
 
+// The epilogue on a tile's vector: + bias (padded to whole vectors; null: none), then relu.
+MLN_INLINE V conv_epilogue(V a, const float* bp, bool relu) {
+  if (bp) a = add(a, load(bp));
+  return relu ? v_relu(a) : a;
+}
+
 template <int NB>
 MLN_INLINE void conv_pixel(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
-                           long cb, float* out, long valid) {
+                           long cb, float* out, long valid, const float* bp, bool relu) {
   V acc[NB];
   for (int v = 0; v < NB; v++) acc[v] = zero();
   const long C = g.inC;
@@ -639,6 +645,7 @@ MLN_INLINE void conv_pixel(const float* x, const float* wp, long ldw, const Conv
       }
     }
   }
+  for (int v = 0; v < NB; v++) acc[v] = conv_epilogue(acc[v], bp ? bp + v * W : nullptr, relu);
   if (valid == NB * W) {
     for (int v = 0; v < NB; v++) store(out + v * W, acc[v]);
   } else {
@@ -652,7 +659,7 @@ MLN_INLINE void conv_pixel(const float* x, const float* wp, long ldw, const Conv
 // filter vectors are loaded once for all of them, and PX * NB accumulators hide FMA latency.
 template <int NB, int PX>
 MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
-                            long cb, float* out, long valid) {
+                            long cb, float* out, long valid, const float* bp, bool relu) {
   V acc[PX][NB];
   for (int q = 0; q < PX; q++)
     for (int v = 0; v < NB; v++) acc[q][v] = zero();
@@ -674,6 +681,8 @@ MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const Con
       }
     }
   }
+  for (int q = 0; q < PX; q++)
+    for (int v = 0; v < NB; v++) acc[q][v] = conv_epilogue(acc[q][v], bp ? bp + v * W : nullptr, relu);
   for (int q = 0; q < PX; q++) {
     float* o = out + q * g.outC;
     if (valid == NB * W) {
@@ -686,24 +695,51 @@ MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const Con
   }
 }
 
-constexpr int kConvPX = 4;
-constexpr int kConvMaxV = W >= 16 ? 4 : 2;  // accumulators: kConvPX * kConvMaxV vectors
+// Register tiles: up to kConvAcc accumulators, as PX pixels x NB vectors of output channels.
+constexpr int kConvAcc = W >= 16 ? 24 : W == 1 ? 8 : 12;
+constexpr int kConvMaxV = W >= 16 ? 4 : 2;
+constexpr int kConvMaxPX = 12;
 
-template <int PX>
-MLN_INLINE void conv_block(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
-                           float* yr) {
+template <int NB>
+MLN_INLINE void conv_pixels_n(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
+                              long cb, float* out, long valid, const float* bp, bool relu, long px) {
+  constexpr int M = std::min(kConvMaxPX, kConvAcc / NB);
+  switch (px) {
+#define MLN_PX_CASE(k) \
+  case k: conv_pixels<NB, (k <= M ? k : 1)>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu); break;
+    MLN_PX_CASE(1) MLN_PX_CASE(2) MLN_PX_CASE(3) MLN_PX_CASE(4) MLN_PX_CASE(5) MLN_PX_CASE(6)
+    MLN_PX_CASE(7) MLN_PX_CASE(8) MLN_PX_CASE(9) MLN_PX_CASE(10) MLN_PX_CASE(11)
+#undef MLN_PX_CASE
+    default: conv_pixels<NB, M>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu); break;
+  }
+}
+
+// Interior pixels [ow, ow + count) of one output row: per column band, blocks of equal size
+// (a row of 13 as 7 + 6, not 12 + 1: a short block leaves the FMA pipes waiting).
+MLN_INLINE void conv_interior(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
+                              long count, float* yr, const float* bp, bool relu) {
   for (long cb = 0; cb < g.outC; cb += kConvMaxV * W) {
     const long valid = std::min<long>(kConvMaxV * W, g.outC - cb);
-    switch ((valid + W - 1) / W) {
-      case 1: conv_pixels<1, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-      case 2: conv_pixels<2, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-      case 3: conv_pixels<(kConvMaxV >= 3 ? 3 : 1), PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-      default: conv_pixels<kConvMaxV, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+    const int nb = (int)((valid + W - 1) / W);
+    const long most = std::min<long>(kConvMaxPX, kConvAcc / nb);
+    const long blocks = (count + most - 1) / most;
+    const float* b = bp ? bp + cb : nullptr;
+    for (long k = 0, at = 0; k < blocks; k++) {
+      const long px = (count * (k + 1)) / blocks - at;
+      float* o = yr + at * g.outC + cb;
+      switch (nb) {
+        case 1: conv_pixels_n<1>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        case 2: conv_pixels_n<2>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        case 3: conv_pixels_n<(kConvMaxV >= 3 ? 3 : 1)>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        default: conv_pixels_n<kConvMaxV>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+      }
+      at += px;
     }
   }
 }
 
-void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y) {
+void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y,
+                 const float* bp, int relu) {
   long ow = (long)(r0 % g.outW), oh = (long)(r0 / g.outW % g.outH), n = (long)(r0 / g.outW / g.outH);
   // Output columns whose taps all lie inside the input: [ow_lo, ow_hi).
   const long span = (g.kW - 1) * g.dilationW;
@@ -713,19 +749,22 @@ void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, s
   size_t r = r0;
   while (r < r1) {
     float* yr = y + r * g.outC;
-    if (ow >= ow_lo && ow + kConvPX <= ow_hi && r + kConvPX <= r1) {
-      conv_block<kConvPX>(x, wp, ldw, g, n, oh, ow, yr);
-      r += kConvPX;
-      ow += kConvPX;
+    if (ow >= ow_lo && ow < ow_hi) {
+      // The run of interior pixels left in this row (and in [r0, r1)).
+      const long count = std::min<long>(ow_hi - ow, (long)(r1 - r));
+      conv_interior(x, wp, ldw, g, n, oh, ow, count, yr, bp, relu != 0);
+      r += count;
+      ow += count;
     } else {
       // Edge pixel: per-tap bounds checks.
       for (long cb = 0; cb < g.outC; cb += kConvMaxV * W) {
         const long valid = std::min<long>(kConvMaxV * W, g.outC - cb);
+        const float* b = bp ? bp + cb : nullptr;
         switch ((valid + W - 1) / W) {
-          case 1: conv_pixel<1>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-          case 2: conv_pixel<2>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-          case 3: conv_pixel<(kConvMaxV >= 3 ? 3 : 1)>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-          default: conv_pixel<kConvMaxV>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+          case 1: conv_pixel<1>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid, b, relu); break;
+          case 2: conv_pixel<2>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid, b, relu); break;
+          case 3: conv_pixel<(kConvMaxV >= 3 ? 3 : 1)>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid, b, relu); break;
+          default: conv_pixel<kConvMaxV>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid, b, relu); break;
         }
       }
       r++;
@@ -738,38 +777,99 @@ void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, s
   }
 }
 
-void conv_direct_filter(const float* x, const float* dy, const ConvGeom& g, size_t r0, size_t r1, float* dwp,
-                        long ldw) {
-  const long C = g.inC;
-  long ow = (long)(r0 % g.outW), oh = (long)(r0 / g.outW % g.outH), n = (long)(r0 / g.outW / g.outH);
-  alignas(64) float grow[1024];  // dy row padded to ldw with zeros
-  const bool pad = ldw != g.outC;
-  if (pad) std::memset(grow, 0, ldw * sizeof(float));
-  for (size_t r = r0; r < r1; r++) {
-    const float* gr = dy + r * g.outC;
-    if (pad) {
-      std::memcpy(grow, gr, g.outC * sizeof(float));
-      gr = grow;
-    }
-    for (long i = 0; i < g.kH; i++) {
-      const long ih = oh * g.strideH - g.padTop + i * g.dilationH;
-      if (ih < 0 || ih >= g.inH) continue;
-      for (long j = 0; j < g.kW; j++) {
-        const long iw = ow * g.strideW - g.padLeft + j * g.dilationW;
-        if (iw < 0 || iw >= g.inW) continue;
-        const float* xp = x + (((size_t)n * g.inH + ih) * g.inW + iw) * C;
-        float* wt = dwp + (size_t)(i * g.kW + j) * C * ldw;
-        for (long c = 0; c < C; c++) {
-          const V xv = set1(xp[c]);
-          float* d = wt + c * ldw;
-          for (long q = 0; q < ldw; q += W) store(d + q, fmadd(xv, load(gr + q), load(d + q)));
+// Filter gradient of a 'valid' geometry (no pads; every tap of every output pixel inside the
+// input: the caller pads), as an implicit GEMM: dw rows are (tap, channel) pairs, columns the
+// output channels, the reduction runs over the output pixels of samples [n0, n1). A register
+// tile of RB rows x NB vectors stays live for the whole reduction; dwp (ldw columns) += tile.
+constexpr int kFilterAcc = W >= 16 ? 24 : W == 1 ? 8 : 12;
+constexpr int kFilterNB = W >= 16 ? 4 : 2;
+constexpr int kFilterMaxRB = 12;
+
+template <int RB, int NB>
+MLN_INLINE void filter_tile(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
+                            long cb, float* dwp, const long* rows, long ldw) {
+  V acc[RB][NB];
+  for (int q = 0; q < RB; q++)
+    for (int v = 0; v < NB; v++) acc[q][v] = zero();
+  const long C = g.inC, rowStep = g.strideH * g.inW * C, colStep = g.strideW * C;
+  long o[RB];
+  for (int q = 0; q < RB; q++) o[q] = off[q];
+  for (long n = n0; n < n1; n++) {
+    const float* xs = x + (size_t)n * g.inH * g.inW * C;
+    const float* gp = dy + ((size_t)n * g.outH * g.outW) * g.outC + cb;
+    for (long oh = 0; oh < g.outH; oh++) {
+      const float* xp = xs + oh * rowStep;
+      for (long ow = 0; ow < g.outW; ow++, xp += colStep, gp += g.outC) {
+        V gv[NB];
+        for (int v = 0; v < NB; v++) gv[v] = load(gp + v * W);
+        for (int q = 0; q < RB; q++) {
+          const V xv = set1(xp[o[q]]);
+          for (int v = 0; v < NB; v++) acc[q][v] = fmadd(xv, gv[v], acc[q][v]);
         }
       }
     }
-    if (++ow == g.outW) {
-      ow = 0;
-      if (++oh == g.outH) oh = 0, n++;
+  }
+  for (int q = 0; q < RB; q++) {
+    float* d = dwp + rows[q] * ldw + cb;
+    for (int v = 0; v < NB; v++) store(d + v * W, add(load(d + v * W), acc[q][v]));
+  }
+}
+
+template <int NB>
+MLN_INLINE void filter_rows(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
+                            long cb, float* dwp, const long* rows, long ldw, int count) {
+  constexpr int RB = std::min(kFilterMaxRB, kFilterAcc / NB);
+  switch (count) {
+#define MLN_FILTER_CASE(k) \
+  case k: filter_tile<(k <= RB ? k : 1), NB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw); break;
+    MLN_FILTER_CASE(1) MLN_FILTER_CASE(2) MLN_FILTER_CASE(3) MLN_FILTER_CASE(4) MLN_FILTER_CASE(5)
+    MLN_FILTER_CASE(6) MLN_FILTER_CASE(7) MLN_FILTER_CASE(8) MLN_FILTER_CASE(9) MLN_FILTER_CASE(10)
+    MLN_FILTER_CASE(11)
+#undef MLN_FILTER_CASE
+    default: filter_tile<RB, NB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw); break;
+  }
+}
+
+void conv_valid_filter(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, float* dwp, long ldw) {
+  const long C = g.inC, K = g.kH * g.kW * C;
+  // Column bands of up to kFilterNB whole vectors; a last partial vector goes scalar below.
+  long off[kFilterMaxRB], rows[kFilterMaxRB];
+  for (long cb = 0; cb < g.outC;) {
+    const long left = g.outC - cb;
+    int nb = (int)std::min<long>(kFilterNB, left / W);
+    if (nb == 0) break;  // a partial vector: below
+    const int RB = std::min(kFilterMaxRB, kFilterAcc / nb);
+    for (long r0 = 0; r0 < K; r0 += RB) {
+      const int count = (int)std::min<long>(RB, K - r0);
+      for (int q = 0; q < count; q++) {
+        const long r = r0 + q, tap = r / C, c = r % C, i = tap / g.kW, j = tap % g.kW;
+        off[q] = (i * g.dilationH * g.inW + j * g.dilationW) * C + c;
+        rows[q] = r;
+      }
+      switch (nb) {
+        case 1: filter_rows<1>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count); break;
+        case 2: filter_rows<2>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count); break;
+        case 3: filter_rows<(kFilterNB >= 3 ? 3 : 1)>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count); break;
+        default: filter_rows<kFilterNB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count); break;
+      }
     }
+    cb += (long)nb * W;
+  }
+  const long done = g.outC / W * W;
+  if (done < g.outC) {
+    // Last partial vector of columns: scalar over its few lanes (rare: outC not a multiple of W).
+    for (long n = n0; n < n1; n++)
+      for (long oh = 0; oh < g.outH; oh++)
+        for (long ow = 0; ow < g.outW; ow++) {
+          const float* gp = dy + (((size_t)n * g.outH + oh) * g.outW + ow) * g.outC;
+          const float* xp = x + (((size_t)n * g.inH + oh * g.strideH) * g.inW + ow * g.strideW) * C;
+          for (long r = 0; r < K; r++) {
+            const long tap = r / C, c = r % C, i = tap / g.kW, j = tap % g.kW;
+            const float xv = xp[(i * g.dilationH * g.inW + j * g.dilationW) * C + c];
+            float* d = dwp + r * ldw;
+            for (long co = done; co < g.outC; co++) d[co] += xv * gp[co];
+          }
+        }
   }
 }
 
@@ -1385,8 +1485,8 @@ const KernelTable* table() {
     k.softmax_xent_grad_rows = &softmax_xent_grad_rows;
     k.dropout = &dropout;
     k.conv_direct = &conv_direct;
-    k.conv_direct_filter = &conv_direct_filter;
     k.epilogue_grad_rows = &epilogue_grad_rows;
+    k.conv_valid_filter = &conv_valid_filter;
     k.max_pool = &max_pool;
     k.max_pool_scatter = &max_pool_scatter;
     k.avg_pool = &avg_pool;

@@ -97,11 +97,14 @@ struct KernelTable {
 
   // Direct conv for few taps (kH * kW * inC small), over output pixels [r0, r1). wp is w with
   // its outC columns padded to ldw (a multiple of the vector width) with zeros.
-  void (*conv_direct)(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y);
-  // dwp[tap, c, 0..ldw) += sum over output pixels [r0, r1) of x[pixel at tap, c] * dy[pixel, :].
-  void (*conv_direct_filter)(const float* x, const float* dy, const ConvGeom& g, size_t r0, size_t r1, float* dwp,
-                             long ldw);
+  // bp: the bias padded to ldw (null: none); relu: then max(., 0) (NaN kept).
+  void (*conv_direct)(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y,
+                      const float* bp, int relu);
 
+  // dwp[(tap, c), 0..outC) += sum over the output pixels of samples [n0, n1) of x[pixel at tap, c] *
+  // dy[pixel, :], for a geometry without pads whose taps all fall inside (the caller pads).
+  void (*conv_valid_filter)(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, float* dwp,
+                            long ldw);
   // dpre = dy * act'(y) over rows [r0, r1) of [rows, cols]; db (may be null) += column sums,
   // row by row.
   void (*epilogue_grad_rows)(int act, const float* y, const float* dy, long r0, long r1, long cols, float* dpre,
