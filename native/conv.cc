@@ -239,17 +239,26 @@ void epilogue_grad(int act, const float* y, const float* dy, long rows, long col
   for (int t = 1; t < parts; t++) T.add_inplace(db, partial + (size_t)t * cols, (size_t)cols);
 }
 
-void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw) {
+void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw, const float* y, int act,
+                            float* db) {
   const size_t P = (size_t)g.n * g.outH * g.outW;
   const long K = g.kH * g.kW * g.inC;
   const size_t wsize = (size_t)K * g.outC;
-  if (wsize == 0) return;
-  if (P == 0) {
+  const float* mask = act == U_RELU ? y : nullptr;
+  if (P == 0 || g.outC == 0) {
     std::memset(dw, 0, wsize * sizeof(float));
+    if (db) std::memset(db, 0, g.outC * sizeof(float));
     return;
   }
   if (pointwise(g)) {
-    gemm(plain(g.inC, g.outC, (long)P, x, true, dy, false, dw, 0.0f));
+    const float* d = dy;
+    std::vector<float> pre;
+    if (mask || db) {
+      pre.resize(P * g.outC);
+      epilogue_grad(act, y ? y : dy, dy, (long)P, g.outC, pre.data(), db);
+      d = pre.data();
+    }
+    gemm(plain(g.inC, g.outC, (long)P, x, true, d, false, dw, 0.0f));
     return;
   }
   // Fixed sample ranges, each summed into its own padded dw partial (ranges in order, then the
@@ -257,7 +266,8 @@ void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, 
   // pads is copied padded first, so the kernel sees only in-bounds taps.
   const KernelTable& T = kt();
   const long ldw = padded_cols(g.outC);
-  const size_t psize = (size_t)K * ldw;
+  // Each partial: K dw rows, then one bias row when db is wanted.
+  const size_t psize = (size_t)(K + (db ? 1 : 0)) * ldw;
   const long spp = samples_per_part(g.n);
   const int ranges = (int)((g.n + spp - 1) / spp);
   const int parts = (int)std::max<size_t>(1, std::min<size_t>((size_t)ranges, kPartialBytes / (psize * sizeof(float))));
@@ -270,22 +280,26 @@ void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, 
     const int t0 = (int)split_point(ranges, parts, p), t1 = (int)split_point(ranges, parts, p + 1);
     for (int t = t0; t < t1; t++) {
       const long n0 = t * spp, n1 = std::min<long>(g.n, n0 + spp);
-      const float* dyr = dy + (size_t)n0 * g.outH * g.outW * g.outC;
+      const size_t y0 = (size_t)n0 * g.outH * g.outW * g.outC;
+      const float* dyr = dy + y0;
+      const float* mr = mask ? mask + y0 : nullptr;
+      float* dbp = db ? out + (size_t)K * ldw : nullptr;
       if (!copy) {
         ConvGeom v = g;
         v.n = n1 - n0;
-        T.conv_valid_filter(x + (size_t)n0 * g.inH * g.inW * g.inC, dyr, v, 0, v.n, out, ldw);
+        T.conv_valid_filter(x + (size_t)n0 * g.inH * g.inW * g.inC, dyr, v, 0, v.n, out, ldw, mr, dbp);
         continue;
       }
       float* xp = t_pad.get((size_t)(n1 - n0) * H * Wd * g.inC);
       pad_samples(x, g.inH, g.inW, g.inC, n0, n1, g.padTop, g.padLeft, H, Wd, xp);
       ConvGeom v = g;
       v.n = n1 - n0, v.inH = H, v.inW = Wd, v.padTop = 0, v.padLeft = 0;
-      T.conv_valid_filter(xp, dyr, v, 0, v.n, out, ldw);
+      T.conv_valid_filter(xp, dyr, v, 0, v.n, out, ldw, mr, dbp);
     }
   });
   for (int p = 1; p < parts; p++) T.add_inplace(partial.data(), partial.data() + (size_t)p * psize, psize);
   for (long r = 0; r < K; r++) std::memcpy(dw + r * g.outC, partial.data() + r * ldw, g.outC * sizeof(float));
+  if (db) std::memcpy(db, partial.data() + (size_t)K * ldw, g.outC * sizeof(float));
 }
 
 void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, float* dx) {

@@ -364,7 +364,7 @@ void conv2dBackwardInput(A& a) {
   mln::conv2d_backward_input(dy, w, g, dx);
 }
 
-// conv2dBackwardFilter(x, dy, geometry, dw)
+// conv2dBackwardFilter(x, dy, geometry, dw, y | null, activation, db | null)
 template <class A>
 void conv2dBackwardFilter(A& a) {
   ConvGeom g{};
@@ -372,8 +372,15 @@ void conv2dBackwardFilter(A& a) {
   const float* x = a.f32(0, "x", conv_x(g));
   const float* dy = a.f32(1, "dy", conv_y(g));
   float* dw = a.f32(3, "dw", conv_w(g));
+  const float* y = a.is_nullish(4) ? nullptr : a.f32(4, "y", conv_y(g));
+  const int act = epilogue(a, 5);
+  float* db = a.is_nullish(6) ? nullptr : a.f32(6, "db", (double)g.outC);
   if (!a.ok) return;
-  mln::conv2d_backward_filter(x, dy, g, dw);
+  if (act != U_LINEAR && !y) {
+    a.fail_range("the activation's backward needs the output y");
+    return;
+  }
+  mln::conv2d_backward_filter(x, dy, g, dw, act == U_LINEAR ? nullptr : y, act, db);
 }
 
 // Pool geometry: Int32Array [n, inH, inW, c, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft].

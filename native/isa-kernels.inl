@@ -785,73 +785,103 @@ constexpr int kFilterAcc = W >= 16 ? 24 : W == 1 ? 8 : 12;
 constexpr int kFilterNB = W >= 16 ? 4 : 2;
 constexpr int kFilterMaxRB = 12;
 
-template <int RB, int NB>
+// RB accumulator rows: the first RB - DB are dw rows (off[q] from the pixel's input, rows[q] in
+// dwp); with DB the last one sums dy itself (the bias gradient) into dbp.
+template <int RB, int NB, bool DB>
 MLN_INLINE void filter_tile(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
-                            long cb, float* dwp, const long* rows, long ldw) {
+                            long cb, float* dwp, const long* rows, long ldw, const float* ym, float* dbp) {
+  constexpr int R = RB - (DB ? 1 : 0);
   V acc[RB][NB];
   for (int q = 0; q < RB; q++)
     for (int v = 0; v < NB; v++) acc[q][v] = zero();
   const long C = g.inC, rowStep = g.strideH * g.inW * C, colStep = g.strideW * C;
-  long o[RB];
-  for (int q = 0; q < RB; q++) o[q] = off[q];
+  long o[R > 0 ? R : 1];
+  for (int q = 0; q < R; q++) o[q] = off[q];
+  const V z = zero();
   for (long n = n0; n < n1; n++) {
     const float* xs = x + (size_t)n * g.inH * g.inW * C;
-    const float* gp = dy + ((size_t)n * g.outH * g.outW) * g.outC + cb;
+    const size_t y0 = ((size_t)n * g.outH * g.outW) * g.outC + cb;
+    const float* gp = dy + y0;
+    const float* yp = ym ? ym + y0 : nullptr;
     for (long oh = 0; oh < g.outH; oh++) {
       const float* xp = xs + oh * rowStep;
       for (long ow = 0; ow < g.outW; ow++, xp += colStep, gp += g.outC) {
         V gv[NB];
         for (int v = 0; v < NB; v++) gv[v] = load(gp + v * W);
-        for (int q = 0; q < RB; q++) {
+        if (yp) {
+          for (int v = 0; v < NB; v++) gv[v] = select(gt(load(yp + v * W), z), gv[v], z);
+          yp += g.outC;
+        }
+        for (int q = 0; q < R; q++) {
           const V xv = set1(xp[o[q]]);
           for (int v = 0; v < NB; v++) acc[q][v] = fmadd(xv, gv[v], acc[q][v]);
         }
+        if (DB)
+          for (int v = 0; v < NB; v++) acc[RB - 1][v] = add(acc[RB - 1][v], gv[v]);
       }
     }
   }
-  for (int q = 0; q < RB; q++) {
+  for (int q = 0; q < R; q++) {
     float* d = dwp + rows[q] * ldw + cb;
     for (int v = 0; v < NB; v++) store(d + v * W, add(load(d + v * W), acc[q][v]));
   }
+  if (DB)
+    for (int v = 0; v < NB; v++) store(dbp + cb + v * W, add(load(dbp + cb + v * W), acc[RB - 1][v]));
 }
 
-template <int NB>
+// count: accumulator rows of the tile (dw rows, plus the bias row with db).
+template <int NB, bool DB>
 MLN_INLINE void filter_rows(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
-                            long cb, float* dwp, const long* rows, long ldw, int count) {
+                            long cb, float* dwp, const long* rows, long ldw, int count, const float* ym, float* dbp) {
   constexpr int RB = std::min(kFilterMaxRB, kFilterAcc / NB);
   switch (count) {
 #define MLN_FILTER_CASE(k) \
-  case k: filter_tile<(k <= RB ? k : 1), NB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw); break;
+  case k: filter_tile<(k <= RB ? k : 1), NB, DB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, ym, dbp); break;
     MLN_FILTER_CASE(1) MLN_FILTER_CASE(2) MLN_FILTER_CASE(3) MLN_FILTER_CASE(4) MLN_FILTER_CASE(5)
     MLN_FILTER_CASE(6) MLN_FILTER_CASE(7) MLN_FILTER_CASE(8) MLN_FILTER_CASE(9) MLN_FILTER_CASE(10)
     MLN_FILTER_CASE(11)
 #undef MLN_FILTER_CASE
-    default: filter_tile<RB, NB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw); break;
+    default: filter_tile<RB, NB, DB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, ym, dbp); break;
   }
 }
 
-void conv_valid_filter(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, float* dwp, long ldw) {
+template <int NB>
+MLN_INLINE void filter_rows_db(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
+                               long cb, float* dwp, const long* rows, long ldw, int count, const float* ym,
+                               float* dbp, bool with_db) {
+  if (with_db) filter_rows<NB, true>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+  else filter_rows<NB, false>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+}
+
+void conv_valid_filter(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, float* dwp, long ldw,
+                       const float* ym, float* dbp) {
   const long C = g.inC, K = g.kH * g.kW * C;
-  // Column bands of up to kFilterNB whole vectors; a last partial vector goes scalar below.
+  // Column bands of up to kFilterNB whole vectors; a last partial vector goes scalar below. The
+  // first tile of each band also carries the bias row when dbp is given.
   long off[kFilterMaxRB], rows[kFilterMaxRB];
   for (long cb = 0; cb < g.outC;) {
     const long left = g.outC - cb;
     int nb = (int)std::min<long>(kFilterNB, left / W);
     if (nb == 0) break;  // a partial vector: below
     const int RB = std::min(kFilterMaxRB, kFilterAcc / nb);
-    for (long r0 = 0; r0 < K; r0 += RB) {
-      const int count = (int)std::min<long>(RB, K - r0);
+    for (long r0 = 0, first = 1; r0 < K || (first && dbp); first = 0) {
+      const bool with_db = first && dbp;
+      const int count = (int)std::min<long>(RB - (with_db ? 1 : 0), K - r0);
       for (int q = 0; q < count; q++) {
         const long r = r0 + q, tap = r / C, c = r % C, i = tap / g.kW, j = tap % g.kW;
         off[q] = (i * g.dilationH * g.inW + j * g.dilationW) * C + c;
         rows[q] = r;
       }
+      const int tile = count + (with_db ? 1 : 0);
       switch (nb) {
-        case 1: filter_rows<1>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count); break;
-        case 2: filter_rows<2>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count); break;
-        case 3: filter_rows<(kFilterNB >= 3 ? 3 : 1)>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count); break;
-        default: filter_rows<kFilterNB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count); break;
+        case 1: filter_rows_db<1>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, tile, ym, dbp, with_db); break;
+        case 2: filter_rows_db<2>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, tile, ym, dbp, with_db); break;
+        case 3:
+          filter_rows_db<(kFilterNB >= 3 ? 3 : 1)>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, tile, ym, dbp, with_db);
+          break;
+        default: filter_rows_db<kFilterNB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, tile, ym, dbp, with_db); break;
       }
+      r0 += count;
     }
     cb += (long)nb * W;
   }
@@ -861,13 +891,15 @@ void conv_valid_filter(const float* x, const float* dy, const ConvGeom& g, long 
     for (long n = n0; n < n1; n++)
       for (long oh = 0; oh < g.outH; oh++)
         for (long ow = 0; ow < g.outW; ow++) {
-          const float* gp = dy + (((size_t)n * g.outH + oh) * g.outW + ow) * g.outC;
+          const size_t y0 = (((size_t)n * g.outH + oh) * g.outW + ow) * g.outC;
           const float* xp = x + (((size_t)n * g.inH + oh * g.strideH) * g.inW + ow * g.strideW) * C;
-          for (long r = 0; r < K; r++) {
-            const long tap = r / C, c = r % C, i = tap / g.kW, j = tap % g.kW;
-            const float xv = xp[(i * g.dilationH * g.inW + j * g.dilationW) * C + c];
-            float* d = dwp + r * ldw;
-            for (long co = done; co < g.outC; co++) d[co] += xv * gp[co];
+          for (long co = done; co < g.outC; co++) {
+            const float gv = ym && !(ym[y0 + co] > 0.0f) ? 0.0f : dy[y0 + co];
+            if (dbp) dbp[co] += gv;
+            for (long r = 0; r < K; r++) {
+              const long tap = r / C, c = r % C, i = tap / g.kW, j = tap % g.kW;
+              dwp[r * ldw + co] += xp[(i * g.dilationH * g.inW + j * g.dilationW) * C + c] * gv;
+            }
           }
         }
   }

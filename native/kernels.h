@@ -103,8 +103,10 @@ struct KernelTable {
 
   // dwp[(tap, c), 0..outC) += sum over the output pixels of samples [n0, n1) of x[pixel at tap, c] *
   // dy[pixel, :], for a geometry without pads whose taps all fall inside (the caller pads).
+  // y (may be null): dy is masked by [y > 0] first (relu's backward); dbp (may be null, ldw
+  // columns) += the column sums of the masked dy.
   void (*conv_valid_filter)(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, float* dwp,
-                            long ldw);
+                            long ldw, const float* y, float* dbp);
   // dpre = dy * act'(y) over rows [r0, r1) of [rows, cols]; db (may be null) += column sums,
   // row by row.
   void (*epilogue_grad_rows)(int act, const float* y, const float* dy, long r0, long r1, long cols, float* dpre,

@@ -1168,6 +1168,28 @@ function checkConv(conf: Conformance, g: ConvGeometry): void {
     { dw: sumTol(g.n * g.outH * g.outW, dwScale) },
     { dw: [g.kH, g.kW, g.inC, g.outC] },
   );
+  // The fused first-layer backward: relu's mask from y (a relu output: zeros beside positives)
+  // and the bias gradient in the same pass.
+  const yRelu = uniforms(rng, sizes.y).map((v) => Math.max(v, 0));
+  const dbScale = new Float64Array(g.outC);
+  for (let i = 0; i < sizes.y; i++) dbScale[i % g.outC] += Math.abs(dy[i]!);
+  conf.check(
+    `conv2dBackwardFilter + relu + db ${label}`,
+    (backend, dtype) => {
+      const dw = floats(dtype, sizes.w).fill(NaN);
+      const db = floats(dtype, g.outC).fill(NaN);
+      const yd = floats(dtype, yRelu);
+      backend.conv2dBackwardFilter(floats(dtype, x), floats(dtype, dy), g, dw, yd, 'relu', db);
+      return { dw, db };
+    },
+    {
+      dw: sumTol(g.n * g.outH * g.outW, dwScale),
+      db: (i, eps, ref) =>
+        sumFactor(g.n * g.outH * g.outW, eps) * dbScale[i]! +
+        ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+    },
+    { dw: [g.kH, g.kW, g.inC, g.outC], db: [g.outC] },
+  );
 }
 
 test('kernel conformance: conv2d forward, backward input and backward filter', (t) => {

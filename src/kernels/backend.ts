@@ -291,8 +291,21 @@ export interface Kernels {
   ): void;
   /** dx = gradient of conv2d w.r.t. x. dx is overwritten. */
   conv2dBackwardInput(dy: FloatArray, w: FloatArray, g: ConvGeometry, dx: FloatArray): void;
-  /** dw = gradient of conv2d w.r.t. w. dw is overwritten. */
-  conv2dBackwardFilter(x: FloatArray, dy: FloatArray, g: ConvGeometry, dw: FloatArray): void;
+  /**
+   * dw = gradient of conv2d w.r.t. w. dw is overwritten. With `y` (the fused forward's output)
+   * and an activation, dy is first taken through the epilogue's backward as epilogueGrad does
+   * (dpre = dy * act'(y)), and `db` (optional) receives the bias gradient: one pass for a layer
+   * whose input needs no gradient.
+   */
+  conv2dBackwardFilter(
+    x: FloatArray,
+    dy: FloatArray,
+    g: ConvGeometry,
+    dw: FloatArray,
+    y?: FloatArray,
+    activation?: EpilogueActivation,
+    db?: FloatArray,
+  ): void;
 
   /**
    * Backward of an epilogue (bias, then activation) over a [rows, cols] output y = act(pre):

@@ -289,7 +289,15 @@ export const KERNEL_ARGS: { [K in KernelName]: ArgsFor<Kernels[K]> } = {
     { kind: 'enum', name: 'activation', list: 'epilogue', members: EPILOGUES, default: 'linear' },
   ],
   conv2dBackwardInput: [f('in', 'dy'), f('in', 'w'), conv, f('out', 'dx')],
-  conv2dBackwardFilter: [f('in', 'x'), f('in', 'dy'), conv, f('out', 'dw')],
+  conv2dBackwardFilter: [
+    f('in', 'x'),
+    f('in', 'dy'),
+    conv,
+    f('out', 'dw'),
+    { kind: 'in', name: 'y', optional: true },
+    { kind: 'enum', name: 'activation', list: 'epilogue', members: EPILOGUES, default: 'linear' },
+    { kind: 'out', name: 'db', optional: true },
+  ],
   epilogueGrad: [
     { kind: 'enum', name: 'activation', list: 'epilogue', members: EPILOGUES },
     f('in', 'y'),

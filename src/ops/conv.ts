@@ -94,6 +94,20 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
     let dy = dyIn;
     let db: Tensor | null = null;
     if (bias?.requiresGrad) db = empty([outC], dtype);
+    if (!x.requiresGrad && kernel.requiresGrad) {
+      // A first layer: the filter gradient takes the epilogue's backward in the same pass.
+      const dk = empty(kernel.shape, dtype);
+      k.conv2dBackwardFilter(
+        floats(x, 'conv2d'),
+        floats(dyIn, 'conv2d'),
+        g,
+        floats(dk, 'conv2d'),
+        yd,
+        activation,
+        db ? floats(db, 'conv2d') : undefined,
+      );
+      return bias ? [null, dk, db] : [null, dk];
+    }
     if (activation !== 'linear' || db) {
       // relu'(pre) = [y > 0]: the output stands in for the pre-activation; the bias gradient
       // (column sums) comes out of the same pass.

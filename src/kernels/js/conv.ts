@@ -121,17 +121,32 @@ export function conv2dBackwardInput(
   }
 }
 
-/** dw[i, j, ci, co] = sum_{b, oh, ow} x[b, ih, iw, ci] * dy[b, oh, ow, co]. */
+/**
+ * dw[i, j, ci, co] = sum_{b, oh, ow} x[b, ih, iw, ci] * dpre[b, oh, ow, co], where dpre = dy, or
+ * with `y` the epilogue's backward of dy (epilogueGrad), whose column sums go to `db`.
+ */
 export function conv2dBackwardFilter(
   x: FloatArray,
-  dy: FloatArray,
+  dyIn: FloatArray,
   g: ConvGeometry,
   dw: FloatArray,
+  y?: FloatArray,
+  activation: EpilogueActivation = 'linear',
+  db?: FloatArray,
 ): void {
   checkGeometry('conv2dBackwardFilter', g);
   checkLength('conv2dBackwardFilter', 'x', x, xSize(g));
-  checkLength('conv2dBackwardFilter', 'dy', dy, ySize(g));
+  checkLength('conv2dBackwardFilter', 'dy', dyIn, ySize(g));
   checkLength('conv2dBackwardFilter', 'dw', dw, wSize(g));
+  let dy = dyIn;
+  if (activation !== 'linear' || db) {
+    if (activation !== 'linear' && !y) {
+      throw new RangeError(`conv2dBackwardFilter: the ${activation} backward needs the output y`);
+    }
+    if (y) checkLength('conv2dBackwardFilter', 'y', y, ySize(g));
+    dy = new Float64Array(ySize(g));
+    epilogueGrad(activation, y ?? dyIn, dyIn, ySize(g) / g.outC, g.outC, dy, db);
+  }
   const { inC, outC } = g;
   const xImage = g.inH * g.inW * inC;
   const yImage = g.outH * g.outW * outC;
