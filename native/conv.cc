@@ -144,7 +144,7 @@ constexpr size_t kPartialBytes = 64u << 20;
 // 2.9 ms on avx2).
 bool direct_forward(const ConvGeom& g) { return g.outC <= 512; }
 
-thread_local Buffer t_pad;
+thread_local Buffer t_pad, t_partial;
 
 // Samples [n0, n1) of x re-laid with rows [-top, H - top) and columns [-left, W - left) of the
 // original (zeros outside it) into dst [n1 - n0, H, W, C].
@@ -274,9 +274,12 @@ void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, 
   const long H = (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1;
   const long Wd = (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1;
   const bool copy = g.padTop != 0 || g.padLeft != 0 || H > g.inH || Wd > g.inW;
-  std::vector<float> partial((size_t)parts * psize, 0.0f);
+  // A buffer kept across calls (a fresh one costs its page faults every call); each part clears
+  // its own slice.
+  float* partial = t_partial.get((size_t)parts * psize);
   parallel_for(parts, [&](int p, int) {
-    float* out = partial.data() + (size_t)p * psize;
+    float* out = partial + (size_t)p * psize;
+    std::memset(out, 0, psize * sizeof(float));
     const int t0 = (int)split_point(ranges, parts, p), t1 = (int)split_point(ranges, parts, p + 1);
     for (int t = t0; t < t1; t++) {
       const long n0 = t * spp, n1 = std::min<long>(g.n, n0 + spp);
@@ -297,9 +300,18 @@ void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, 
       T.conv_valid_filter(xp, dyr, v, 0, v.n, out, ldw, mr, dbp);
     }
   });
-  for (int p = 1; p < parts; p++) T.add_inplace(partial.data(), partial.data() + (size_t)p * psize, psize);
-  for (long r = 0; r < K; r++) std::memcpy(dw + r * g.outC, partial.data() + r * ldw, g.outC * sizeof(float));
-  if (db) std::memcpy(db, partial.data() + (size_t)K * ldw, g.outC * sizeof(float));
+  // The partials added in part order, over slices of dw rows in parallel.
+  const long prows = (long)(psize / ldw);
+  const int slices = fixed_parts((size_t)prows, 16);
+  parallel_for(slices, [&](int t, int) {
+    const size_t r0 = split_point(prows, slices, t), r1 = split_point(prows, slices, t + 1);
+    float* acc = partial + r0 * ldw;
+    for (int p = 1; p < parts; p++) T.add_inplace(acc, partial + (size_t)p * psize + r0 * ldw, (r1 - r0) * ldw);
+    for (size_t r = r0; r < r1; r++) {
+      float* dst = (long)r < K ? dw + r * g.outC : db;
+      std::memcpy(dst, partial + r * ldw, g.outC * sizeof(float));
+    }
+  });
 }
 
 void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, float* dx) {
