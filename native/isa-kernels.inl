@@ -696,22 +696,25 @@ MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const Con
 }
 
 // Register tiles: up to kConvAcc accumulators, as PX pixels x NB vectors of output channels.
-constexpr int kConvAcc = W >= 16 ? 24 : W == 1 ? 8 : 12;
+// 16-register targets keep 12 (avx2, with FMA); SSE2 and wasm (no FMA: a product temporary per
+// multiply-add) keep 8, as do scalar builds.
+constexpr int kConvAcc = W >= 16 ? 24 : W == 8 ? 12 : 8;
 constexpr int kConvMaxV = W >= 16 ? 4 : 2;
 constexpr int kConvMaxPX = 12;
 
-template <int NB>
+// conv_pixels<NB, px> for a run-time px in [1, PX]: instantiates only the sizes that can occur.
+template <int NB, int PX>
 MLN_INLINE void conv_pixels_n(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
                               long cb, float* out, long valid, const float* bp, bool relu, long px) {
-  constexpr int M = std::min(kConvMaxPX, kConvAcc / NB);
-  switch (px) {
-#define MLN_PX_CASE(k) \
-  case k: conv_pixels<NB, (k <= M ? k : 1)>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu); break;
-    MLN_PX_CASE(1) MLN_PX_CASE(2) MLN_PX_CASE(3) MLN_PX_CASE(4) MLN_PX_CASE(5) MLN_PX_CASE(6)
-    MLN_PX_CASE(7) MLN_PX_CASE(8) MLN_PX_CASE(9) MLN_PX_CASE(10) MLN_PX_CASE(11)
-#undef MLN_PX_CASE
-    default: conv_pixels<NB, M>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu); break;
+  if constexpr (PX > 1) {
+    if (px < PX) return conv_pixels_n<NB, PX - 1>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu, px);
   }
+  conv_pixels<NB, PX>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu);
+}
+
+template <int NB>
+constexpr int conv_max_px() {
+  return std::min(kConvMaxPX, kConvAcc / NB);
 }
 
 // Interior pixels [ow, ow + count) of one output row: per column band, blocks of equal size
@@ -728,10 +731,16 @@ MLN_INLINE void conv_interior(const float* x, const float* wp, long ldw, const C
       const long px = (count * (k + 1)) / blocks - at;
       float* o = yr + at * g.outC + cb;
       switch (nb) {
-        case 1: conv_pixels_n<1>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
-        case 2: conv_pixels_n<2>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
-        case 3: conv_pixels_n<(kConvMaxV >= 3 ? 3 : 1)>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
-        default: conv_pixels_n<kConvMaxV>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        case 1: conv_pixels_n<1, conv_max_px<1>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        case 2: conv_pixels_n<2, conv_max_px<2>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        case 3: {
+          constexpr int V3 = kConvMaxV >= 3 ? 3 : 1;
+          conv_pixels_n<V3, conv_max_px<V3>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px);
+          break;
+        }
+        default:
+          conv_pixels_n<kConvMaxV, conv_max_px<kConvMaxV>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px);
+          break;
       }
       at += px;
     }
@@ -781,13 +790,13 @@ void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, s
 // input: the caller pads), as an implicit GEMM: dw rows are (tap, channel) pairs, columns the
 // output channels, the reduction runs over the output pixels of samples [n0, n1). A register
 // tile of RB rows x NB vectors stays live for the whole reduction; dwp (ldw columns) += tile.
-constexpr int kFilterAcc = W >= 16 ? 24 : W == 1 ? 8 : 12;
+constexpr int kFilterAcc = W >= 16 ? 24 : W == 8 ? 12 : 8;
 constexpr int kFilterNB = W >= 16 ? 4 : 2;
 constexpr int kFilterMaxRB = 12;
 
 // RB accumulator rows: the first RB - DB are dw rows (off[q] from the pixel's input, rows[q] in
 // dwp); with DB the last one sums dy itself (the bias gradient) into dbp.
-template <int RB, int NB, bool DB>
+template <int RB, int NB, bool DB, bool MASK>
 MLN_INLINE void filter_tile(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
                             long cb, float* dwp, const long* rows, long ldw, const float* ym, float* dbp) {
   constexpr int R = RB - (DB ? 1 : 0);
@@ -797,19 +806,18 @@ MLN_INLINE void filter_tile(const float* x, const float* dy, const ConvGeom& g, 
   const long C = g.inC, rowStep = g.strideH * g.inW * C, colStep = g.strideW * C;
   long o[R > 0 ? R : 1];
   for (int q = 0; q < R; q++) o[q] = off[q];
-  const V z = zero();
   for (long n = n0; n < n1; n++) {
     const float* xs = x + (size_t)n * g.inH * g.inW * C;
     const size_t y0 = ((size_t)n * g.outH * g.outW) * g.outC + cb;
     const float* gp = dy + y0;
-    const float* yp = ym ? ym + y0 : nullptr;
+    const float* yp = MASK ? ym + y0 : nullptr;
     for (long oh = 0; oh < g.outH; oh++) {
       const float* xp = xs + oh * rowStep;
       for (long ow = 0; ow < g.outW; ow++, xp += colStep, gp += g.outC) {
         V gv[NB];
         for (int v = 0; v < NB; v++) gv[v] = load(gp + v * W);
-        if (yp) {
-          for (int v = 0; v < NB; v++) gv[v] = select(gt(load(yp + v * W), z), gv[v], z);
+        if (MASK) {
+          for (int v = 0; v < NB; v++) gv[v] = select(gt(load(yp + v * W), zero()), gv[v], zero());
           yp += g.outC;
         }
         for (int q = 0; q < R; q++) {
@@ -829,28 +837,29 @@ MLN_INLINE void filter_tile(const float* x, const float* dy, const ConvGeom& g, 
     for (int v = 0; v < NB; v++) store(dbp + cb + v * W, add(load(dbp + cb + v * W), acc[RB - 1][v]));
 }
 
-// count: accumulator rows of the tile (dw rows, plus the bias row with db).
-template <int NB, bool DB>
+// count: accumulator rows of the tile (dw rows, plus the bias row with db), in [1, RB].
+template <int NB, bool DB, bool MASK, int RB = std::min(kFilterMaxRB, kFilterAcc / NB)>
 MLN_INLINE void filter_rows(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
                             long cb, float* dwp, const long* rows, long ldw, int count, const float* ym, float* dbp) {
-  constexpr int RB = std::min(kFilterMaxRB, kFilterAcc / NB);
-  switch (count) {
-#define MLN_FILTER_CASE(k) \
-  case k: filter_tile<(k <= RB ? k : 1), NB, DB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, ym, dbp); break;
-    MLN_FILTER_CASE(1) MLN_FILTER_CASE(2) MLN_FILTER_CASE(3) MLN_FILTER_CASE(4) MLN_FILTER_CASE(5)
-    MLN_FILTER_CASE(6) MLN_FILTER_CASE(7) MLN_FILTER_CASE(8) MLN_FILTER_CASE(9) MLN_FILTER_CASE(10)
-    MLN_FILTER_CASE(11)
-#undef MLN_FILTER_CASE
-    default: filter_tile<RB, NB, DB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, ym, dbp); break;
+  if constexpr (RB > 1) {
+    if (count < RB)
+      return filter_rows<NB, DB, MASK, RB - 1>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
   }
+  filter_tile<RB, NB, DB, MASK>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, ym, dbp);
 }
 
 template <int NB>
 MLN_INLINE void filter_rows_db(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
                                long cb, float* dwp, const long* rows, long ldw, int count, const float* ym,
                                float* dbp, bool with_db) {
-  if (with_db) filter_rows<NB, true>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
-  else filter_rows<NB, false>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+  // Variants without the mask or the bias row keep their registers for the tile.
+  if (ym) {
+    if (with_db) filter_rows<NB, true, true>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+    else filter_rows<NB, false, true>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+  } else {
+    if (with_db) filter_rows<NB, true, false>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+    else filter_rows<NB, false, false>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+  }
 }
 
 void conv_valid_filter(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, float* dwp, long ldw,
