@@ -238,6 +238,23 @@ void conv2d(const float* x, const float* w, const ConvGeom& g, float* y, const f
       std::memcpy(bp, bias, g.outC * sizeof(float));
       std::memset(bp + g.outC, 0, (ldw - g.outC) * sizeof(float));
     }
+    const long Wd = (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1;
+    if (g.padLeft > 0 || Wd - g.padLeft > g.inW) {
+      // Columns outside the input ('same' padding): copied padded per sample range, so every
+      // pixel takes the tiled path (rows outside are skipped by the kernel itself).
+      const long spp = samples_per_part(g.n);
+      const int ranges = (int)((g.n + spp - 1) / spp);
+      const size_t per = (size_t)g.outH * g.outW;
+      parallel_for(ranges, [&](int t, int) {
+        const long n0 = t * spp, n1 = std::min<long>(g.n, n0 + spp);
+        float* xp = t_pad.get((size_t)(n1 - n0) * g.inH * Wd * g.inC);
+        pad_samples(x, g.inH, g.inW, g.inC, n0, n1, 0, g.padLeft, g.inH, Wd, xp);
+        ConvGeom v = g;
+        v.n = n1 - n0, v.inW = Wd, v.padLeft = 0;
+        T.conv_direct(xp, wp, ldw, v, 0, (size_t)v.n * per, y + (size_t)n0 * per * g.outC, bp, act == U_RELU);
+      });
+      return;
+    }
     parallel_for(parts, [&](int t, int) {
       T.conv_direct(x, wp, ldw, g, split_point(P, parts, t), split_point(P, parts, t + 1), y, bp, act == U_RELU);
     });
