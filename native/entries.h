@@ -24,9 +24,9 @@
 #define MLN_KERNELS(X)                                                                                \
   X(gemm) X(unary) X(unaryGrad) X(binary) X(reduce) X(argmax) X(transpose) X(softmax) X(logSoftmax) \
   X(softmaxGrad) X(softmaxCrossEntropy) X(softmaxCrossEntropyGrad) X(dropoutMask) X(conv2d)         \
-  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(maxPool) X(maxPoolBackward) X(avgPool)           \
-  X(avgPoolBackward) X(depthwiseConv2d) X(depthwiseConv2dBackwardInput) X(depthwiseConv2dBackwardFilter)       \
-  X(affineTransform) X(applyUpdate)
+  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(epilogueGrad) X(maxPool) X(maxPoolBackward)       \
+  X(avgPool) X(avgPoolBackward) X(depthwiseConv2d) X(depthwiseConv2dBackwardInput)                  \
+  X(depthwiseConv2dBackwardFilter) X(affineTransform) X(applyUpdate)
 
 // Kernels only the Node-API addon has (addon.cc registers them itself): one takes lists, the
 // other would make a host that copies its arguments (wasm) copy a whole dataset. Other hosts run
@@ -319,7 +319,19 @@ inline double conv_x(const ConvGeom& g) { return (double)g.n * g.inH * g.inW * g
 inline double conv_y(const ConvGeom& g) { return (double)g.n * g.outH * g.outW * g.outC; }
 inline double conv_w(const ConvGeom& g) { return (double)g.kH * g.kW * g.inC * g.outC; }
 
-// conv2d(x, w, geometry, y)
+// Code of an epilogue activation argument, as a UnaryOp (-1 after a failure).
+template <class A>
+int epilogue(A& a, size_t i) {
+  static const int kEpilogue[] = {
+#define MLN_CODE(code, name) code,
+      MLN_EPILOGUES(MLN_CODE)
+#undef MLN_CODE
+  };
+  const int e = code(a, i, (int)(sizeof kEpilogue / sizeof kEpilogue[0]), "activation");
+  return a.ok ? kEpilogue[e] : -1;
+}
+
+// conv2d(x, w, geometry, y, bias | null, activation)
 template <class A>
 void conv2d(A& a) {
   ConvGeom g{};
@@ -327,8 +339,24 @@ void conv2d(A& a) {
   const float* x = a.f32(0, "x", conv_x(g));
   const float* w = a.f32(1, "w", conv_w(g));
   float* y = a.f32(3, "y", conv_y(g));
+  const float* bias = a.is_nullish(4) ? nullptr : a.f32(4, "bias", (double)g.outC);
+  const int act = epilogue(a, 5);
   if (!a.ok) return;
-  mln::conv2d(x, w, g, y);
+  mln::conv2d(x, w, g, y, bias, act);
+}
+
+// epilogueGrad(activation, y, dy, rows, cols, dpre, db | null)
+template <class A>
+void epilogueGrad(A& a) {
+  const int act = epilogue(a, 0);
+  const long rows = a.dim(3, "rows"), cols = a.dim(4, "cols");
+  const double n = (double)rows * cols;
+  const float* y = a.f32(1, "y", n);
+  const float* dy = a.f32(2, "dy", n);
+  float* dpre = a.f32(5, "dpre", n);
+  float* db = a.is_nullish(6) ? nullptr : a.f32(6, "db", (double)cols);
+  if (!a.ok) return;
+  mln::epilogue_grad(act, y, dy, rows, cols, dpre, db);
 }
 
 // conv2dBackwardInput(dy, w, geometry, dx)
@@ -343,7 +371,7 @@ void conv2dBackwardInput(A& a) {
   mln::conv2d_backward_input(dy, w, g, dx);
 }
 
-// conv2dBackwardFilter(x, dy, geometry, dw)
+// conv2dBackwardFilter(x, dy, geometry, dw, y | null, activation, db | null)
 template <class A>
 void conv2dBackwardFilter(A& a) {
   ConvGeom g{};
@@ -351,8 +379,15 @@ void conv2dBackwardFilter(A& a) {
   const float* x = a.f32(0, "x", conv_x(g));
   const float* dy = a.f32(1, "dy", conv_y(g));
   float* dw = a.f32(3, "dw", conv_w(g));
+  const float* y = a.is_nullish(4) ? nullptr : a.f32(4, "y", conv_y(g));
+  const int act = epilogue(a, 5);
+  float* db = a.is_nullish(6) ? nullptr : a.f32(6, "db", (double)g.outC);
   if (!a.ok) return;
-  mln::conv2d_backward_filter(x, dy, g, dw);
+  if (act != U_LINEAR && !y) {
+    a.fail_range("the activation's backward needs the output y");
+    return;
+  }
+  mln::conv2d_backward_filter(x, dy, g, dw, act == U_LINEAR ? nullptr : y, act, db);
 }
 
 // Pool geometry: Int32Array [n, inH, inW, c, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft].

@@ -619,9 +619,15 @@ void dropout(uint32_t seed, uint32_t threshold, float scale, float* mask, size_t
 // Direct convolution for few taps (the first layer of an image model: inC = 1 or 3), where
 // im2col would copy a handful of floats per pixel. Vectorised over output channels.
 
+// The epilogue on a tile's vector: + bias (padded to whole vectors; null: none), then relu.
+MLN_INLINE V conv_epilogue(V a, const float* bp, bool relu) {
+  if (bp) a = add(a, load(bp));
+  return relu ? v_relu(a) : a;
+}
+
 template <int NB>
 MLN_INLINE void conv_pixel(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
-                           long cb, float* out, long valid) {
+                           long cb, float* out, long valid, const float* bp, bool relu) {
   V acc[NB];
   for (int v = 0; v < NB; v++) acc[v] = zero();
   const long C = g.inC;
@@ -639,6 +645,7 @@ MLN_INLINE void conv_pixel(const float* x, const float* wp, long ldw, const Conv
       }
     }
   }
+  for (int v = 0; v < NB; v++) acc[v] = conv_epilogue(acc[v], bp ? bp + v * W : nullptr, relu);
   if (valid == NB * W) {
     for (int v = 0; v < NB; v++) store(out + v * W, acc[v]);
   } else {
@@ -652,7 +659,7 @@ MLN_INLINE void conv_pixel(const float* x, const float* wp, long ldw, const Conv
 // filter vectors are loaded once for all of them, and PX * NB accumulators hide FMA latency.
 template <int NB, int PX>
 MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
-                            long cb, float* out, long valid) {
+                            long cb, float* out, long valid, const float* bp, bool relu) {
   V acc[PX][NB];
   for (int q = 0; q < PX; q++)
     for (int v = 0; v < NB; v++) acc[q][v] = zero();
@@ -674,6 +681,8 @@ MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const Con
       }
     }
   }
+  for (int q = 0; q < PX; q++)
+    for (int v = 0; v < NB; v++) acc[q][v] = conv_epilogue(acc[q][v], bp ? bp + v * W : nullptr, relu);
   for (int q = 0; q < PX; q++) {
     float* o = out + q * g.outC;
     if (valid == NB * W) {
@@ -686,24 +695,60 @@ MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const Con
   }
 }
 
-constexpr int kConvPX = 4;
-constexpr int kConvMaxV = W >= 16 ? 4 : 2;  // accumulators: kConvPX * kConvMaxV vectors
+// Register tiles: up to kConvAcc accumulators, as PX pixels x NB vectors of output channels.
+// 16-register targets keep 12 (avx2, with FMA); SSE2 and wasm (no FMA: a product temporary per
+// multiply-add) keep 8, as do scalar builds.
+constexpr int kConvAcc = W >= 16 ? 24 : W == 8 ? 12 : 8;
+constexpr int kConvMaxV = W >= 16 ? 4 : 2;
+constexpr int kConvMaxPX = 12;
 
-template <int PX>
-MLN_INLINE void conv_block(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
-                           float* yr) {
+// conv_pixels<NB, px> for a run-time px in [1, PX]: instantiates only the sizes that can occur.
+template <int NB, int PX>
+MLN_INLINE void conv_pixels_n(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
+                              long cb, float* out, long valid, const float* bp, bool relu, long px) {
+  if constexpr (PX > 1) {
+    if (px < PX) return conv_pixels_n<NB, PX - 1>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu, px);
+  }
+  conv_pixels<NB, PX>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu);
+}
+
+template <int NB>
+constexpr int conv_max_px() {
+  return std::min(kConvMaxPX, kConvAcc / NB);
+}
+
+// Interior pixels [ow, ow + count) of one output row: per column band, blocks of equal size
+// (a row of 13 as 7 + 6, not 12 + 1: a short block leaves the FMA pipes waiting).
+MLN_INLINE void conv_interior(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
+                              long count, float* yr, const float* bp, bool relu) {
   for (long cb = 0; cb < g.outC; cb += kConvMaxV * W) {
     const long valid = std::min<long>(kConvMaxV * W, g.outC - cb);
-    switch ((valid + W - 1) / W) {
-      case 1: conv_pixels<1, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-      case 2: conv_pixels<2, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-      case 3: conv_pixels<(kConvMaxV >= 3 ? 3 : 1), PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-      default: conv_pixels<kConvMaxV, PX>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+    const int nb = (int)((valid + W - 1) / W);
+    const long most = std::min<long>(kConvMaxPX, kConvAcc / nb);
+    const long blocks = (count + most - 1) / most;
+    const float* b = bp ? bp + cb : nullptr;
+    for (long k = 0, at = 0; k < blocks; k++) {
+      const long px = (count * (k + 1)) / blocks - at;
+      float* o = yr + at * g.outC + cb;
+      switch (nb) {
+        case 1: conv_pixels_n<1, conv_max_px<1>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        case 2: conv_pixels_n<2, conv_max_px<2>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        case 3: {
+          constexpr int V3 = kConvMaxV >= 3 ? 3 : 1;
+          conv_pixels_n<V3, conv_max_px<V3>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px);
+          break;
+        }
+        default:
+          conv_pixels_n<kConvMaxV, conv_max_px<kConvMaxV>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px);
+          break;
+      }
+      at += px;
     }
   }
 }
 
-void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y) {
+void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y,
+                 const float* bp, int relu) {
   long ow = (long)(r0 % g.outW), oh = (long)(r0 / g.outW % g.outH), n = (long)(r0 / g.outW / g.outH);
   // Output columns whose taps all lie inside the input: [ow_lo, ow_hi).
   const long span = (g.kW - 1) * g.dilationW;
@@ -713,19 +758,22 @@ void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, s
   size_t r = r0;
   while (r < r1) {
     float* yr = y + r * g.outC;
-    if (ow >= ow_lo && ow + kConvPX <= ow_hi && r + kConvPX <= r1) {
-      conv_block<kConvPX>(x, wp, ldw, g, n, oh, ow, yr);
-      r += kConvPX;
-      ow += kConvPX;
+    if (ow >= ow_lo && ow < ow_hi) {
+      // The run of interior pixels left in this row (and in [r0, r1)).
+      const long count = std::min<long>(ow_hi - ow, (long)(r1 - r));
+      conv_interior(x, wp, ldw, g, n, oh, ow, count, yr, bp, relu != 0);
+      r += count;
+      ow += count;
     } else {
       // Edge pixel: per-tap bounds checks.
       for (long cb = 0; cb < g.outC; cb += kConvMaxV * W) {
         const long valid = std::min<long>(kConvMaxV * W, g.outC - cb);
+        const float* b = bp ? bp + cb : nullptr;
         switch ((valid + W - 1) / W) {
-          case 1: conv_pixel<1>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-          case 2: conv_pixel<2>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-          case 3: conv_pixel<(kConvMaxV >= 3 ? 3 : 1)>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
-          default: conv_pixel<kConvMaxV>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid); break;
+          case 1: conv_pixel<1>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid, b, relu); break;
+          case 2: conv_pixel<2>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid, b, relu); break;
+          case 3: conv_pixel<(kConvMaxV >= 3 ? 3 : 1)>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid, b, relu); break;
+          default: conv_pixel<kConvMaxV>(x, wp, ldw, g, n, oh, ow, cb, yr + cb, valid, b, relu); break;
         }
       }
       r++;
@@ -738,37 +786,155 @@ void conv_direct(const float* x, const float* wp, long ldw, const ConvGeom& g, s
   }
 }
 
-void conv_direct_filter(const float* x, const float* dy, const ConvGeom& g, size_t r0, size_t r1, float* dwp,
-                        long ldw) {
-  const long C = g.inC;
-  long ow = (long)(r0 % g.outW), oh = (long)(r0 / g.outW % g.outH), n = (long)(r0 / g.outW / g.outH);
-  alignas(64) float grow[1024];  // dy row padded to ldw with zeros
-  const bool pad = ldw != g.outC;
-  if (pad) std::memset(grow, 0, ldw * sizeof(float));
-  for (size_t r = r0; r < r1; r++) {
-    const float* gr = dy + r * g.outC;
-    if (pad) {
-      std::memcpy(grow, gr, g.outC * sizeof(float));
-      gr = grow;
-    }
-    for (long i = 0; i < g.kH; i++) {
-      const long ih = oh * g.strideH - g.padTop + i * g.dilationH;
-      if (ih < 0 || ih >= g.inH) continue;
-      for (long j = 0; j < g.kW; j++) {
-        const long iw = ow * g.strideW - g.padLeft + j * g.dilationW;
-        if (iw < 0 || iw >= g.inW) continue;
-        const float* xp = x + (((size_t)n * g.inH + ih) * g.inW + iw) * C;
-        float* wt = dwp + (size_t)(i * g.kW + j) * C * ldw;
-        for (long c = 0; c < C; c++) {
-          const V xv = set1(xp[c]);
-          float* d = wt + c * ldw;
-          for (long q = 0; q < ldw; q += W) store(d + q, fmadd(xv, load(gr + q), load(d + q)));
+// Filter gradient of a 'valid' geometry (no pads; every tap of every output pixel inside the
+// input: the caller pads), as an implicit GEMM: dw rows are (tap, channel) pairs, columns the
+// output channels, the reduction runs over the output pixels of samples [n0, n1). A register
+// tile of RB rows x NB vectors stays live for the whole reduction; dwp (ldw columns) += tile.
+constexpr int kFilterAcc = W >= 16 ? 24 : W == 8 ? 12 : 8;
+constexpr int kFilterNB = W >= 16 ? 4 : 2;
+constexpr int kFilterMaxRB = 12;
+
+// RB accumulator rows: the first RB - DB are dw rows (off[q] from the pixel's input, rows[q] in
+// dwp); with DB the last one sums dy itself (the bias gradient) into dbp.
+template <int RB, int NB, bool DB, bool MASK>
+MLN_INLINE void filter_tile(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
+                            long cb, float* dwp, const long* rows, long ldw, const float* ym, float* dbp) {
+  constexpr int R = RB - (DB ? 1 : 0);
+  V acc[RB][NB];
+  for (int q = 0; q < RB; q++)
+    for (int v = 0; v < NB; v++) acc[q][v] = zero();
+  const long C = g.inC, rowStep = g.strideH * g.inW * C, colStep = g.strideW * C;
+  long o[R > 0 ? R : 1];
+  for (int q = 0; q < R; q++) o[q] = off[q];
+  for (long n = n0; n < n1; n++) {
+    const float* xs = x + (size_t)n * g.inH * g.inW * C;
+    const size_t y0 = ((size_t)n * g.outH * g.outW) * g.outC + cb;
+    const float* gp = dy + y0;
+    const float* yp = MASK ? ym + y0 : nullptr;
+    for (long oh = 0; oh < g.outH; oh++) {
+      const float* xp = xs + oh * rowStep;
+      for (long ow = 0; ow < g.outW; ow++, xp += colStep, gp += g.outC) {
+        V gv[NB];
+        for (int v = 0; v < NB; v++) gv[v] = load(gp + v * W);
+        if (MASK) {
+          for (int v = 0; v < NB; v++) gv[v] = select(gt(load(yp + v * W), zero()), gv[v], zero());
+          yp += g.outC;
         }
+        for (int q = 0; q < R; q++) {
+          const V xv = set1(xp[o[q]]);
+          for (int v = 0; v < NB; v++) acc[q][v] = fmadd(xv, gv[v], acc[q][v]);
+        }
+        if (DB)
+          for (int v = 0; v < NB; v++) acc[RB - 1][v] = add(acc[RB - 1][v], gv[v]);
       }
     }
-    if (++ow == g.outW) {
-      ow = 0;
-      if (++oh == g.outH) oh = 0, n++;
+  }
+  for (int q = 0; q < R; q++) {
+    float* d = dwp + rows[q] * ldw + cb;
+    for (int v = 0; v < NB; v++) store(d + v * W, add(load(d + v * W), acc[q][v]));
+  }
+  if (DB)
+    for (int v = 0; v < NB; v++) store(dbp + cb + v * W, add(load(dbp + cb + v * W), acc[RB - 1][v]));
+}
+
+// count: accumulator rows of the tile (dw rows, plus the bias row with db), in [1, RB].
+template <int NB, bool DB, bool MASK, int RB = std::min(kFilterMaxRB, kFilterAcc / NB)>
+MLN_INLINE void filter_rows(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
+                            long cb, float* dwp, const long* rows, long ldw, int count, const float* ym, float* dbp) {
+  if constexpr (RB > 1) {
+    if (count < RB)
+      return filter_rows<NB, DB, MASK, RB - 1>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+  }
+  filter_tile<RB, NB, DB, MASK>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, ym, dbp);
+}
+
+template <int NB>
+MLN_INLINE void filter_rows_db(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, const long* off,
+                               long cb, float* dwp, const long* rows, long ldw, int count, const float* ym,
+                               float* dbp, bool with_db) {
+  // Variants without the mask or the bias row keep their registers for the tile.
+  if (ym) {
+    if (with_db) filter_rows<NB, true, true>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+    else filter_rows<NB, false, true>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+  } else {
+    if (with_db) filter_rows<NB, true, false>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+    else filter_rows<NB, false, false>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, count, ym, dbp);
+  }
+}
+
+void conv_valid_filter(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, float* dwp, long ldw,
+                       const float* ym, float* dbp) {
+  const long C = g.inC, K = g.kH * g.kW * C;
+  // Column bands of up to kFilterNB whole vectors; a last partial vector goes scalar below. The
+  // first tile of each band also carries the bias row when dbp is given.
+  long off[kFilterMaxRB], rows[kFilterMaxRB];
+  for (long cb = 0; cb < g.outC;) {
+    const long left = g.outC - cb;
+    int nb = (int)std::min<long>(kFilterNB, left / W);
+    if (nb == 0) break;  // a partial vector: below
+    const int RB = std::min(kFilterMaxRB, kFilterAcc / nb);
+    for (long r0 = 0, first = 1; r0 < K || (first && dbp); first = 0) {
+      const bool with_db = first && dbp;
+      const int count = (int)std::min<long>(RB - (with_db ? 1 : 0), K - r0);
+      for (int q = 0; q < count; q++) {
+        const long r = r0 + q, tap = r / C, c = r % C, i = tap / g.kW, j = tap % g.kW;
+        off[q] = (i * g.dilationH * g.inW + j * g.dilationW) * C + c;
+        rows[q] = r;
+      }
+      const int tile = count + (with_db ? 1 : 0);
+      switch (nb) {
+        case 1: filter_rows_db<1>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, tile, ym, dbp, with_db); break;
+        case 2: filter_rows_db<2>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, tile, ym, dbp, with_db); break;
+        case 3:
+          filter_rows_db<(kFilterNB >= 3 ? 3 : 1)>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, tile, ym, dbp, with_db);
+          break;
+        default: filter_rows_db<kFilterNB>(x, dy, g, n0, n1, off, cb, dwp, rows, ldw, tile, ym, dbp, with_db); break;
+      }
+      r0 += count;
+    }
+    cb += (long)nb * W;
+  }
+  const long done = g.outC / W * W;
+  if (done < g.outC) {
+    // Last partial vector of columns: scalar over its few lanes (rare: outC not a multiple of W).
+    for (long n = n0; n < n1; n++)
+      for (long oh = 0; oh < g.outH; oh++)
+        for (long ow = 0; ow < g.outW; ow++) {
+          const size_t y0 = (((size_t)n * g.outH + oh) * g.outW + ow) * g.outC;
+          const float* xp = x + (((size_t)n * g.inH + oh * g.strideH) * g.inW + ow * g.strideW) * C;
+          for (long co = done; co < g.outC; co++) {
+            const float gv = ym && !(ym[y0 + co] > 0.0f) ? 0.0f : dy[y0 + co];
+            if (dbp) dbp[co] += gv;
+            for (long r = 0; r < K; r++) {
+              const long tap = r / C, c = r % C, i = tap / g.kW, j = tap % g.kW;
+              dwp[r * ldw + co] += xp[(i * g.dilationH * g.inW + j * g.dilationW) * C + c] * gv;
+            }
+          }
+        }
+  }
+}
+
+// Epilogue backward over rows [r0, r1) of a [rows, cols] output y = act(pre): dpre = dy * act'
+// (relu: [y > 0]); with db, db[c] += dpre[r, c] row by row (the caller owns the order of parts).
+void epilogue_grad_rows(int act, const float* y, const float* dy, long r0, long r1, long cols, float* dpre,
+                        float* db) {
+  const bool relu = act == U_RELU;
+  const V z = zero();
+  for (long r = r0; r < r1; r++) {
+    const float* yr = y + r * cols;
+    const float* gr = dy + r * cols;
+    float* dr = dpre + r * cols;
+    long c = 0;
+    for (; c + W <= cols; c += W) {
+      V g = load(gr + c);
+      if (relu) g = select(gt(load(yr + c), z), g, z);
+      store(dr + c, g);
+      if (db) store(db + c, add(load(db + c), g));
+    }
+    for (; c < cols; c++) {
+      const float g = relu ? (yr[c] > 0.0f ? gr[c] : 0.0f) : gr[c];
+      dr[c] = g;
+      if (db) db[c] += g;
     }
   }
 }
@@ -1362,7 +1528,8 @@ const KernelTable* table() {
     k.softmax_xent_grad_rows = &softmax_xent_grad_rows;
     k.dropout = &dropout;
     k.conv_direct = &conv_direct;
-    k.conv_direct_filter = &conv_direct_filter;
+    k.epilogue_grad_rows = &epilogue_grad_rows;
+    k.conv_valid_filter = &conv_valid_filter;
     k.max_pool = &max_pool;
     k.max_pool_scatter = &max_pool_scatter;
     k.avg_pool = &avg_pool;

@@ -103,10 +103,20 @@ struct KernelTable {
 
   // Direct conv for few taps (kH * kW * inC small), over output pixels [r0, r1). wp is w with
   // its outC columns padded to ldw (a multiple of the vector width) with zeros.
-  void (*conv_direct)(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y);
-  // dwp[tap, c, 0..ldw) += sum over output pixels [r0, r1) of x[pixel at tap, c] * dy[pixel, :].
-  void (*conv_direct_filter)(const float* x, const float* dy, const ConvGeom& g, size_t r0, size_t r1, float* dwp,
-                             long ldw);
+  // bp: the bias padded to ldw (null: none); relu: then max(., 0) (NaN kept).
+  void (*conv_direct)(const float* x, const float* wp, long ldw, const ConvGeom& g, size_t r0, size_t r1, float* y,
+                      const float* bp, int relu);
+
+  // dwp[(tap, c), 0..outC) += sum over the output pixels of samples [n0, n1) of x[pixel at tap, c] *
+  // dy[pixel, :], for a geometry without pads whose taps all fall inside (the caller pads).
+  // y (may be null): dy is masked by [y > 0] first (relu's backward); dbp (may be null, ldw
+  // columns) += the column sums of the masked dy.
+  void (*conv_valid_filter)(const float* x, const float* dy, const ConvGeom& g, long n0, long n1, float* dwp,
+                            long ldw, const float* y, float* dbp);
+  // dpre = dy * act'(y) over rows [r0, r1) of [rows, cols]; db (may be null) += column sums,
+  // row by row.
+  void (*epilogue_grad_rows)(int act, const float* y, const float* dy, long r0, long r1, long cols, float* dpre,
+                             float* db);
 
   void (*max_pool)(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1);
   // dx[argmax[o]] += dy[o] in order of o; stops at the first index outside [0, dx_len) and

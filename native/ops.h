@@ -28,9 +28,15 @@ void softmax_xent(const float* logits, const float* dense, const int32_t* sparse
 void softmax_xent_grad(const float* probs, const float* dense, const int32_t* sparse, long rows, long cols,
                        const float* scale, float scale_num, float* dlogits);
 void dropout(double rate, uint32_t seed, float* mask, size_t n);
-void conv2d(const float* x, const float* w, const ConvGeom& g, float* y);
+// y = act(conv + bias); bias may be null, act is U_LINEAR or U_RELU.
+void conv2d(const float* x, const float* w, const ConvGeom& g, float* y, const float* bias = nullptr,
+            int act = U_LINEAR);
+// dpre = dy * act'(y), db = column sums of dpre (db may be null), over [rows, cols].
+void epilogue_grad(int act, const float* y, const float* dy, long rows, long cols, float* dpre, float* db);
 void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, float* dx);
-void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw);
+// With y (relu: dy masked by [y > 0]) and db (column sums of the masked dy), both optional.
+void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw, const float* y = nullptr,
+                            int act = U_LINEAR, float* db = nullptr);
 void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax);
 // Returns the position of the first argmax outside dx (n when all are inside).
 size_t max_pool_backward(const float* dy, const int32_t* argmax, size_t n, float* dx, size_t dx_len);

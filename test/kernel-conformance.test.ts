@@ -1155,6 +1155,18 @@ function checkConv(conf: Conformance, g: ConvGeometry): void {
     { y: sumTol(g.kH * g.kW * g.inC, yScale) },
     { y: [g.n, g.outH, g.outW, g.outC] },
   );
+  // The fused epilogue: bias, then relu (about half the outputs clamp to 0).
+  const bias = uniforms(rng, g.outC);
+  conf.check(
+    `conv2d + bias + relu ${label}`,
+    (backend, dtype) => {
+      const y = floats(dtype, sizes.y).fill(NaN);
+      backend.conv2d(floats(dtype, x), floats(dtype, w), g, y, floats(dtype, bias), 'relu');
+      return { y };
+    },
+    { y: sumTol(g.kH * g.kW * g.inC + 1, yScale) },
+    { y: [g.n, g.outH, g.outW, g.outC] },
+  );
   conf.check(
     `conv2dBackwardInput ${label}`,
     (backend, dtype) => {
@@ -1175,11 +1187,95 @@ function checkConv(conf: Conformance, g: ConvGeometry): void {
     { dw: sumTol(g.n * g.outH * g.outW, dwScale) },
     { dw: [g.kH, g.kW, g.inC, g.outC] },
   );
+  // The fused first-layer backward: relu's mask from y (a relu output: zeros beside positives)
+  // and the bias gradient in the same pass.
+  const yRelu = uniforms(rng, sizes.y).map((v) => Math.max(v, 0));
+  const dbScale = new Float64Array(g.outC);
+  for (let i = 0; i < sizes.y; i++) dbScale[i % g.outC] += Math.abs(dy[i]!);
+  conf.check(
+    `conv2dBackwardFilter + relu + db ${label}`,
+    (backend, dtype) => {
+      const dw = floats(dtype, sizes.w).fill(NaN);
+      const db = floats(dtype, g.outC).fill(NaN);
+      const yd = floats(dtype, yRelu);
+      backend.conv2dBackwardFilter(floats(dtype, x), floats(dtype, dy), g, dw, yd, 'relu', db);
+      return { dw, db };
+    },
+    {
+      dw: sumTol(g.n * g.outH * g.outW, dwScale),
+      db: (i, eps, ref) =>
+        sumFactor(g.n * g.outH * g.outW, eps) * dbScale[i]! +
+        ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+    },
+    { dw: [g.kH, g.kW, g.inC, g.outC], db: [g.outC] },
+  );
 }
 
 test('kernel conformance: conv2d forward, backward input and backward filter', (t) => {
   const conf = conformance();
   for (const spec of convSpecs) checkConv(conf, convGeometry(spec));
+  finish(t, conf);
+});
+
+test('kernel conformance: epilogueGrad (relu and linear, with and without the bias sum)', (t) => {
+  const conf = conformance();
+  // [rows, cols]: the seed CNN's two conv outputs (batch 8), odd sizes for the vector tails.
+  const shapes: [number, number][] = [
+    [8 * 26 * 26, 32],
+    [8 * 11 * 11, 64],
+    [37, 5],
+    [3, 19],
+    [1, 1],
+  ];
+  for (const [rows, cols] of shapes) {
+    for (const activation of EPILOGUES) {
+      for (const withBias of [true, false]) {
+        const label = `epilogueGrad ${activation} ${rows}x${cols}${withBias ? ' + db' : ''}`;
+        const rng = mulberry32(seedOf(label));
+        // y as a relu output: zeros (relu'(0) = 0) beside positives.
+        const y = uniforms(rng, rows * cols).map((v) => Math.max(v, 0));
+        const dy = uniforms(rng, rows * cols);
+        const dbScale = new Float64Array(cols);
+        for (let i = 0; i < rows * cols; i++) dbScale[i % cols] += Math.abs(dy[i]!);
+        const run = (
+          backend: Backend,
+          dtype: DType,
+        ): { dpre: Float32Array | Float64Array; db: Float32Array | Float64Array } => {
+          const dpre = floats(dtype, rows * cols).fill(NaN);
+          const db = floats(dtype, cols).fill(NaN);
+          backend.epilogueGrad(
+            activation,
+            floats(dtype, y),
+            floats(dtype, dy),
+            rows,
+            cols,
+            dpre,
+            withBias ? db : undefined,
+          );
+          return { dpre, db };
+        };
+        if (withBias) {
+          conf.check(
+            label,
+            run,
+            {
+              dpre: rounded(),
+              db: (i, eps, ref) =>
+                sumFactor(rows, eps) * dbScale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+            },
+            { dpre: [rows, cols], db: [cols] },
+          );
+        } else {
+          conf.check(
+            label,
+            (backend, dtype) => ({ dpre: run(backend, dtype).dpre }),
+            { dpre: rounded() },
+            { dpre: [rows, cols] },
+          );
+        }
+      }
+    }
+  }
   finish(t, conf);
 });
 

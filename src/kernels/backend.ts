@@ -290,12 +290,50 @@ export interface Kernels {
    */
   dropoutMask(rate: number, seed: number, mask: FloatArray): void;
 
-  /** y = conv2d(x, w) (no bias; see ConvGeometry). */
-  conv2d(x: FloatArray, w: FloatArray, g: ConvGeometry, y: FloatArray): void;
+  /**
+   * y = act(conv2d(x, w) + bias) (see ConvGeometry): the bias (length outC, optional) and the
+   * activation (default 'linear') are the GEMM's epilogue, applied per output pixel.
+   */
+  conv2d(
+    x: FloatArray,
+    w: FloatArray,
+    g: ConvGeometry,
+    y: FloatArray,
+    bias?: FloatArray,
+    activation?: EpilogueActivation,
+  ): void;
   /** dx = gradient of conv2d w.r.t. x. dx is overwritten. */
   conv2dBackwardInput(dy: FloatArray, w: FloatArray, g: ConvGeometry, dx: FloatArray): void;
-  /** dw = gradient of conv2d w.r.t. w. dw is overwritten. */
-  conv2dBackwardFilter(x: FloatArray, dy: FloatArray, g: ConvGeometry, dw: FloatArray): void;
+  /**
+   * dw = gradient of conv2d w.r.t. w. dw is overwritten. With `y` (the fused forward's output)
+   * and an activation, dy is first taken through the epilogue's backward as epilogueGrad does
+   * (dpre = dy * act'(y)), and `db` (optional) receives the bias gradient: one pass for a layer
+   * whose input needs no gradient.
+   */
+  conv2dBackwardFilter(
+    x: FloatArray,
+    dy: FloatArray,
+    g: ConvGeometry,
+    dw: FloatArray,
+    y?: FloatArray,
+    activation?: EpilogueActivation,
+    db?: FloatArray,
+  ): void;
+
+  /**
+   * Backward of an epilogue (bias, then activation) over a [rows, cols] output y = act(pre):
+   * dpre = dy * act'(pre), read from y (relu: [y > 0]); db[c] = sum over rows of dpre[r, c]
+   * when db is given. `dpre` may be `dy` (in place).
+   */
+  epilogueGrad(
+    activation: EpilogueActivation,
+    y: FloatArray,
+    dy: FloatArray,
+    rows: number,
+    cols: number,
+    dpre: FloatArray,
+    db?: FloatArray,
+  ): void;
 
   /** Max pooling; `argmax[o]` receives the flat index into x of the winning input (first max). */
   maxPool(x: FloatArray, g: PoolGeometry, y: FloatArray, argmax: Int32Array): void;

@@ -79,33 +79,51 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
   const k = backendFor(dtype);
   const y = empty([n, g.outH, g.outW, outC], dtype);
   const yd = floats(y, 'conv2d');
-  k.conv2d(floats(x, 'conv2d'), floats(kernel, 'conv2d'), g, yd);
   const bias = options.bias ?? null;
-  if (bias) {
-    if (bias.rank !== 1 || bias.shape[0] !== outC) {
-      throw new Error(
-        `conv2d: bias of shape ${formatShape(bias.shape)} does not match ${outC} filters.`,
-      );
-    }
-    k.binary('add', yd, y.shape, floats(bias, 'conv2d'), bias.shape, yd, y.shape);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== outC)) {
+    throw new Error(
+      `conv2d: bias of shape ${formatShape(bias.shape)} does not match ${outC} filters.`,
+    );
   }
-  const relu = options.activation === 'relu';
-  if (relu) k.unary('relu', yd, yd);
+  const activation = options.activation ?? 'linear';
+  // Bias and activation are the kernel's epilogue: one pass over the output.
+  const bd = bias ? floats(bias, 'conv2d') : undefined;
+  k.conv2d(floats(x, 'conv2d'), floats(kernel, 'conv2d'), g, yd, bd, activation);
   const inputs = bias ? [x, kernel, bias] : [x, kernel];
   return record(y, 'conv2d', inputs, (dyIn) => {
     let dy = dyIn;
-    if (relu) {
-      // relu'(pre) = [y > 0]: the output stands in for the pre-activation.
-      dy = empty(y.shape, dtype);
-      k.unaryGrad('relu', yd, yd, floats(dyIn, 'conv2d'), floats(dy, 'conv2d'));
+    let db: Tensor | null = null;
+    if (bias?.requiresGrad) db = empty([outC], dtype);
+    if (!x.requiresGrad && kernel.requiresGrad) {
+      // A first layer: the filter gradient takes the epilogue's backward in the same pass.
+      const dk = empty(kernel.shape, dtype);
+      k.conv2dBackwardFilter(
+        floats(x, 'conv2d'),
+        floats(dyIn, 'conv2d'),
+        g,
+        floats(dk, 'conv2d'),
+        yd,
+        activation,
+        db ? floats(db, 'conv2d') : undefined,
+      );
+      return bias ? [null, dk, db] : [null, dk];
+    }
+    if (activation !== 'linear' || db) {
+      // relu'(pre) = [y > 0]: the output stands in for the pre-activation; the bias gradient
+      // (column sums) comes out of the same pass.
+      dy = activation === 'linear' ? dyIn : empty(y.shape, dtype);
+      k.epilogueGrad(
+        activation,
+        yd,
+        floats(dyIn, 'conv2d'),
+        y.size / outC,
+        outC,
+        floats(dy, 'conv2d'),
+        db ? floats(db, 'conv2d') : undefined,
+      );
     }
     let dx: Tensor | null = null;
     let dk: Tensor | null = null;
-    let db: Tensor | null = null;
-    if (bias?.requiresGrad) {
-      db = empty([outC], dtype);
-      k.reduce('sum', floats(dy, 'conv2d'), 1, y.size / outC, outC, floats(db, 'conv2d'));
-    }
     if (x.requiresGrad) {
       dx = empty(x.shape, dtype);
       k.conv2dBackwardInput(

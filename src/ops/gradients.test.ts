@@ -172,3 +172,25 @@ test('conv2d and pooling with stride, dilation and same padding', () => {
     }
   }
 });
+
+test('conv2d with its fused bias and relu epilogue', () => {
+  // Random float64 pre-activations sit far from relu's kink at the 1e-6 step.
+  for (const activation of ['linear', 'relu'] as const) {
+    gradCheck(
+      `conv2d + bias + ${activation}`,
+      (x, w, b) => ops.conv2d(x, w, { bias: b, activation, padding: 'same' }),
+      [rt([2, 6, 5, 3], 31), rt([3, 3, 3, 4], 32), rt([4], 33)],
+    );
+  }
+  // A first layer (no input gradient): the filter kernel runs the epilogue's backward itself.
+  gradCheck(
+    'conv2d + bias + relu, filter and bias only',
+    (x, w, b) => ops.conv2d(x, w, { bias: b, activation: 'relu', padding: 'same' }),
+    [rt([2, 6, 5, 3], 36), rt([3, 3, 3, 4], 37), rt([4], 38)],
+    { check: [1, 2] },
+  );
+  gradCheck('conv2d + relu, no bias', (x, w) => ops.conv2d(x, w, { activation: 'relu' }), [
+    rt([2, 5, 5, 2], 34),
+    rt([3, 3, 2, 3], 35),
+  ]);
+});

@@ -1,4 +1,5 @@
 import type { PoolGeometry } from '../kernels/backend.js';
+import { allocate } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -45,7 +46,8 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
   const g = geometry(x, options, 'maxPool2d');
   const k = backendFor(x.dtype);
   const y = empty([g.n, g.outH, g.outW, g.c], x.dtype);
-  const argmax = new Int32Array(y.size);
+  // Through allocate, so a training step's buffer pool lends it like the float outputs.
+  const argmax = allocate('int32', y.size) as Int32Array;
   k.maxPool(floats(x, 'maxPool2d'), g, floats(y, 'maxPool2d'), argmax);
   return record(y, 'maxPool2d', [x], (dy) => {
     const dx = empty(x.shape, x.dtype);

@@ -1,4 +1,4 @@
-import type { ConvGeometry, FloatArray } from '../backend.js';
+import type { ConvGeometry, EpilogueActivation, FloatArray } from '../backend.js';
 import { checkCount, checkLength, checkPositive } from './check.js';
 
 /**
@@ -51,12 +51,21 @@ function forEachTap(
   }
 }
 
-/** y[b, oh, ow, co] = sum_{i, j, ci} x[b, ih, iw, ci] * w[i, j, ci, co]. */
-export function conv2d(x: FloatArray, w: FloatArray, g: ConvGeometry, y: FloatArray): void {
+/** y[b, oh, ow, co] = act(sum_{i, j, ci} x[b, ih, iw, ci] * w[i, j, ci, co] + bias[co]). */
+export function conv2d(
+  x: FloatArray,
+  w: FloatArray,
+  g: ConvGeometry,
+  y: FloatArray,
+  bias?: FloatArray,
+  activation: EpilogueActivation = 'linear',
+): void {
   checkGeometry('conv2d', g);
   checkLength('conv2d', 'x', x, xSize(g));
   checkLength('conv2d', 'w', w, wSize(g));
   checkLength('conv2d', 'y', y, ySize(g));
+  if (bias) checkLength('conv2d', 'bias', bias, g.outC);
+  const relu = activation === 'relu';
   const { inC, outC } = g;
   const xImage = g.inH * g.inW * inC;
   const yImage = g.outH * g.outW * outC;
@@ -71,6 +80,13 @@ export function conv2d(x: FloatArray, w: FloatArray, g: ConvGeometry, y: FloatAr
         for (let co = 0; co < outC; co++) acc[yPix + co] += xv * w[wRow + co];
       }
     });
+    if (bias || relu) {
+      for (let i = 0; i < yImage; i++) {
+        // In double, like the GEMM epilogue; relu keeps NaN (the comparison fails).
+        const v = bias ? acc[i]! + bias[i % outC]! : acc[i]!;
+        acc[i] = relu && v < 0 ? 0 : v;
+      }
+    }
     y.set(acc, b * yImage);
   }
 }
@@ -105,17 +121,32 @@ export function conv2dBackwardInput(
   }
 }
 
-/** dw[i, j, ci, co] = sum_{b, oh, ow} x[b, ih, iw, ci] * dy[b, oh, ow, co]. */
+/**
+ * dw[i, j, ci, co] = sum_{b, oh, ow} x[b, ih, iw, ci] * dpre[b, oh, ow, co], where dpre = dy, or
+ * with `y` the epilogue's backward of dy (epilogueGrad), whose column sums go to `db`.
+ */
 export function conv2dBackwardFilter(
   x: FloatArray,
-  dy: FloatArray,
+  dyIn: FloatArray,
   g: ConvGeometry,
   dw: FloatArray,
+  y?: FloatArray,
+  activation: EpilogueActivation = 'linear',
+  db?: FloatArray,
 ): void {
   checkGeometry('conv2dBackwardFilter', g);
   checkLength('conv2dBackwardFilter', 'x', x, xSize(g));
-  checkLength('conv2dBackwardFilter', 'dy', dy, ySize(g));
+  checkLength('conv2dBackwardFilter', 'dy', dyIn, ySize(g));
   checkLength('conv2dBackwardFilter', 'dw', dw, wSize(g));
+  let dy = dyIn;
+  if (activation !== 'linear' || db) {
+    if (activation !== 'linear' && !y) {
+      throw new RangeError(`conv2dBackwardFilter: the ${activation} backward needs the output y`);
+    }
+    if (y) checkLength('conv2dBackwardFilter', 'y', y, ySize(g));
+    dy = new Float64Array(ySize(g));
+    epilogueGrad(activation, y ?? dyIn, dyIn, ySize(g) / g.outC, g.outC, dy, db);
+  }
   const { inC, outC } = g;
   const xImage = g.inH * g.inW * inC;
   const yImage = g.outH * g.outW * outC;
@@ -132,4 +163,36 @@ export function conv2dBackwardFilter(
     });
   }
   dw.set(acc);
+}
+
+/**
+ * dpre = dy * act'(y) and db[c] = sum_r dpre[r, c] (db optional) over a [rows, cols] epilogue
+ * output y = act(pre + bias). relu' is read from y: [y > 0] (relu'(0) = 0, as TensorFlow).
+ */
+export function epilogueGrad(
+  activation: EpilogueActivation,
+  y: FloatArray,
+  dy: FloatArray,
+  rows: number,
+  cols: number,
+  dpre: FloatArray,
+  db?: FloatArray,
+): void {
+  checkCount('epilogueGrad', 'rows', rows);
+  checkCount('epilogueGrad', 'cols', cols);
+  const n = rows * cols;
+  checkLength('epilogueGrad', 'y', y, n);
+  checkLength('epilogueGrad', 'dy', dy, n);
+  checkLength('epilogueGrad', 'dpre', dpre, n);
+  if (db) checkLength('epilogueGrad', 'db', db, cols);
+  const relu = activation === 'relu';
+  const sums = db ? new Float64Array(cols) : null;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0, i = r * cols; c < cols; c++, i++) {
+      const v = relu ? (y[i]! > 0 ? dy[i]! : 0) : dy[i]!;
+      dpre[i] = v;
+      if (sums) sums[c] += v;
+    }
+  }
+  if (db && sums) db.set(sums);
 }

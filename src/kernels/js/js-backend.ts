@@ -1,6 +1,6 @@
 import { COMPOSED_KERNELS, type Backend, type Kernels } from '../backend.js';
 import { binary } from './broadcast.js';
-import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
+import { conv2d, conv2dBackwardFilter, conv2dBackwardInput, epilogueGrad } from './conv.js';
 import {
   depthwiseConv2d,
   depthwiseConv2dBackwardFilter,
@@ -40,6 +40,7 @@ export const JS_KERNELS = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardFilter,
+  epilogueGrad,
   maxPool,
   maxPoolBackward,
   avgPool,
