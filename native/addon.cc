@@ -39,7 +39,7 @@ struct Args : ArgReader<Args> {
     if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) ok = false;
   }
   // Arguments assembled by the caller (argc, argv filled in afterwards).
-  Args(napi_env e, const char* name) : env(e), kernel(name), argc(0) {}
+  Args(napi_env e, const char* name) : ArgReader("native", name), env(e), argc(0) {}
 
   napi_value arg(size_t i) {
     if (i < argc) return argv[i];
@@ -109,8 +109,10 @@ napi_value ApplyUpdates(napi_env env, napi_callback_info info) {
   auto length = [&](napi_value list, const char* what, uint32_t* n) {
     bool is = false;
     napi_is_array(env, list, &is);
-    if (!is || napi_get_array_length(env, list, n) != napi_ok) return A.fail_type("native %s: %s must be an array", what);
-    return true;
+    if (is && napi_get_array_length(env, list, n) == napi_ok) return true;
+    char msg[96];
+    std::snprintf(msg, sizeof msg, "%s must be an array", what);
+    return A.fail(true, msg);
   };
   uint32_t count = 0, ng = 0, ns = 0;
   if (!length(A.arg(7), "params", &count) || !length(A.arg(8), "grads", &ng) || !length(A.arg(9), "slots", &ns))
