@@ -32,6 +32,8 @@ export interface BenchRecord {
   /** Epoch workloads: mean batch loss over the last trial, and the first warm-up batch's. */
   loss?: number;
   firstLoss?: number;
+  /** `once` workloads (the speedrun): the test accuracy the run reached. */
+  accuracy?: number;
   /** Useful GFLOP/s: the workload's FLOP count (bench/README.md) over the time per call. */
   gflops?: number;
   /** gflops over the machine's measured peak at this row's thread count (see bench/peak.ts). */

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { getTrainPreset } from '../../src/experiments/train-presets.js';
+import { speedrunRecipe } from './speedrun.js';
+
+test('the PyTorch speedrun gets the train preset as numbers', () => {
+  const flags = getTrainPreset('speedrun').flags;
+  const r = speedrunRecipe();
+  assert.deepEqual(r.filters, flags['filters']!.split(',').map(Number));
+  assert.equal(r.epochs, Number(flags['epochs']));
+  assert.equal(r.batchSize, Number(flags['batch-size']));
+  assert.equal(r.lr, Number(flags['lr']));
+  assert.equal(r.warmupEpochs, Number(flags['lr-warmup-epochs']));
+  assert.equal(r.labelSmoothing, Number(flags['label-smoothing']));
+});
+
+test('a speedrun preset the PyTorch script cannot rebuild is refused, not run differently', () => {
+  const flags = getTrainPreset('speedrun').flags;
+  assert.throws(() => speedrunRecipe({ ...flags, 'block-convs': '2', augment: 'true' }), {
+    message: /does not model --augment/,
+  });
+  assert.throws(() => speedrunRecipe({ ...flags, hidden: '128' }), {
+    message: /models --hidden none, the preset has 128/,
+  });
+  assert.throws(() => speedrunRecipe({ ...flags, optimizer: 'sgd' }), {
+    message: /models --optimizer adamw/,
+  });
+});
