@@ -3,7 +3,7 @@ import { lstat, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EarlyStopping } from '../../src/callbacks/early-stopping.js';
 import type { ReduceLROnPlateau } from '../../src/callbacks/reduce-lr-on-plateau.js';
-import { Dropout } from '../../src/layers/dropout.js';
+import type { Layer } from '../../src/layers/index.js';
 import type { Model } from '../../src/models/index.js';
 import type { NamedTensor } from '../../src/optimizers/index.js';
 import type { DType } from '../../src/tensor/dtype.js';
@@ -67,6 +67,7 @@ interface CheckpointFile {
   savedAt: string;
   fit: FitPosition;
   history: CheckpointHistory;
+  /** Every random layer's stream (Dropout, augmentation layers), by layer name. */
   dropout: Record<string, number[]>;
   earlyStopping: EarlyStoppingState | null;
   /** Absent in checkpoints written before it was kept: read as null. */
@@ -83,6 +84,22 @@ export interface CheckpointParts {
   history: CheckpointHistory;
   earlyStopping?: EarlyStopping;
   reduceLrOnPlateau?: ReduceLROnPlateau;
+}
+
+/** A layer that draws random numbers in training: Dropout, the augmentation layers. */
+interface RandomLayer {
+  name: string;
+  getRandomState(): number[];
+  setRandomState(state: readonly number[]): void;
+}
+
+/** The model's layers that own a random stream (resumed, they must draw what they would have). */
+function randomLayers(model: Model): RandomLayer[] {
+  return (model.layers as Layer[]).filter(
+    (l): l is Layer & RandomLayer =>
+      typeof (l as Partial<RandomLayer>).getRandomState === 'function' &&
+      typeof (l as Partial<RandomLayer>).setRandomState === 'function',
+  );
 }
 
 /** JSON has no infinities: ±Infinity as strings. */
@@ -120,9 +137,7 @@ export async function writeCheckpoint(runDir: string, parts: CheckpointParts): P
     bin.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), tensors[i]!.offset);
   });
   const dropout: Record<string, number[]> = {};
-  for (const layer of model.layers) {
-    if (layer instanceof Dropout) dropout[layer.name] = layer.getRandomState();
-  }
+  for (const layer of randomLayers(model)) dropout[layer.name] = layer.getRandomState();
   const tensorsFile = `tensors-${fit.epoch}-${fit.batch}.bin`;
   await writeFileAtomic(join(dir, tensorsFile), bin);
   const best = early?.best ?? null;
@@ -327,7 +342,7 @@ export async function readCheckpoint(runDir: string): Promise<Checkpoint> {
 
 /**
  * Puts a checkpoint into a model built and compiled from the run's config: weights (every one,
- * by name and shape), optimizer state, Dropout streams. EarlyStopping's state is restored by
+ * by name and shape), optimizer state, the random layers' streams (Dropout, augmentation). EarlyStopping's state is restored by
  * the callback `earlyStoppingRestorer` returns, after the fit has reset it.
  */
 export function restoreCheckpoint(ckpt: Checkpoint, model: Model, where: string): void {
@@ -349,10 +364,10 @@ export function restoreCheckpoint(ckpt: Checkpoint, model: Model, where: string)
     if (name.startsWith('model/') && !names.has(name))
       fail(`it holds an unknown weight '${name.slice(6)}'`);
   }
-  const dropouts = model.layers.filter((l): l is Dropout => l instanceof Dropout);
-  if (dropouts.length !== Object.keys(ckpt.dropout).length) fail('its Dropout layers differ');
+  const dropouts = randomLayers(model);
+  if (dropouts.length !== Object.keys(ckpt.dropout).length) fail('its random layers differ');
   for (const d of dropouts) {
-    if (!Object.hasOwn(ckpt.dropout, d.name)) fail(`Dropout layer '${d.name}' is missing`);
+    if (!Object.hasOwn(ckpt.dropout, d.name)) fail(`random layer '${d.name}' is missing`);
   }
   const optimizer = [...ckpt.tensors]
     .filter(([name]) => name.startsWith('optimizer/'))
