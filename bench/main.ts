@@ -216,13 +216,16 @@ function epochMethod(workloads: readonly Workload[], t: TimingOptions): string[]
 }
 
 function progress(i: number, total: number, label: string, r: BenchRecord): void {
-  const how = r.firstStepOnly
-    ? 'projected from its first step alone'
-    : r.projectedFromSteps !== undefined
-      ? `projected from ${r.projectedFromSteps} steps: ${r.trials} trials x ${r.stepsPerTrial} steps`
-      : r.loss !== undefined
-        ? `median of ${r.trials} epoch${r.trials === 1 ? '' : 's'}`
-        : `${r.trials} trials x ${r.callsPerTrial} calls`;
+  const how =
+    r.accuracy !== undefined
+      ? `one run, test accuracy ${(100 * r.accuracy).toFixed(2)}%`
+      : r.firstStepOnly
+        ? 'projected from its first step alone'
+        : r.projectedFromSteps !== undefined
+          ? `projected from ${r.projectedFromSteps} steps: ${r.trials} trials x ${r.stepsPerTrial} steps`
+          : r.loss !== undefined
+            ? `median of ${r.trials} epoch${r.trials === 1 ? '' : 's'}`
+            : `${r.trials} trials x ${r.callsPerTrial} calls`;
   const loss = r.loss === undefined ? '' : `, loss ${r.loss.toFixed(3)}`;
   const what =
     r.value === null

@@ -190,7 +190,7 @@ export function formatTable(rows: readonly Row[]): string {
       r.fractionOfPeak === undefined ? '-' : `${(100 * r.fractionOfPeak).toFixed(1)}%`,
       num(r.msPerCall!),
       r.trials === 1 ? '-' : `±${((50 * spread) / r.msPerCall!).toFixed(1)}%`,
-      r.cpuPerWall!.toFixed(2),
+      r.cpuPerWall === undefined ? '-' : r.cpuPerWall.toFixed(2),
       r.vsBestTorch === undefined ? '-' : ratio(r.vsBestTorch),
       r.vsTfjsWasm === undefined ? '-' : ratio(r.vsTfjsWasm),
       r.vsBestOurs === undefined ? '-' : ratio(r.vsBestOurs),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getTrainPreset } from '../../src/experiments/train-presets.js';
-import { speedrunRecipe } from './speedrun.js';
+import { speedrunFlopsPerSample, speedrunRecipe } from './speedrun.js';
 
 test('the PyTorch speedrun gets the train preset as numbers', () => {
   const flags = getTrainPreset('speedrun').flags;
@@ -25,4 +25,14 @@ test('a speedrun preset the PyTorch script cannot rebuild is refused, not run di
   assert.throws(() => speedrunRecipe({ ...flags, optimizer: 'sgd' }), {
     message: /models --optimizer adamw/,
   });
+});
+
+test('useful FLOP per training sample of the speedrun network (32-64-128, one conv a block)', () => {
+  const r = { ...speedrunRecipe(), filters: [32, 64, 128], blockConvs: 1 };
+  const conv1 = 2 * 28 * 28 * 32 * 9 * 1 * 2; // no input gradient for the images
+  const conv2 = 2 * 14 * 14 * 64 * 9 * 32 * 3;
+  const conv3 = 2 * 7 * 7 * 128 * 9 * 64 * 3;
+  const dense = 2 * 3 * 3 * 128 * 10 * 3;
+  assert.equal(speedrunFlopsPerSample(r), conv1 + conv2 + conv3 + dense);
+  assert.equal(speedrunFlopsPerSample(r), 44_324_352);
 });

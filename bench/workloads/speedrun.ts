@@ -96,6 +96,26 @@ export function speedrunRecipe(flags = getTrainPreset('speedrun').flags): Speedr
   };
 }
 
+/**
+ * Useful FLOP of one training sample of the recipe's network (2 per multiply-add, forward, the
+ * weight gradient, and the input gradient of every layer but the first), as epoch.ts counts.
+ */
+export function speedrunFlopsPerSample(r: SpeedrunRecipe): number {
+  let size = 28;
+  let channels = 1;
+  let total = 0;
+  let first = true;
+  for (const filters of r.filters) {
+    for (let i = 0; i < r.blockConvs; i++) {
+      total += 2 * size * size * filters * 9 * channels * (first ? 2 : 3);
+      channels = filters;
+      first = false;
+    }
+    size = Math.floor(size / 2);
+  }
+  return total + 2 * size * size * channels * 10 * 3;
+}
+
 const CLI = fileURLToPath(new URL('../../../bin/mnist-lab.js', import.meta.url));
 
 export function speedrunWorkloads(): Workload[] {
@@ -109,6 +129,7 @@ export function speedrunWorkloads(): Workload[] {
         `check: test accuracy >= ${TARGET_ACCURACY * 100}%`,
       unit: 's',
       lowerIsBetter: true,
+      flops: recipe.epochs * 60_000 * speedrunFlopsPerSample(recipe),
       value: (ms) => ms / 1000,
       once: {
         check: (accuracy) =>
