@@ -40,9 +40,14 @@ import { runTorch } from './torch.js';
 import { SkipError, type Prepared, type Workload } from './workload.js';
 import { epochWorkloads } from './workloads/epoch.js';
 import { gemmWorkloads } from './workloads/gemm.js';
+import { speedrunWorkloads } from './workloads/speedrun.js';
 
 /** Every workload, in table order. A new workload file adds itself here. */
-const WORKLOADS: readonly Workload[] = [...gemmWorkloads(), ...epochWorkloads()];
+const WORKLOADS: readonly Workload[] = [
+  ...gemmWorkloads(),
+  ...epochWorkloads(),
+  ...speedrunWorkloads(),
+];
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -139,6 +144,7 @@ async function runOne(w: Workload, e: Engine, timing: TimingOptions): Promise<Be
   try {
     await activate(e);
     prepared = e.kind === 'ours' ? await w.ours!(e.impl) : await w.tfjs!(e.tf);
+    if ('run' in prepared) return await runOnce(w, base, prepared.run);
     const t: Timing | EpochTiming =
       'runner' in prepared
         ? await measureEpochs(prepared.runner, timing)
@@ -163,6 +169,39 @@ async function runOne(w: Workload, e: Engine, timing: TimingOptions): Promise<Be
   }
 }
 
+/** A `once` workload's single run as a record: its time, and its accuracy checked. */
+async function runOnce(
+  w: Workload,
+  base: Pick<BenchRecord, 'workload' | 'backend' | 'threads' | 'isa' | 'unit'>,
+  run: () => Promise<{ ms: number; accuracy: number }>,
+): Promise<BenchRecord> {
+  const r = await run();
+  return onceRecord(w, base, r, undefined);
+}
+
+function onceRecord(
+  w: Workload,
+  base: Pick<BenchRecord, 'workload' | 'backend' | 'threads' | 'isa' | 'unit'>,
+  r: { ms: number; accuracy: number },
+  cpuPerWall: number | undefined,
+): BenchRecord {
+  const record: BenchRecord = {
+    ...base,
+    value: w.value(r.ms),
+    msPerCall: r.ms,
+    msMin: r.ms,
+    msMax: r.ms,
+    trials: 1,
+    callsPerTrial: 1,
+    ...(cpuPerWall !== undefined ? { cpuPerWall } : {}),
+    accuracy: r.accuracy,
+    note: `one run; test accuracy ${(100 * r.accuracy).toFixed(2)}%`,
+  };
+  const problem = w.once?.check(r.accuracy);
+  if (problem !== undefined) record.checkFailed = problem;
+  return record;
+}
+
 /** The header's paragraph on epoch workloads, when any is selected. */
 function epochMethod(workloads: readonly Workload[], t: TimingOptions): string[] {
   const rules = [...new Set(workloads.flatMap((w) => (w.epochs ? [w.epochs.rule] : [])))];
@@ -177,13 +216,16 @@ function epochMethod(workloads: readonly Workload[], t: TimingOptions): string[]
 }
 
 function progress(i: number, total: number, label: string, r: BenchRecord): void {
-  const how = r.firstStepOnly
-    ? 'projected from its first step alone'
-    : r.projectedFromSteps !== undefined
-      ? `projected from ${r.projectedFromSteps} steps: ${r.trials} trials x ${r.stepsPerTrial} steps`
-      : r.loss !== undefined
-        ? `median of ${r.trials} epoch${r.trials === 1 ? '' : 's'}`
-        : `${r.trials} trials x ${r.callsPerTrial} calls`;
+  const how =
+    r.accuracy !== undefined
+      ? `one run, test accuracy ${(100 * r.accuracy).toFixed(2)}%`
+      : r.firstStepOnly
+        ? 'projected from its first step alone'
+        : r.projectedFromSteps !== undefined
+          ? `projected from ${r.projectedFromSteps} steps: ${r.trials} trials x ${r.stepsPerTrial} steps`
+          : r.loss !== undefined
+            ? `median of ${r.trials} epoch${r.trials === 1 ? '' : 's'}`
+            : `${r.trials} trials x ${r.callsPerTrial} calls`;
   const loss = r.loss === undefined ? '' : `, loss ${r.loss.toFixed(3)}`;
   const what =
     r.value === null
@@ -243,9 +285,11 @@ async function main(): Promise<void> {
         const reason =
           torch.skipped.get(w.id) ??
           (w.torch ? 'no result from the script' : 'no PyTorch version of this workload');
-        const record: BenchRecord = res
-          ? measuredRecord(base, w.value(res.msPerCall), res)
-          : { ...base, value: null, skipped: reason };
+        const record: BenchRecord = !res
+          ? { ...base, value: null, skipped: reason }
+          : w.once && res.accuracy !== undefined
+            ? onceRecord(w, base, { ms: res.msPerCall, accuracy: res.accuracy }, res.cpuPerWall)
+            : measuredRecord(base, w.value(res.msPerCall), res);
         const problem = res && w.epochs && isEpochTiming(res) ? w.epochs.check(res) : undefined;
         if (problem !== undefined) record.checkFailed = problem;
         rowsByWorkload.get(w.id)!.push({ label, record });

@@ -32,6 +32,8 @@ export interface BenchRecord {
   /** Epoch workloads: mean batch loss over the last trial, and the first warm-up batch's. */
   loss?: number;
   firstLoss?: number;
+  /** `once` workloads (the speedrun): the test accuracy the run reached. */
+  accuracy?: number;
   /** Useful GFLOP/s: the workload's FLOP count (bench/README.md) over the time per call. */
   gflops?: number;
   /** gflops over the machine's measured peak at this row's thread count (see bench/peak.ts). */
@@ -188,7 +190,7 @@ export function formatTable(rows: readonly Row[]): string {
       r.fractionOfPeak === undefined ? '-' : `${(100 * r.fractionOfPeak).toFixed(1)}%`,
       num(r.msPerCall!),
       r.trials === 1 ? '-' : `±${((50 * spread) / r.msPerCall!).toFixed(1)}%`,
-      r.cpuPerWall!.toFixed(2),
+      r.cpuPerWall === undefined ? '-' : r.cpuPerWall.toFixed(2),
       r.vsBestTorch === undefined ? '-' : ratio(r.vsBestTorch),
       r.vsTfjsWasm === undefined ? '-' : ratio(r.vsTfjsWasm),
       r.vsBestOurs === undefined ? '-' : ratio(r.vsBestOurs),

@@ -17,6 +17,8 @@ export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 export type TorchResult = (Timing | EpochTiming) & {
   id: string;
   threads: number;
+  /** torch_speedrun.py: the test accuracy its run reached. */
+  accuracy?: number;
 };
 
 export interface TorchRun {

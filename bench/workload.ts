@@ -43,7 +43,18 @@ export interface PreparedEpochs extends PreparedBase {
   runner: EpochRunner;
 }
 
-export type Prepared = PreparedStep | PreparedEpochs;
+/** One whole run (a speedrun), timed by itself: its time and the accuracy it reached. */
+export interface RunResult {
+  ms: number;
+  accuracy: number;
+}
+
+/** A workload run once per engine instead of repeated calls (see Workload.once). */
+export interface PreparedRun extends PreparedBase {
+  run(): Promise<RunResult>;
+}
+
+export type Prepared = PreparedStep | PreparedEpochs | PreparedRun;
 
 /** Thrown by a setup hook when the engine cannot run the workload: `skipped`, not `failed`. */
 export class SkipError extends Error {
@@ -83,6 +94,14 @@ export interface Workload {
     check(t: EpochTiming): string | undefined;
     /** The check in words, for the header. */
     rule: string;
+  };
+  /**
+   * Set for workloads too long to repeat (a whole training run to a target accuracy): each
+   * engine runs once, setups return a `run`, and `check` judges every engine's accuracy
+   * (PyTorch's too).
+   */
+  readonly once?: {
+    check(accuracy: number): string | undefined;
   };
   /** Setup on one of our kernel backends; absent when the workload does not apply. */
   ours?(backend: Backend): Prepared | Promise<Prepared>;

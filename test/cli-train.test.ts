@@ -121,6 +121,9 @@ test('bad train flags get a clear message and a non-zero exit', async () => {
     ],
     [['--min-lr', '0.001'], /--min-lr applies to --reduce-lr-on-plateau/],
     [['--weight-decay', '0.01'], /--weight-decay is AdamW's: use --optimizer adamw/],
+    [['--model', 'cnn', '--filters', '32,64'], /--filters applies to --model cnn-bn/],
+    [['--block-convs', '1'], /--block-convs applies to --model cnn-bn/],
+    [['--model', 'cnn-bn', '--filters', '32,0'], /--filters takes comma-separated whole numbers/],
     [
       ['--label-smoothing', '0.1', '--loss', 'sparse_categorical_crossentropy'],
       /sparse_categorical_crossentropy has no label smoothing/,
@@ -300,7 +303,52 @@ test('train --preset mnist-cnn: the recipe, with flags given on the command line
   assert.equal(config.epochs, 2, '--epochs overrides the preset');
   assert.deepEqual(config.lrSchedule, { kind: 'cosine', alpha: 0, warmupEpochs: 1 });
   assert.equal(config.labelSmoothing, 0.1);
-  const bad = await runCli(['train', '--preset', 'mnist-best', '--train-samples', '10'], env);
+  const bad = await runCli(['train', '--preset', 'mnist-bst', '--train-samples', '10'], env);
   assert.notEqual(bad.code, 0);
-  assert.match(bad.stderr, /unknown train preset 'mnist-best'; presets: mnist-cnn/);
+  assert.match(
+    bad.stderr,
+    /unknown train preset 'mnist-bst'; presets: mnist-cnn, mnist-best, fashion-best, speedrun\./,
+  );
 });
+
+// The recipes of the README's table, each on a tiny real slice: the full runs (minutes) are in
+// the README, not in tests.
+// Slices of 512 images (4 steps an epoch) for the 6-epoch presets; speedrun's 2 epochs get 2048.
+for (const [preset, dataset, params, samples] of [
+  ['mnist-best', 'mnist', '104,874', '512'],
+  ['fashion-best', 'fashion-mnist', '104,874', '512'],
+  ['speedrun', 'mnist', '104,874', '2048'],
+] as const) {
+  test(`train --preset ${preset} trains its recipe (a tiny slice)`, async () => {
+    const out = join(await mkdtemp(join(tmpdir(), `mnist-lab-${preset}-`)), 'run');
+    const r = await runCli(
+      [
+        'train',
+        '--preset',
+        preset,
+        '--train-samples',
+        samples,
+        '--test-samples',
+        '100',
+        '--out',
+        out,
+        '--verbose',
+        '2',
+      ],
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`Total params: ${params}`));
+    assert.match(r.stdout, new RegExp(`dataset ${dataset}`));
+    assert.match(r.stdout, /Test accuracy: \d+\.\d\d%/);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    assert.equal(config.dataset, dataset);
+    assert.equal(config.model, 'cnn-bn');
+    assert.equal(config.optimizer, 'adamw');
+    assert.equal(config.lrSchedule.kind, 'cosine');
+    assert.equal(config.labelSmoothing, 0.1);
+    // It learns: the last epoch's training loss is below the first's.
+    const { history } = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+    assert.ok(history.loss.at(-1) < history.loss[0], `loss ${history.loss.join(', ')}`);
+  });
+}

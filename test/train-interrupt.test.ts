@@ -209,3 +209,69 @@ test('a live run cannot be resumed or overwritten by another process', async () 
     );
   }
 });
+
+/**
+ * Kills a run once epoch 2's checkpoint is written, resumes it, and checks it against the same
+ * run uninterrupted: weights bit for bit, and every epoch's logs (learning_rate included).
+ */
+async function killResumeMatches(args: string[]): Promise<Record<string, number[]>> {
+  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-lr-'));
+  const whole = join(root, 'whole');
+  const out = join(root, 'killed');
+  const all = [...args, '--train-samples', '12000', '--test-samples', '200', '--verbose', '2'];
+  const ref = await runCli(['train', ...all, '--out', whole], env);
+  assert.equal(ref.code, 0, ref.stderr);
+  const r = await trainAndSignal(
+    [...all, '--out', out],
+    /Epoch 2\/5/,
+    'SIGKILL',
+    async () => (await readStatus(out))?.epoch === 2,
+  );
+  assert.equal(r.code, 128, 'killed');
+  assert.doesNotMatch(r.stdout, /Epoch 3\/5/);
+  const resumed = await runCli(['train', '--resume', out, '--verbose', '2'], env);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /Resuming .* at epoch 3, batch 1\./);
+  assert.equal(await weightsHash(out), await weightsHash(whole));
+  const history = async (dir: string) =>
+    JSON.parse(await readFile(join(dir, 'history.json'), 'utf8')).history as Record<
+      string,
+      number[]
+    >;
+  const want = await history(whole);
+  assert.deepEqual(await history(out), want);
+  return want;
+}
+
+test('train --resume continues ReduceLROnPlateau: its counters and the rate it set', async () => {
+  // So small a rate that the loss never improves by min_delta: patience 0 halves the rate after
+  // every epoch but the first, so a resume that forgot the halvings trains with another rate.
+  const history = await killResumeMatches([
+    '--epochs',
+    '5',
+    '--hidden',
+    '32',
+    '--lr',
+    '1e-8',
+    '--reduce-lr-on-plateau',
+    '0',
+    '--reduce-lr-factor',
+    '0.5',
+  ]);
+  assert.deepEqual(history['learning_rate'], [1e-8, 1e-8, 5e-9, 2.5e-9, 1.25e-9]);
+});
+
+test('train --resume continues a cosine schedule with warm-up at its step', async () => {
+  await killResumeMatches([
+    '--epochs',
+    '5',
+    '--hidden',
+    '32',
+    '--optimizer',
+    'adamw',
+    '--lr-schedule',
+    'cosine',
+    '--lr-warmup-epochs',
+    '1',
+  ]);
+});

@@ -41,6 +41,8 @@ import {
 interface TrainFlags {
   model: ModelKind;
   hidden?: number[];
+  filters?: number[];
+  blockConvs?: number;
   activation: string;
   dropout: number;
   batchnorm: boolean;
@@ -92,6 +94,16 @@ export function addTrainOptions(cmd: Command): Command {
       '--hidden <sizes>',
       "hidden Dense sizes, comma-separated, or 'none' (default 512; cnn: 64; cnn-bn: 128)",
       hiddenSizes('--hidden'),
+    )
+    .option(
+      '--filters <list>',
+      'cnn-bn: filters of each max-pooled conv block, e.g. 32,64,128 (32,64)',
+      intList('--filters'),
+    )
+    .option(
+      '--block-convs <n>',
+      'cnn-bn: 3x3 convolutions per block (2)',
+      positiveInt('--block-convs'),
     )
     .option('--activation <name>', 'hidden activation', 'relu')
     .option('--dropout <rate>', 'dropout after each hidden layer', fraction('--dropout'), 0)
@@ -390,6 +402,14 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
       );
     }
   }
+  if (flags.model !== 'cnn-bn') {
+    for (const [set, flag] of [
+      [flags.filters, '--filters'],
+      [flags.blockConvs, '--block-convs'],
+    ] as const) {
+      if (set !== undefined) throw new Error(`${flag} applies to --model cnn-bn.`);
+    }
+  }
   if (flags.weightDecay !== undefined && opt !== 'adamw') {
     throw new Error(`--weight-decay is AdamW's: use --optimizer adamw (not ${flags.optimizer}).`);
   }
@@ -397,6 +417,8 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
   return {
     ...base,
     hidden: flags.hidden ?? base.hidden,
+    ...(flags.filters !== undefined ? { filters: flags.filters } : {}),
+    ...(flags.blockConvs !== undefined ? { blockConvs: flags.blockConvs } : {}),
     activation: flags.activation,
     dropout: flags.dropout,
     batchnorm: flags.batchnorm,

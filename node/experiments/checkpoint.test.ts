@@ -10,7 +10,26 @@ import { sequential } from '../../src/models/index.js';
 import { toyClassification } from '../../src/models/test-data.test.js';
 import { setSeed } from '../../src/tensor/seed.js';
 import { FitState } from '../../src/training/fit-state.js';
+import { Layer, singleInput, type CallArgs } from '../../src/layers/layer.js';
+import { Random } from '../../src/tensor/random.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
+
+/** Any layer with a random stream, as the augmentation layers have: not only Dropout. */
+class Drawing extends Layer {
+  static override readonly className = 'Drawing';
+  readonly stream = new Random(7);
+  call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
+    if (args.training) this.stream.uint32();
+    return singleInput(inputs, this);
+  }
+  getRandomState(): number[] {
+    return this.stream.getState();
+  }
+  setRandomState(state: readonly number[]): void {
+    this.stream.setState(state);
+  }
+}
 
 function model(units = 8) {
   setSeed(1);
@@ -102,6 +121,38 @@ test('a checkpoint of another model is refused before anything is changed', asyn
     /ckpt: weight 'h\/kernel' has shape \[4, 8\], the model's is \[4, 16\]; it was not written for this model\./,
   );
   assert.deepEqual(other.getWeights(), before);
+});
+
+test("a checkpoint keeps every random layer's stream, not only Dropout's", async () => {
+  const build = () => {
+    setSeed(1);
+    const m = sequential({
+      layers: [
+        layers.dense({ units: 4, inputShape: [4], name: 'h' }),
+        new Drawing({ name: 'draw' }),
+        layers.dense({ units: 3, activation: 'softmax', name: 'o' }),
+      ],
+    });
+    m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    return m;
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-ckpt-'));
+  const m = build();
+  const state = new FitState();
+  const { x, y } = toyClassification(40);
+  await m.fit(x, y, { epochs: 1, batchSize: 10, verbose: 0, state });
+  const drawn = (m.layers[1] as Drawing).getRandomState();
+  await writeCheckpoint(dir, {
+    model: m,
+    fit: state,
+    history: { epoch: [0], history: {}, epochSeconds: [0.1] },
+  });
+  const ckpt = await readCheckpoint(dir);
+  const fresh = build();
+  assert.notDeepEqual((fresh.layers[1] as Drawing).getRandomState(), drawn);
+  restoreCheckpoint(ckpt, fresh, 'ckpt');
+  assert.deepEqual((fresh.layers[1] as Drawing).getRandomState(), drawn);
+  await rm(dir, { recursive: true, force: true });
 });
 
 test('a checkpoint carries the augmentation layers’ streams: a resumed run draws what it would have', async () => {

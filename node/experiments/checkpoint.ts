@@ -2,12 +2,8 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EarlyStopping } from '../../src/callbacks/early-stopping.js';
-import { Dropout } from '../../src/layers/dropout.js';
-import { RandomImageLayer } from '../../src/layers/random-image-layer.js';
-
-/** Layers that own a random stream (Dropout masks, augmentation draws), saved by name. */
-const ownsStream = (l: unknown): l is Dropout | RandomImageLayer =>
-  l instanceof Dropout || l instanceof RandomImageLayer;
+import type { ReduceLROnPlateau } from '../../src/callbacks/reduce-lr-on-plateau.js';
+import type { Layer } from '../../src/layers/index.js';
 import type { Model } from '../../src/models/index.js';
 import type { NamedTensor } from '../../src/optimizers/index.js';
 import type { DType } from '../../src/tensor/dtype.js';
@@ -49,6 +45,14 @@ interface EarlyStoppingState {
   bestWeights: number;
 }
 
+/** ReduceLROnPlateau's counters and the rate it has set (the optimizer's, which it owns). */
+interface ReduceLrState {
+  wait: number;
+  cooldownCounter: number;
+  best: number | 'Infinity' | '-Infinity';
+  learningRate: number;
+}
+
 interface TensorEntry {
   name: string;
   dtype: DType;
@@ -63,8 +67,11 @@ interface CheckpointFile {
   savedAt: string;
   fit: FitPosition;
   history: CheckpointHistory;
+  /** Every random layer's stream (Dropout, augmentation layers), by layer name. */
   dropout: Record<string, number[]>;
   earlyStopping: EarlyStoppingState | null;
+  /** Absent in checkpoints written before it was kept: read as null. */
+  reduceLrOnPlateau?: ReduceLrState | null;
   tensorsFile: string;
   tensorsBytes: number;
   sha256: string;
@@ -76,13 +83,39 @@ export interface CheckpointParts {
   fit: FitState;
   history: CheckpointHistory;
   earlyStopping?: EarlyStopping;
+  reduceLrOnPlateau?: ReduceLROnPlateau;
+}
+
+/** A layer that draws random numbers in training: Dropout, the augmentation layers. */
+interface RandomLayer {
+  name: string;
+  getRandomState(): number[];
+  setRandomState(state: readonly number[]): void;
+}
+
+/** The model's layers that own a random stream (resumed, they must draw what they would have). */
+function randomLayers(model: Model): RandomLayer[] {
+  return (model.layers as Layer[]).filter(
+    (l): l is Layer & RandomLayer =>
+      typeof (l as Partial<RandomLayer>).getRandomState === 'function' &&
+      typeof (l as Partial<RandomLayer>).setRandomState === 'function',
+  );
+}
+
+/** JSON has no infinities: ±Infinity as strings. */
+function finiteOrName(x: number): number | 'Infinity' | '-Infinity' {
+  return x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : x;
+}
+
+function fromFiniteOrName(x: number | 'Infinity' | '-Infinity'): number {
+  return x === 'Infinity' ? Infinity : x === '-Infinity' ? -Infinity : x;
 }
 
 /** Writes the checkpoint of a run folder (see CHECKPOINT_DIR). */
 export async function writeCheckpoint(runDir: string, parts: CheckpointParts): Promise<void> {
   const dir = join(runDir, CHECKPOINT_DIR);
   await mkdir(dir, { recursive: true });
-  const { model, fit, history, earlyStopping: early } = parts;
+  const { model, fit, history, earlyStopping: early, reduceLrOnPlateau: plateau } = parts;
   const named: NamedTensor[] = [
     ...model.weights.map((w) => ({ name: `model/${w.name}`, tensor: w as Tensor })),
     ...model.optimizer.getWeights().map((w) => ({ name: `optimizer/${w.name}`, tensor: w.tensor })),
@@ -104,9 +137,7 @@ export async function writeCheckpoint(runDir: string, parts: CheckpointParts): P
     bin.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), tensors[i]!.offset);
   });
   const dropout: Record<string, number[]> = {};
-  for (const layer of model.layers) {
-    if (ownsStream(layer)) dropout[layer.name] = layer.getRandomState();
-  }
+  for (const layer of randomLayers(model)) dropout[layer.name] = layer.getRandomState();
   const tensorsFile = `tensors-${fit.epoch}-${fit.batch}.bin`;
   await writeFileAtomic(join(dir, tensorsFile), bin);
   const best = early?.best ?? null;
@@ -122,8 +153,16 @@ export async function writeCheckpoint(runDir: string, parts: CheckpointParts): P
           wait: early.wait,
           stoppedEpoch: early.stoppedEpoch,
           bestEpoch: early.bestEpoch,
-          best: best === Infinity ? 'Infinity' : best === -Infinity ? '-Infinity' : best,
+          best: best === null ? null : finiteOrName(best),
           bestWeights: early.bestWeights?.length ?? 0,
+        }
+      : null,
+    reduceLrOnPlateau: plateau
+      ? {
+          wait: plateau.wait,
+          cooldownCounter: plateau.cooldownCounter,
+          best: finiteOrName(plateau.best),
+          learningRate: model.optimizer.learningRate,
         }
       : null,
     tensorsFile,
@@ -144,6 +183,7 @@ export interface Checkpoint {
   history: CheckpointHistory;
   dropout: Record<string, number[]>;
   earlyStopping: EarlyStoppingState | null;
+  reduceLrOnPlateau: ReduceLrState | null;
   tensors: Map<string, Tensor>;
 }
 
@@ -256,6 +296,20 @@ export async function readCheckpoint(runDir: string): Promise<Checkpoint> {
   if (es !== null && (typeof es !== 'object' || !Number.isSafeInteger(es?.bestWeights))) {
     bad('earlyStopping', 'null or its state');
   }
+  const rl = s.reduceLrOnPlateau ?? null;
+  const isCount = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
+  if (
+    rl !== null &&
+    (typeof rl !== 'object' ||
+      !isCount(rl.wait) ||
+      !isCount(rl.cooldownCounter) ||
+      !(typeof rl.best === 'number' || rl.best === 'Infinity' || rl.best === '-Infinity') ||
+      typeof rl.learningRate !== 'number' ||
+      !(rl.learningRate > 0) ||
+      !Number.isFinite(rl.learningRate))
+  ) {
+    bad('reduceLrOnPlateau', 'null or its state (wait, cooldownCounter, best, learningRate > 0)');
+  }
 
   const bin = await readBounded(join(dir, s.tensorsFile!), MAX_TENSORS_BYTES, size);
   if (createHash('sha256').update(bin).digest('hex') !== s.sha256) {
@@ -281,13 +335,14 @@ export async function readCheckpoint(runDir: string): Promise<Checkpoint> {
     history: h as CheckpointHistory,
     dropout: dropout as Record<string, number[]>,
     earlyStopping: es ?? null,
+    reduceLrOnPlateau: rl,
     tensors,
   };
 }
 
 /**
  * Puts a checkpoint into a model built and compiled from the run's config: weights (every one,
- * by name and shape), optimizer state, Dropout streams. EarlyStopping's state is restored by
+ * by name and shape), optimizer state, the random layers' streams (Dropout, augmentation). EarlyStopping's state is restored by
  * the callback `earlyStoppingRestorer` returns, after the fit has reset it.
  */
 export function restoreCheckpoint(ckpt: Checkpoint, model: Model, where: string): void {
@@ -309,10 +364,10 @@ export function restoreCheckpoint(ckpt: Checkpoint, model: Model, where: string)
     if (name.startsWith('model/') && !names.has(name))
       fail(`it holds an unknown weight '${name.slice(6)}'`);
   }
-  const dropouts = model.layers.filter(ownsStream);
-  if (dropouts.length !== Object.keys(ckpt.dropout).length) fail('its Dropout layers differ');
+  const dropouts = randomLayers(model);
+  if (dropouts.length !== Object.keys(ckpt.dropout).length) fail('its random layers differ');
   for (const d of dropouts) {
-    if (!Object.hasOwn(ckpt.dropout, d.name)) fail(`Dropout layer '${d.name}' is missing`);
+    if (!Object.hasOwn(ckpt.dropout, d.name)) fail(`random layer '${d.name}' is missing`);
   }
   const optimizer = [...ckpt.tensors]
     .filter(([name]) => name.startsWith('optimizer/'))
@@ -333,7 +388,7 @@ export function restoreEarlyStopping(ckpt: Checkpoint, early: EarlyStopping): vo
   early.wait = es.wait;
   early.stoppedEpoch = es.stoppedEpoch;
   early.bestEpoch = es.bestEpoch;
-  early.best = es.best === 'Infinity' ? Infinity : es.best === '-Infinity' ? -Infinity : es.best;
+  early.best = es.best === null ? null : fromFiniteOrName(es.best);
   early.bestWeights =
     es.bestWeights > 0
       ? Array.from({ length: es.bestWeights }, (_, i) => {
@@ -344,4 +399,25 @@ export function restoreEarlyStopping(ckpt: Checkpoint, early: EarlyStopping): vo
           return t.values as Float32Array;
         })
       : null;
+}
+
+/**
+ * ReduceLROnPlateau's saved counters and the learning rate it had set, to apply after fit's
+ * onTrainBegin has reset it. A checkpoint without them (written by a run that did not use the
+ * callback) cannot continue one that does.
+ */
+export function restoreReduceLrOnPlateau(ckpt: Checkpoint, plateau: ReduceLROnPlateau): void {
+  const rl = ckpt.reduceLrOnPlateau;
+  if (!rl) {
+    throw new CheckpointError(
+      "checkpoint: it holds no ReduceLROnPlateau state; it was not written by this run's settings.",
+    );
+  }
+  plateau.wait = rl.wait;
+  plateau.cooldownCounter = rl.cooldownCounter;
+  plateau.best = fromFiniteOrName(rl.best);
+  const opt = plateau.model?.optimizer;
+  if (!opt)
+    throw new CheckpointError('checkpoint: ReduceLROnPlateau has no model to restore into.');
+  opt.learningRate = rl.learningRate;
 }

@@ -26,6 +26,7 @@ import {
   readCheckpoint,
   restoreCheckpoint,
   restoreEarlyStopping,
+  restoreReduceLrOnPlateau,
   writeCheckpoint,
   type Checkpoint,
 } from './checkpoint.js';
@@ -117,16 +118,16 @@ class RunKeeper extends Callback {
   }
 }
 
-/** Applies a checkpoint's EarlyStopping state once fit has reset it (onTrainBegin). */
-class EarlyStoppingRestorer extends Callback {
-  constructor(
-    private readonly ckpt: Checkpoint,
-    private readonly early: EarlyStopping,
-  ) {
+/**
+ * Applies a checkpoint's callback state (EarlyStopping, ReduceLROnPlateau) once fit has reset
+ * it: its onTrainBegin runs after theirs, before the first step.
+ */
+class CallbackStateRestorer extends Callback {
+  constructor(private readonly restore: () => void) {
     super();
   }
   override onTrainBegin(): void {
-    restoreEarlyStopping(this.ckpt, this.early);
+    this.restore();
   }
 }
 
@@ -389,15 +390,17 @@ export async function trainRun(
         restoreBestWeights: true,
       });
     }
+    const plateau = spec.reduceLrOnPlateau
+      ? new ReduceLROnPlateau({
+          monitor: validationData !== undefined || spec.validationSplit > 0 ? 'val_loss' : 'loss',
+          verbose: 1,
+          log: print,
+          ...spec.reduceLrOnPlateau,
+        })
+      : undefined;
     let ckpt: Checkpoint | null = null;
     if (options.resume) {
       await checkSameConfig(dir, config);
-      if (spec.reduceLrOnPlateau) {
-        // Its plateau counters and the rate it lowered are not in the checkpoint.
-        throw new Error(
-          `${dir}: a run with --reduce-lr-on-plateau cannot be resumed bit-identically yet; train it again with --overwrite.`,
-        );
-      }
       ckpt = await readCheckpoint(dir);
       restoreCheckpoint(ckpt, model, join(dir, CHECKPOINT_DIR));
       Object.assign(fitState, ckpt.fit);
@@ -430,6 +433,7 @@ export async function trainRun(
         fit: fitState,
         history: history(),
         ...(early ? { earlyStopping: early } : {}),
+        ...(plateau ? { reduceLrOnPlateau: plateau } : {}),
       });
     };
     const keeper = new RunKeeper(
@@ -445,17 +449,13 @@ export async function trainRun(
       },
     );
     const callbacks: Callback[] = [];
-    if (spec.reduceLrOnPlateau) {
+    if (plateau) {
       // Before the recorder, so the history holds each epoch's learning_rate.
-      const validates = validationData !== undefined || spec.validationSplit > 0;
-      callbacks.push(
-        new ReduceLROnPlateau({
-          monitor: validates ? 'val_loss' : 'loss',
-          verbose: 1,
-          log: print,
-          ...spec.reduceLrOnPlateau,
-        }),
-      );
+      callbacks.push(plateau);
+      if (ckpt) {
+        const saved = ckpt;
+        callbacks.push(new CallbackStateRestorer(() => restoreReduceLrOnPlateau(saved, plateau)));
+      }
     }
     callbacks.push(
       timer,
@@ -465,7 +465,11 @@ export async function trainRun(
     );
     if (early) {
       callbacks.push(early);
-      if (ckpt) callbacks.push(new EarlyStoppingRestorer(ckpt, early));
+      if (ckpt) {
+        const saved = ckpt;
+        const es = early;
+        callbacks.push(new CallbackStateRestorer(() => restoreEarlyStopping(saved, es)));
+      }
     }
     callbacks.push(keeper);
 

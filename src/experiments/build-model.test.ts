@@ -41,3 +41,32 @@ test('the notebook models keep Keras-default BatchNormalization', () => {
   const bn = model.layers.find((l) => l instanceof BatchNormalization)!;
   assert.equal(bn.getConfig()['momentum'], 0.99);
 });
+
+test('cnn-bn with filters and blockConvs: single-convolution blocks, no hidden Dense layer', () => {
+  const model = buildModelForDataset({
+    ...defaultSpec('cnn-bn'),
+    filters: [32, 64, 128],
+    blockConvs: 1,
+    hidden: [],
+  });
+  const block = ['Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D'];
+  assert.deepEqual(
+    model.layers.map((l) => l.className),
+    [...block, ...block, ...block, 'Flatten', 'Dense'],
+  );
+  // 3x3 kernels without bias, BN gamma/beta/mean/variance, then 3x3x128 -> 10.
+  const convs = 9 * 1 * 32 + 9 * 32 * 64 + 9 * 64 * 128;
+  const bn = 4 * (32 + 64 + 128);
+  assert.equal(model.countParams(), convs + bn + 3 * 3 * 128 * 10 + 10);
+  assert.equal(model.countParams(), 104874);
+  const withDropout = buildModelForDataset({
+    ...defaultSpec('cnn-bn'),
+    filters: [16],
+    hidden: [],
+    dropout: 0.2,
+  });
+  assert.deepEqual(
+    withDropout.layers.slice(-3).map((l) => l.className),
+    ['Flatten', 'Dropout', 'Dense'],
+  );
+});

@@ -18,12 +18,17 @@ import {
  */
 const BN_MOMENTUM = 0.9;
 
+/** cnn-bn's default blocks: two of two convolutions, 32 then 64 filters. */
+export const CNN_BN_FILTERS: readonly number[] = [32, 64];
+export const CNN_BN_BLOCK_CONVS = 2;
+
 /**
  * Builds the notebooks' models from a spec.
  * MLP (no hidden sizes: softmax regression): Flatten-free Dense stack on 784 inputs: [Dense(h) -> BatchNorm? -> activation -> Dropout?]* -> Dense(10, softmax).
  * CNN: Conv2D(32, 3x3) -> MaxPool(2) -> Conv2D(64, 3x3) -> MaxPool(2) -> Flatten -> Dense(hidden) -> Dense(10, softmax).
- * CNN-BN: [Conv2D(f, 3x3, same, no bias) -> BatchNorm -> activation] x 2 -> MaxPool(2), for f = 32, 64;
- * Flatten -> Dense(hidden) -> BatchNorm -> activation -> Dropout? -> Dense(10, softmax).
+ * CNN-BN: [Conv2D(f, 3x3, same, no bias) -> BatchNorm -> activation] x blockConvs (2) -> MaxPool(2),
+ * for f in filters (32, 64); Flatten -> Dense(hidden) -> BatchNorm -> activation -> Dropout? ->
+ * Dense(10, softmax).
  */
 export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: number): Sequential {
   const model = sequential({ name: spec.model.replace('-', '_') });
@@ -63,8 +68,8 @@ export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: nu
   }
   if (spec.model === 'cnn-bn') {
     let first = true;
-    for (const filters of [32, 64]) {
-      for (let i = 0; i < 2; i++) {
+    for (const filters of spec.filters ?? CNN_BN_FILTERS) {
+      for (let i = 0; i < (spec.blockConvs ?? CNN_BN_BLOCK_CONVS); i++) {
         // The bias is redundant before BatchNormalization (its beta shifts instead).
         model.add(
           layers.conv2d({
@@ -82,6 +87,10 @@ export function buildModel(spec: ModelSpec, inputShape: number[], numClasses: nu
       model.add(layers.maxPooling2d({ poolSize: 2 }));
     }
     model.add(layers.flatten());
+    // Without a hidden Dense layer the Dropout goes straight before the softmax layer.
+    if (spec.hidden.length === 0 && spec.dropout > 0) {
+      model.add(layers.dropout({ rate: spec.dropout }));
+    }
   }
   spec.hidden.forEach((units, i) => {
     const first = i === 0 && !isConvolutional(spec.model) && inputShape.length > 0;

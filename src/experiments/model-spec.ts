@@ -17,8 +17,10 @@ export function isConvolutional(kind: ModelKind): boolean {
 export interface ModelSpec {
   /**
    * 'mlp': Dense layers on flattened pixels; 'cnn': the seed notebook's convolutional net;
-   * 'cnn-bn': two blocks of two 3x3 'same' convolutions with BatchNormalization (32 then 64
-   * filters), each block max-pooled, then Dense(hidden) with BatchNormalization and Dropout.
+   * 'cnn-bn': blocks of 3x3 'same' convolutions with BatchNormalization (by default two blocks
+   * of two, 32 then 64 filters; see `filters`, `blockConvs`), each block max-pooled, then
+   * Dense(hidden) with BatchNormalization and Dropout (no hidden sizes: Dropout, then the
+   * softmax layer).
    */
   model: ModelKind;
   /** Hidden Dense sizes, e.g. [512] or [512, 256] (for the CNN: the Dense layer after Flatten). */
@@ -30,6 +32,10 @@ export interface ModelSpec {
   batchnorm: boolean;
   /** Training-time augmentation layers at the model's input (none when absent). */
   augment?: AugmentSpec;
+  /** cnn-bn: filters of each max-pooled block (default [32, 64]). */
+  filters?: number[];
+  /** cnn-bn: 3x3 convolutions per block (default 2). */
+  blockConvs?: number;
 }
 
 /**
