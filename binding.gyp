@@ -9,6 +9,7 @@
       'target_name': 'mnist_lab_native',
       'sources': [
         'native/addon.cc',
+        'native/batch-norm.cc',
         'native/conv.cc',
         'native/depthwise.cc',
         'native/dispatch.cc',

@@ -24,7 +24,7 @@
 #define MLN_KERNELS(X)                                                                                \
   X(gemm) X(unary) X(unaryGrad) X(binary) X(reduce) X(argmax) X(transpose) X(softmax) X(logSoftmax) \
   X(softmaxGrad) X(softmaxCrossEntropy) X(softmaxCrossEntropyGrad) X(dropoutMask) X(conv2d)         \
-  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(epilogueGrad) X(maxPool) X(maxPoolBackward)       \
+  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(epilogueGrad) X(batchNorm) X(batchNormBackward) X(maxPool) X(maxPoolBackward)       \
   X(avgPool) X(avgPoolBackward) X(depthwiseConv2d) X(depthwiseConv2dBackwardInput)                  \
   X(depthwiseConv2dBackwardFilter) X(affineTransform) X(applyUpdate)
 
@@ -357,6 +357,44 @@ void epilogueGrad(A& a) {
   float* db = a.is_nullish(6) ? nullptr : a.f32(6, "db", (double)cols);
   if (!a.ok) return;
   mln::epilogue_grad(act, y, dy, rows, cols, dpre, db);
+}
+
+// batchNorm(x, rows, cols, epsilon, y, mean, variance, invStd, gamma | null, beta | null)
+template <class A>
+void batchNorm(A& a) {
+  const long rows = a.dim(1, "rows"), cols = a.dim(2, "cols");
+  const double n = (double)rows * cols;
+  const double epsilon = a.num(3);
+  if (a.ok && !(epsilon >= 0)) {
+    a.fail_range("epsilon must be >= 0");
+    return;
+  }
+  const float* x = a.f32(0, "x", n);
+  float* y = a.f32(4, "y", n);
+  float* mean = a.f32(5, "mean", (double)cols);
+  float* variance = a.f32(6, "variance", (double)cols);
+  float* inv_std = a.f32(7, "invStd", (double)cols);
+  const float* gamma = a.is_nullish(8) ? nullptr : a.f32(8, "gamma", (double)cols);
+  const float* beta = a.is_nullish(9) ? nullptr : a.f32(9, "beta", (double)cols);
+  if (!a.ok) return;
+  mln::batch_norm(x, rows, cols, epsilon, gamma, beta, y, mean, variance, inv_std);
+}
+
+// batchNormBackward(x, dy, mean, invStd, rows, cols, dx, dgamma, dbeta, gamma | null)
+template <class A>
+void batchNormBackward(A& a) {
+  const long rows = a.dim(4, "rows"), cols = a.dim(5, "cols");
+  const double n = (double)rows * cols;
+  const float* x = a.f32(0, "x", n);
+  const float* dy = a.f32(1, "dy", n);
+  const float* mean = a.f32(2, "mean", (double)cols);
+  const float* inv_std = a.f32(3, "invStd", (double)cols);
+  float* dx = a.f32(6, "dx", n);
+  float* dgamma = a.f32(7, "dgamma", (double)cols);
+  float* dbeta = a.f32(8, "dbeta", (double)cols);
+  const float* gamma = a.is_nullish(9) ? nullptr : a.f32(9, "gamma", (double)cols);
+  if (!a.ok) return;
+  mln::batch_norm_backward(x, dy, mean, inv_std, gamma, rows, cols, dx, dgamma, dbeta);
 }
 
 // conv2dBackwardInput(dy, w, geometry, dx)

@@ -33,6 +33,15 @@ void conv2d(const float* x, const float* w, const ConvGeom& g, float* y, const f
             int act = U_LINEAR);
 // dpre = dy * act'(y), db = column sums of dpre (db may be null), over [rows, cols].
 void epilogue_grad(int act, const float* y, const float* dy, long rows, long cols, float* dpre, float* db);
+// Batch norm over the columns of [rows, cols] (training): per-column mean, biased variance and
+// inv_std = 1 / sqrt(variance + epsilon); y = (x - mean) * gamma * inv_std + beta. gamma and beta
+// may be null (1 and 0).
+void batch_norm(const float* x, long rows, long cols, double epsilon, const float* gamma, const float* beta,
+                float* y, float* mean, float* variance, float* inv_std);
+// Its backward: dbeta = sum dy, dgamma = sum dy * xhat per column, and
+// dx = gamma * inv_std / rows * (rows * dy - dbeta - xhat * dgamma); gamma may be null.
+void batch_norm_backward(const float* x, const float* dy, const float* mean, const float* inv_std,
+                         const float* gamma, long rows, long cols, float* dx, float* dgamma, float* dbeta);
 void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, float* dx);
 // With y (relu: dy masked by [y > 0]) and db (column sums of the masked dy), both optional.
 void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw, const float* y = nullptr,

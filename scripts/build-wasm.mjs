@@ -24,6 +24,7 @@ const SOURCES = [
   'wasm-entry.cc',
   'gemm.cc',
   'conv.cc',
+  'batch-norm.cc',
   'depthwise.cc',
   'image.cc',
   'ops.cc',

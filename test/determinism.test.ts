@@ -186,6 +186,32 @@ function pool(n: number, h: number, c: number, size: number, stride: number): Po
   };
 }
 
+test('batchNorm forward and backward are bit-identical at 1, 2, 3 threads', { skip }, () => {
+  assert.ok(native);
+  const b = native;
+  // [n * h * w, c] past the threading grain (several row parts with partial sums) and an odd one.
+  const shapes: [number, number][] = [
+    [16 * 28 * 28, 32],
+    [7 * 13 * 13, 24],
+  ];
+  sameAtEveryThreadCount(() =>
+    shapes.flatMap(([rows, cols], i) => {
+      const x = random(rows * cols, 90 + i);
+      const gamma = random(cols, 92 + i);
+      const beta = random(cols, 94 + i);
+      const [y, dx] = [new Float32Array(rows * cols), new Float32Array(rows * cols)];
+      const [mean, variance, invStd, dgamma, dbeta] = Array.from(
+        { length: 5 },
+        () => new Float32Array(cols),
+      ) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+      b.batchNorm(x, rows, cols, 1e-3, y, mean, variance, invStd, gamma, beta);
+      const dy = random(rows * cols, 96 + i);
+      b.batchNormBackward(x, dy, mean, invStd, rows, cols, dx, dgamma, dbeta, gamma);
+      return [y, mean, variance, invStd, dx, dgamma, dbeta];
+    }),
+  );
+});
+
 test(
   'max-pool backward is bit-identical at 1, 2, 3 threads and equals the js reference',
   { skip },

@@ -22,6 +22,7 @@ import {
   type BinaryOp,
   type ConvGeometry,
   type EpilogueActivation,
+  type FloatArray,
   type GemmOptions,
   type KernelName,
   type OptimizerUpdate,
@@ -1274,6 +1275,144 @@ test('kernel conformance: epilogueGrad (relu and linear, with and without the bi
           );
         }
       }
+    }
+  }
+  finish(t, conf);
+});
+
+test('kernel conformance: batchNorm and batchNormBackward, with and without gamma and beta', (t) => {
+  const conf = conformance();
+  // [rows, cols]: conv outputs (NHWC as [n * h * w, c]), odd sizes for the vector tails, and a
+  // single row (variance 0).
+  const shapes: [number, number][] = [
+    [8 * 26 * 26, 32],
+    [8 * 11 * 11, 64],
+    [37, 5],
+    [3, 19],
+    [1, 1],
+  ];
+  const maybe = (on: boolean, dtype: DType, v: Float64Array): FloatArray | undefined =>
+    on ? floats(dtype, v) : undefined;
+  for (const [rows, cols] of shapes) {
+    for (const affine of [true, false]) {
+      const label = `batchNorm ${rows}x${cols}${affine ? ' + gamma, beta' : ''}`;
+      const rng = mulberry32(seedOf(label));
+      // Each column off-centre (by up to 4) so a kernel that skips centring shows.
+      const offsets = uniforms(rng, cols).map((v) => 4 * v);
+      const x = uniforms(rng, rows * cols).map((v, i) => Math.fround(v + offsets[i % cols]!));
+      const gamma = uniforms(rng, cols).map((v) => Math.fround(v + 1.5));
+      const beta = uniforms(rng, cols);
+      const dy = uniforms(rng, rows * cols);
+      // Float64 statistics for the tolerances.
+      const mean = new Float64Array(cols);
+      const inv = new Float64Array(cols);
+      for (let i = 0; i < rows * cols; i++) mean[i % cols] += x[i]! / rows;
+      for (let i = 0; i < rows * cols; i++) inv[i % cols] += (x[i]! - mean[i % cols]!) ** 2 / rows;
+      for (let c = 0; c < cols; c++) inv[c] = 1 / Math.sqrt(inv[c]! + 1e-3);
+      const g = (c: number): number => (affine ? Math.abs(gamma[c]!) : 1);
+      const xhat = (i: number): number => Math.abs(x[i]! - mean[i % cols]!) * inv[i % cols]!;
+      const absX = new Float64Array(cols);
+      const absDy = new Float64Array(cols);
+      const absDyXhat = new Float64Array(cols);
+      for (let i = 0; i < rows * cols; i++) {
+        absX[i % cols] += Math.abs(x[i]!);
+        absDy[i % cols] += Math.abs(dy[i]!);
+        absDyXhat[i % cols] += Math.abs(dy[i]!) * xhat(i);
+      }
+      conf.check(
+        label,
+        (backend, dtype) => {
+          const out = {
+            y: floats(dtype, rows * cols).fill(NaN),
+            mean: floats(dtype, cols).fill(NaN),
+            variance: floats(dtype, cols).fill(NaN),
+            invStd: floats(dtype, cols).fill(NaN),
+          };
+          backend.batchNorm(
+            floats(dtype, x),
+            rows,
+            cols,
+            1e-3,
+            out.y,
+            out.mean,
+            out.variance,
+            out.invStd,
+            maybe(affine, dtype, gamma),
+            maybe(affine, dtype, beta),
+          );
+          return out;
+        },
+        {
+          // Rounded mean, centring, scale and offset: a few ulps of each term.
+          y: (i, eps, ref) =>
+            2 *
+            ROUNDED_ULPS *
+            eps *
+            (Math.abs(ref[i]!) +
+              g(i % cols) * (xhat(i) + Math.abs(mean[i % cols]!) * inv[i % cols]!) +
+              (affine ? Math.abs(beta[i % cols]!) : 0)),
+          mean: (i, eps, ref) =>
+            sumFactor(rows, eps) * (absX[i]! / rows) + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+          variance: (i, eps, ref) =>
+            (sumFactor(rows, eps) + ROUNDED_ULPS * eps) * Math.abs(ref[i]!),
+          invStd: (i, eps, ref) => (sumFactor(rows, eps) + ROUNDED_ULPS * eps) * Math.abs(ref[i]!),
+        },
+        { y: [rows, cols] },
+      );
+      // The backward from the reference's own float64 statistics.
+      const meanRef = floats('float64', cols);
+      const invRef = floats('float64', cols);
+      jsBackend.batchNorm(
+        floats('float64', x),
+        rows,
+        cols,
+        1e-3,
+        floats('float64', rows * cols),
+        meanRef,
+        floats('float64', cols),
+        invRef,
+      );
+      conf.check(
+        `batchNormBackward ${rows}x${cols}${affine ? ' + gamma' : ''}`,
+        (backend, dtype) => {
+          const out = {
+            dx: floats(dtype, rows * cols).fill(NaN),
+            dgamma: floats(dtype, cols).fill(NaN),
+            dbeta: floats(dtype, cols).fill(NaN),
+          };
+          backend.batchNormBackward(
+            floats(dtype, x),
+            floats(dtype, dy),
+            floats(dtype, meanRef),
+            floats(dtype, invRef),
+            rows,
+            cols,
+            out.dx,
+            out.dgamma,
+            out.dbeta,
+            maybe(affine, dtype, gamma),
+          );
+          return out;
+        },
+        {
+          dx: (i, eps, ref) => {
+            const c = i % cols;
+            const terms = Math.abs(dy[i]!) + absDy[c]! / rows + xhat(i) * (absDyXhat[c]! / rows);
+            return (
+              2 * ROUNDED_ULPS * eps * g(c) * inv[c]! * terms +
+              (sumFactor(rows, eps) * g(c) * inv[c]! * (absDy[c]! + xhat(i) * absDyXhat[c]!)) /
+                rows +
+              ROUNDED_ULPS * eps * Math.abs(ref[i]!)
+            );
+          },
+          dgamma: (i, eps, ref) =>
+            (sumFactor(rows, eps) + 2 * ROUNDED_ULPS * eps) * absDyXhat[i]! +
+            ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+          dbeta: (i, eps, ref) =>
+            sumFactor(rows, eps) * absDy[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+        },
+        { dx: [rows, cols] },
+      );
     }
   }
   finish(t, conf);

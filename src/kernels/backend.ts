@@ -335,6 +335,42 @@ export interface Kernels {
     db?: FloatArray,
   ): void;
 
+  /**
+   * Batch normalization in training over the columns of a [rows, cols] array (channels-last
+   * activations as [n * h * w, c]): per column the batch mean, the biased variance and
+   * invStd = 1 / sqrt(variance + epsilon), then y = (x - mean) * gamma * invStd + beta. gamma
+   * and beta are optional (1 and 0). Statistics accumulate in double.
+   */
+  batchNorm(
+    x: FloatArray,
+    rows: number,
+    cols: number,
+    epsilon: number,
+    y: FloatArray,
+    mean: FloatArray,
+    variance: FloatArray,
+    invStd: FloatArray,
+    gamma?: FloatArray,
+    beta?: FloatArray,
+  ): void;
+  /**
+   * batchNorm's backward from its saved mean and invStd (xhat = (x - mean) * invStd):
+   * dbeta = sum dy and dgamma = sum dy * xhat per column, and
+   * dx = gamma * invStd / rows * (rows * dy - dbeta - xhat * dgamma) (gamma optional, 1).
+   */
+  batchNormBackward(
+    x: FloatArray,
+    dy: FloatArray,
+    mean: FloatArray,
+    invStd: FloatArray,
+    rows: number,
+    cols: number,
+    dx: FloatArray,
+    dgamma: FloatArray,
+    dbeta: FloatArray,
+    gamma?: FloatArray,
+  ): void;
+
   /** Max pooling; `argmax[o]` receives the flat index into x of the winning input (first max). */
   maxPool(x: FloatArray, g: PoolGeometry, y: FloatArray, argmax: Int32Array): void;
   /** dx = 0, then dx[argmax[o]] += dy[o]. */

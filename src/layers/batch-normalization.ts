@@ -121,6 +121,13 @@ export class BatchNormalization extends Layer {
   call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     const x = singleInput(inputs, this);
     const axis = normalizeAxis(this.axis, x.rank);
+    if (args.training && this.trainable && axis === x.rank - 1) {
+      // Channels last: one fused kernel each way (statistics, normalization, scale and offset).
+      const { y, mean, variance } = ops.batchNorm(x, this.gamma, this.beta, this.epsilon);
+      this.updateMoving(this.movingMean!, mean);
+      this.updateMoving(this.movingVariance!, variance);
+      return y;
+    }
     const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== axis);
     const paramShape = x.shape.map((d, i) => (i === axis ? d : 1));
     const param = (v: Variable): Tensor => ops.reshape(v, paramShape);

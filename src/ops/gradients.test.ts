@@ -194,3 +194,18 @@ test('conv2d with its fused bias and relu epilogue', () => {
     rt([3, 3, 2, 3], 35),
   ]);
 });
+
+test('batchNorm (fused, over the last axis) with and without gamma and beta', () => {
+  gradCheck('batchNorm + gamma, beta', (x, g, b) => ops.batchNorm(x, g, b, 1e-3).y, [
+    rt([2, 3, 2, 4], 41),
+    rt([4], 42, 0.5, 2),
+    rt([4], 43),
+  ]);
+  gradCheck('batchNorm, no gamma or beta', (x) => ops.batchNorm(x, null, null, 1e-3).y, [
+    rt([5, 3], 44),
+  ]);
+  gradCheck('batchNorm + gamma only', (x, g) => ops.batchNorm(x, g, null, 1e-3).y, [
+    rt([6, 2], 45),
+    rt([2], 46, 0.5, 2),
+  ]);
+});

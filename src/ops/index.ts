@@ -14,6 +14,7 @@ export * from './matmul.js';
 export * from './softmax.js';
 export * from './dropout.js';
 export * from './conv.js';
+export * from './batch-norm.js';
 export * from './depthwise-conv.js';
 export * from './image.js';
 export * from './pool.js';

@@ -1,4 +1,5 @@
 import { COMPOSED_KERNELS, type Backend, type Kernels } from '../backend.js';
+import { batchNorm, batchNormBackward } from './batch-norm.js';
 import { binary } from './broadcast.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput, epilogueGrad } from './conv.js';
 import {
@@ -41,6 +42,8 @@ export const JS_KERNELS = {
   conv2dBackwardInput,
   conv2dBackwardFilter,
   epilogueGrad,
+  batchNorm,
+  batchNormBackward,
   maxPool,
   maxPoolBackward,
   avgPool,
