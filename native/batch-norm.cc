@@ -138,4 +138,20 @@ void batch_norm_backward(const float* x, const float* dy, const float* mean, con
   });
 }
 
+void scale_shift(const float* x, long rows, long cols, const float* scale, const float* shift, float* y) {
+  if (cols <= 0) return;
+  const int parts = fixed_parts((size_t)rows, std::max<size_t>(1, 4096 / (size_t)cols));
+  parallel_for(parts, [&](int t, int) {
+    const long r0 = (long)split_point((size_t)rows, parts, t), r1 = (long)split_point((size_t)rows, parts, t + 1);
+    for (long r = r0; r < r1; r++) {
+      const float* xr = x + r * cols;
+      float* yr = y + r * cols;
+      if (shift)
+        for (long c = 0; c < cols; c++) yr[c] = xr[c] * scale[c] + shift[c];
+      else
+        for (long c = 0; c < cols; c++) yr[c] = xr[c] * scale[c];
+    }
+  });
+}
+
 }  // namespace mln

@@ -24,7 +24,7 @@
 #define MLN_KERNELS(X)                                                                                \
   X(gemm) X(unary) X(unaryGrad) X(binary) X(reduce) X(argmax) X(transpose) X(softmax) X(logSoftmax) \
   X(softmaxGrad) X(softmaxCrossEntropy) X(softmaxCrossEntropyGrad) X(dropoutMask) X(conv2d)         \
-  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(epilogueGrad) X(batchNorm) X(batchNormBackward) X(maxPool) X(maxPoolBackward)       \
+  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(epilogueGrad) X(batchNorm) X(batchNormBackward) X(scaleShift) X(maxPool) X(maxPoolBackward)       \
   X(avgPool) X(avgPoolBackward) X(depthwiseConv2d) X(depthwiseConv2dBackwardInput)                  \
   X(depthwiseConv2dBackwardFilter) X(affineTransform) X(applyUpdate)
 
@@ -395,6 +395,19 @@ void batchNormBackward(A& a) {
   const float* gamma = a.is_nullish(9) ? nullptr : a.f32(9, "gamma", (double)cols);
   if (!a.ok) return;
   mln::batch_norm_backward(x, dy, mean, inv_std, gamma, rows, cols, dx, dgamma, dbeta);
+}
+
+// scaleShift(x, rows, cols, scale, y, shift | null)
+template <class A>
+void scaleShift(A& a) {
+  const long rows = a.dim(1, "rows"), cols = a.dim(2, "cols");
+  const double n = (double)rows * cols;
+  const float* x = a.f32(0, "x", n);
+  const float* scale = a.f32(3, "scale", (double)cols);
+  float* y = a.f32(4, "y", n);
+  const float* shift = a.is_nullish(5) ? nullptr : a.f32(5, "shift", (double)cols);
+  if (!a.ok) return;
+  mln::scale_shift(x, rows, cols, scale, shift, y);
 }
 
 // conv2dBackwardInput(dy, w, geometry, dx)

@@ -42,6 +42,8 @@ void batch_norm(const float* x, long rows, long cols, double epsilon, const floa
 // dx = gamma * inv_std / rows * (rows * dy - dbeta - xhat * dgamma); gamma may be null.
 void batch_norm_backward(const float* x, const float* dy, const float* mean, const float* inv_std,
                          const float* gamma, long rows, long cols, float* dx, float* dgamma, float* dbeta);
+// y = x * scale + shift per column of [rows, cols] (batch norm in inference); shift may be null.
+void scale_shift(const float* x, long rows, long cols, const float* scale, const float* shift, float* y);
 void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, float* dx);
 // With y (relu: dy masked by [y > 0]) and db (column sums of the masked dy), both optional.
 void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw, const float* y = nullptr,

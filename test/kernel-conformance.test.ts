@@ -1418,6 +1418,43 @@ test('kernel conformance: batchNorm and batchNormBackward, with and without gamm
   finish(t, conf);
 });
 
+test('kernel conformance: scaleShift, with and without shift', (t) => {
+  const conf = conformance();
+  const shapes: [number, number][] = [
+    [8 * 26 * 26, 32],
+    [37, 5],
+    [3, 19],
+    [1, 1],
+  ];
+  for (const [rows, cols] of shapes) {
+    for (const withShift of [true, false]) {
+      const label = `scaleShift ${rows}x${cols}${withShift ? ' + shift' : ''}`;
+      const rng = mulberry32(seedOf(label));
+      const x = uniforms(rng, rows * cols);
+      const scale = uniforms(rng, cols);
+      const shift = uniforms(rng, cols);
+      conf.check(
+        label,
+        (backend, dtype) => {
+          const y = floats(dtype, rows * cols).fill(NaN);
+          const s = withShift ? floats(dtype, shift) : undefined;
+          backend.scaleShift(floats(dtype, x), rows, cols, floats(dtype, scale), y, s);
+          return { y };
+        },
+        {
+          // One product and one sum (fused or not): an ulp or two of each term.
+          y: rounded(
+            (i) =>
+              Math.abs(x[i]! * scale[i % cols]!) + (withShift ? Math.abs(shift[i % cols]!) : 0),
+          ),
+        },
+        { y: [rows, cols] },
+      );
+    }
+  }
+  finish(t, conf);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Pooling.
 // ---------------------------------------------------------------------------------------------

@@ -371,6 +371,20 @@ export interface Kernels {
     gamma?: FloatArray,
   ): void;
 
+  /**
+   * y = x * scale + shift per column of a [rows, cols] array (batch normalization in inference,
+   * with scale and shift folded from the moving statistics); shift is optional (0). `y` may be
+   * `x` (in place).
+   */
+  scaleShift(
+    x: FloatArray,
+    rows: number,
+    cols: number,
+    scale: FloatArray,
+    y: FloatArray,
+    shift?: FloatArray,
+  ): void;
+
   /** Max pooling; `argmax[o]` receives the flat index into x of the winning input (first max). */
   maxPool(x: FloatArray, g: PoolGeometry, y: FloatArray, argmax: Int32Array): void;
   /** dx = 0, then dx[argmax[o]] += dy[o]. */

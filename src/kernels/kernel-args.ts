@@ -347,6 +347,13 @@ export const KERNEL_ARGS: { [K in KernelName]: ArgsFor<Kernels[K]> } = {
     f('out', 'dbeta'),
     { kind: 'in', name: 'gamma', optional: true },
   ],
+  scaleShift: [
+    f('in', 'x'),
+    ...rowsCols,
+    f('in', 'scale'),
+    f('out', 'y'),
+    { kind: 'in', name: 'shift', optional: true },
+  ],
   maxPool: [f('in', 'x'), pool, f('out', 'y'), { kind: 'i32out', name: 'argmax' }],
   maxPoolBackward: [f('in', 'dy'), { kind: 'i32in', name: 'argmax' }, f('inout', 'dx')],
   avgPool: [f('in', 'x'), pool, f('out', 'y')],

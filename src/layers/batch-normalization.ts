@@ -128,6 +128,15 @@ export class BatchNormalization extends Layer {
       this.updateMoving(this.movingVariance!, variance);
       return y;
     }
+    if (axis === x.rank - 1) {
+      // Inference over channels last: the moving statistics folded into a per-channel scale and
+      // shift on the [c] vectors (as tf.nn.batch_normalization), then one pass over x.
+      let scale = ops.rsqrt(ops.addScalar(this.movingVariance!, this.epsilon));
+      if (this.gamma) scale = ops.mul(this.gamma, scale);
+      const offset = ops.mul(this.movingMean!, scale);
+      const shift = this.beta ? ops.sub(this.beta, offset) : ops.neg(offset);
+      return ops.scaleShift(x, scale, shift);
+    }
     const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== axis);
     const paramShape = x.shape.map((d, i) => (i === axis ? d : 1));
     const param = (v: Variable): Tensor => ops.reshape(v, paramShape);

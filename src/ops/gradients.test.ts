@@ -209,3 +209,15 @@ test('batchNorm (fused, over the last axis) with and without gamma and beta', ()
     rt([2], 46, 0.5, 2),
   ]);
 });
+
+test('scaleShift (per-channel affine over the last axis), with and without shift', () => {
+  gradCheck('scaleShift', (x, s, b) => ops.scaleShift(x, s, b), [
+    rt([2, 3, 4], 47),
+    rt([4], 48),
+    rt([4], 49),
+  ]);
+  gradCheck('scaleShift, no shift', (x, s) => ops.scaleShift(x, s, null), [
+    rt([5, 3], 50),
+    rt([3], 51),
+  ]);
+});

@@ -61,6 +61,26 @@ export function batchNorm(
   }
 }
 
+/** y = x * scale + shift per column of [rows, cols] (shift 0 when absent), in double. */
+export function scaleShift(
+  x: FloatArray,
+  rows: number,
+  cols: number,
+  scale: FloatArray,
+  y: FloatArray,
+  shift?: FloatArray,
+): void {
+  const n = checkArgs('scaleShift', rows, cols);
+  checkLength('scaleShift', 'x', x, n);
+  checkLength('scaleShift', 'y', y, n);
+  checkLength('scaleShift', 'scale', scale, cols);
+  if (shift) checkLength('scaleShift', 'shift', shift, cols);
+  for (let i = 0; i < n; i++) {
+    const c = i % cols;
+    y[i] = x[i]! * scale[c]! + (shift ? shift[c]! : 0);
+  }
+}
+
 /**
  * batchNorm's backward (xhat = (x - mean) * invStd): dbeta = sum dy, dgamma = sum dy * xhat per
  * column, dx = gamma * invStd / rows * (rows * dy - dbeta - xhat * dgamma), in double.

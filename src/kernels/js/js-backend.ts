@@ -1,5 +1,5 @@
 import { COMPOSED_KERNELS, type Backend, type Kernels } from '../backend.js';
-import { batchNorm, batchNormBackward } from './batch-norm.js';
+import { batchNorm, batchNormBackward, scaleShift } from './batch-norm.js';
 import { binary } from './broadcast.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput, epilogueGrad } from './conv.js';
 import {
@@ -44,6 +44,7 @@ export const JS_KERNELS = {
   epilogueGrad,
   batchNorm,
   batchNormBackward,
+  scaleShift,
   maxPool,
   maxPoolBackward,
   avgPool,
