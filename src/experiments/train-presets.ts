@@ -34,9 +34,11 @@ export const TRAIN_PRESETS: readonly TrainPreset[] = [
     name: 'mnist-best',
     description:
       'MNIST at 99.5%: cnn-bn with three single-convolution blocks (32-64-128 filters, each max-pooled) and no hidden Dense layer, ' +
-      'AdamW (lr 0.01, weight decay 0.01), cosine schedule after a half-epoch warm-up, label smoothing 0.1, batch 128, 6 epochs on all 60,000 images',
+      '--augment (shift 0.1, turn 10 degrees, zoom 0.1), AdamW (lr 0.01, weight decay 0.01), cosine schedule after a half-epoch warm-up, ' +
+      'label smoothing 0.1, batch 128, 8 epochs on all 60,000 images',
     flags: {
       dataset: 'mnist',
+      augment: 'true',
       model: 'cnn-bn',
       filters: '32,64,128',
       'block-convs': '1',
@@ -48,24 +50,24 @@ export const TRAIN_PRESETS: readonly TrainPreset[] = [
       'lr-warmup-epochs': '0.5',
       'label-smoothing': '0.1',
       'batch-size': '128',
-      epochs: '6',
+      epochs: '8',
     },
   },
   {
     name: 'fashion-best',
     description:
-      'Fashion-MNIST at 93%: the mnist-best network and schedule on Fashion-MNIST, 6 epochs',
+      "Fashion-MNIST at 93%: mnist-cnn's network and schedule on Fashion-MNIST (cnn-bn 32-32 / 64-64 conv blocks with BatchNormalization, " +
+      'Dense 128, Dropout 0.3; AdamW lr 3e-3, weight decay 0.01, cosine after a 1-epoch warm-up, label smoothing 0.1, batch 128), 6 epochs',
     flags: {
       dataset: 'fashion-mnist',
       model: 'cnn-bn',
-      filters: '32,64,128',
-      'block-convs': '1',
-      hidden: 'none',
+      hidden: '128',
+      dropout: '0.3',
       optimizer: 'adamw',
-      lr: '0.01',
+      lr: '0.003',
       'weight-decay': '0.01',
       'lr-schedule': 'cosine',
-      'lr-warmup-epochs': '0.5',
+      'lr-warmup-epochs': '1',
       'label-smoothing': '0.1',
       'batch-size': '128',
       epochs: '6',
