@@ -29,6 +29,48 @@ export function convOutputSize(
   return { out, padBefore: Math.floor(total / 2) };
 }
 
+/**
+ * The geometry of a channels-last convolution of x [n, h, w, inC] by a kH x kW window with
+ * outC output channels; `where` names the op in the error when the window does not fit.
+ */
+export function convGeometry(
+  where: string,
+  x: Tensor,
+  kH: number,
+  kW: number,
+  outC: number,
+  options: { strides?: [number, number]; dilation?: [number, number]; padding?: Padding },
+): ConvGeometry {
+  const [sh, sw] = options.strides ?? [1, 1];
+  const [dh, dw] = options.dilation ?? [1, 1];
+  const padding = options.padding ?? 'valid';
+  const [n, inH, inW, inC] = x.shape as [number, number, number, number];
+  const hh = convOutputSize(inH, kH, sh, dh, padding);
+  const ww = convOutputSize(inW, kW, sw, dw, padding);
+  if (hh.out <= 0 || ww.out <= 0) {
+    throw new Error(
+      `${where}: a ${kH}x${kW} kernel does not fit a ${inH}x${inW} input with '${padding}' padding.`,
+    );
+  }
+  return {
+    n,
+    inH,
+    inW,
+    inC,
+    outH: hh.out,
+    outW: ww.out,
+    outC,
+    kH,
+    kW,
+    strideH: sh,
+    strideW: sw,
+    dilationH: dh,
+    dilationW: dw,
+    padTop: hh.padBefore,
+    padLeft: ww.padBefore,
+  };
+}
+
 export interface Conv2dOptions {
   strides?: [number, number];
   padding?: Padding;
@@ -46,35 +88,9 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
       `conv2d needs x [n, h, w, c] and kernel [kh, kw, c, filters] with matching c; got ${formatShape(x.shape)} and ${formatShape(kernel.shape)}.`,
     );
   }
-  const [sh, sw] = options.strides ?? [1, 1];
-  const [dh, dw] = options.dilation ?? [1, 1];
-  const padding = options.padding ?? 'valid';
-  const [n, inH, inW, inC] = x.shape as [number, number, number, number];
   const [kH, kW, , outC] = kernel.shape as [number, number, number, number];
-  const hh = convOutputSize(inH, kH, sh, dh, padding);
-  const ww = convOutputSize(inW, kW, sw, dw, padding);
-  if (hh.out <= 0 || ww.out <= 0) {
-    throw new Error(
-      `conv2d: a ${kH}x${kW} kernel does not fit a ${inH}x${inW} input with '${padding}' padding.`,
-    );
-  }
-  const g: ConvGeometry = {
-    n,
-    inH,
-    inW,
-    inC,
-    outH: hh.out,
-    outW: ww.out,
-    outC,
-    kH,
-    kW,
-    strideH: sh,
-    strideW: sw,
-    dilationH: dh,
-    dilationW: dw,
-    padTop: hh.padBefore,
-    padLeft: ww.padBefore,
-  };
+  const g = convGeometry('conv2d', x, kH, kW, outC, options);
+  const n = g.n;
   const dtype = x.dtype === 'float64' || kernel.dtype === 'float64' ? 'float64' : 'float32';
   const k = backendFor(dtype);
   const y = empty([n, g.outH, g.outW, outC], dtype);

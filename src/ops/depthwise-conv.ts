@@ -1,9 +1,8 @@
-import type { ConvGeometry } from '../kernels/backend.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-import { convOutputSize, type Padding } from './conv.js';
+import { convGeometry, type Padding } from './conv.js';
 import { backendFor, empty, floats } from './engine.js';
 
 export interface DepthwiseConv2dOptions {
@@ -28,36 +27,10 @@ export function depthwiseConv2d(
       `depthwiseConv2d needs x [n, h, w, c] and kernel [kh, kw, c, multiplier] with matching c; got ${formatShape(x.shape)} and ${formatShape(kernel.shape)}.`,
     );
   }
-  const [sh, sw] = options.strides ?? [1, 1];
-  const [dh, dw] = options.dilation ?? [1, 1];
-  const padding = options.padding ?? 'valid';
-  const [n, inH, inW, inC] = x.shape as [number, number, number, number];
-  const [kH, kW, , mult] = kernel.shape as [number, number, number, number];
-  const hh = convOutputSize(inH, kH, sh, dh, padding);
-  const ww = convOutputSize(inW, kW, sw, dw, padding);
-  if (hh.out <= 0 || ww.out <= 0) {
-    throw new Error(
-      `depthwiseConv2d: a ${kH}x${kW} kernel does not fit a ${inH}x${inW} input with '${padding}' padding.`,
-    );
-  }
+  const [kH, kW, inC, mult] = kernel.shape as [number, number, number, number];
   const outC = inC * mult;
-  const g: ConvGeometry = {
-    n,
-    inH,
-    inW,
-    inC,
-    outH: hh.out,
-    outW: ww.out,
-    outC,
-    kH,
-    kW,
-    strideH: sh,
-    strideW: sw,
-    dilationH: dh,
-    dilationW: dw,
-    padTop: hh.padBefore,
-    padLeft: ww.padBefore,
-  };
+  const g = convGeometry('depthwiseConv2d', x, kH, kW, outC, options);
+  const n = g.n;
   const op = 'depthwiseConv2d';
   const dtype = x.dtype === 'float64' || kernel.dtype === 'float64' ? 'float64' : 'float32';
   const k = backendFor(dtype);
