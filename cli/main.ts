@@ -1,6 +1,5 @@
 import '../node/env-check.js'; // first: checks MNIST_LAB_* before the engine reads them
 import { Command, CommanderError } from 'commander';
-import '../node/index.js';
 import { version } from '../src/version.js';
 import { dataCommand } from './commands/data.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -40,6 +39,9 @@ for (const cmd of program.commands) {
 }
 
 try {
+  // The engine loads here, not as a static import, so a backend that MNIST_LAB_BACKEND or
+  // MNIST_LAB_REQUIRE_NATIVE demands but cannot load is one line below, not a stack trace.
+  await import('../node/index.js');
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {

@@ -19,8 +19,9 @@ if (wanted !== undefined && !NAMES.includes(wanted)) {
   );
 }
 
-// wasm is compiled on first use: a process on native never pays for it.
-registerBackendFactory('wasm', 5, loadWasmBackend);
+// wasm is compiled on first use: a process on native never pays for it. The loader's reason
+// travels with it, so setBackend('wasm') (the CLI's --backend) can say why it failed.
+registerBackendFactory('wasm', 5, loadWasmBackend, wasmLoadError);
 // MNIST_LAB_REQUIRE_NATIVE=1 (CI) makes a missing addon an error whatever backend is chosen,
 // so a run cannot pass on the wrong engine.
 const required = process.env['MNIST_LAB_REQUIRE_NATIVE'] === '1';
@@ -32,6 +33,9 @@ if (!native && required) {
   );
 }
 if (native) registerBackend(native, 10);
+// Not loaded (or not tried, when MNIST_LAB_BACKEND chose another): setBackend('native') tries it
+// then and reports why it failed.
+else registerBackendFactory('native', 10, loadNativeBackend, nativeLoadError);
 
 function unavailable(name: string, why: string | undefined, rebuild: string): never {
   throw new Error(
@@ -42,8 +46,13 @@ function unavailable(name: string, why: string | undefined, rebuild: string): ne
 
 if (wanted === 'native' && !native)
   unavailable('native', nativeLoadError(), 'npm run build:native');
-if (wanted === 'wasm' && !findBackend('wasm'))
-  unavailable('wasm', wasmLoadError(), 'npm run build:wasm');
+if (wanted === 'wasm' && !findBackend('wasm')) {
+  // A bad MNIST_LAB_WASM_ISA is not fixed by a rebuild: its own message says what to set.
+  const why = wasmLoadError();
+  if (why?.startsWith('MNIST_LAB_WASM_ISA '))
+    throw new Error(`${why}. Unset it to use the best wasm build.`);
+  unavailable('wasm', why, 'npm run build:wasm');
+}
 
 let choice = wanted ?? 'native';
 if (wanted === undefined && !native) {

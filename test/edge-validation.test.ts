@@ -1,13 +1,13 @@
 /** Validation at the edges: environment variables and shapes get one clear line each. */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { zeros, tensor } from '../src/tensor/tensor.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
-test('MNIST_LAB_NUM_THREADS and MNIST_LAB_BACKEND are checked with one line each', async () => {
+test('MNIST_LAB_NUM_THREADS, MNIST_LAB_BACKEND and MNIST_LAB_WASM_ISA are checked with one line each', async () => {
   const cases: [Record<string, string>, RegExp][] = [
     [
       { MNIST_LAB_NUM_THREADS: 'abc' },
@@ -22,6 +22,10 @@ test('MNIST_LAB_NUM_THREADS and MNIST_LAB_BACKEND are checked with one line each
       { MNIST_LAB_BACKEND: 'gpu' },
       /^mnist-lab: MNIST_LAB_BACKEND must be one of native, wasm, js, got 'gpu'\./,
     ],
+    [
+      { MNIST_LAB_WASM_ISA: 'avx9' },
+      /^mnist-lab: MNIST_LAB_WASM_ISA must be one of relaxed-simd, simd128, got 'avx9'\./,
+    ],
   ];
   for (const [env, pattern] of cases) {
     const r = await runCli(['train', '--epochs', '1'], env);
@@ -29,6 +33,24 @@ test('MNIST_LAB_NUM_THREADS and MNIST_LAB_BACKEND are checked with one line each
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, pattern);
   }
+  // Whichever way wasm is chosen, and in every command that loads the engine: the variable's
+  // own message (it used to be "Unknown backend 'wasm'"), and nothing written.
+  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-wasm-isa-'));
+  const out = join(dir, 'run');
+  const wasm: [string[], Record<string, string>][] = [
+    [['train', '--epochs', '1', '--backend', 'wasm', '--out', out], {}],
+    [['train', '--epochs', '1', '--out', out], { MNIST_LAB_BACKEND: 'wasm' }],
+    [['sweep', '--grid', 'hidden=8', '--backend', 'wasm', '--out', out], {}],
+    [['predict', '--run', out, '--dataset', 'test', '--index', '0'], { MNIST_LAB_BACKEND: 'wasm' }],
+    [['evaluate', '--run', out], { MNIST_LAB_BACKEND: 'wasm' }],
+  ];
+  for (const [args, env] of wasm) {
+    const r = await runCli(args, { ...env, MNIST_LAB_WASM_ISA: 'avx9' });
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /MNIST_LAB_WASM_ISA must be one of relaxed-simd, simd128, got 'avx9'/);
+  }
+  assert.deepEqual(await readdir(dir), []);
   const ok = await runCli(['sweep', '--list'], {
     MNIST_LAB_NUM_THREADS: '3',
     MNIST_LAB_BACKEND: 'JS',

@@ -138,3 +138,32 @@ test(
     assert.equal(bad.error, "MNIST_LAB_WASM_ISA must be one of relaxed-simd, simd128, got 'avx'");
   },
 );
+
+test("setBackend('wasm') and setBackend('native') say why their backend did not load", () => {
+  const entry = JSON.stringify(new URL('../index.js', import.meta.url).href);
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${entry}); ` +
+        `for (const name of ['wasm', 'native']) ` +
+        `try { m.setBackend(name); } catch (e) { console.log(e.message); }`,
+    ],
+    {
+      env: {
+        ...process.env,
+        MNIST_LAB_BACKEND: 'js',
+        MNIST_LAB_REQUIRE_NATIVE: '',
+        MNIST_LAB_SKIP_NATIVE: '1',
+        MNIST_LAB_WASM_ISA: 'avx9',
+      },
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), [
+    "The wasm backend could not be loaded: MNIST_LAB_WASM_ISA must be one of relaxed-simd, simd128, got 'avx9'.",
+    'The native backend could not be loaded: MNIST_LAB_SKIP_NATIVE=1.',
+  ]);
+});

@@ -17,7 +17,8 @@ export function getBackendIsa(): string {
 
 /**
  * Makes `name` the active backend (TF.js `tf.setBackend`); resolves to true. Throws, naming the
- * registered backends, for an unknown name. The switch happens at once; awaiting is optional.
+ * registered backends, for an unknown name, and with the loader's reason for one that did not
+ * load (a missing wasm module, a bad MNIST_LAB_WASM_ISA). The switch happens at once; awaiting is optional.
  * In a browser, `await ready()` first: the wasm kernels register once they have loaded.
  */
 export function setBackend(name: string): Promise<boolean> {

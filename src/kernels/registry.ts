@@ -11,6 +11,8 @@ interface Entry {
   backend?: Backend;
   /** Makes the backend on first use; null when it cannot (remembered). */
   create?: () => Backend | null;
+  /** Why create() returned null, for setBackend's error. */
+  whyFailed?: () => string | undefined;
   failed?: boolean;
 }
 
@@ -25,13 +27,17 @@ export function registerBackend(backend: Backend, priority = 0): void {
   best = undefined;
 }
 
-/** Registers a backend made on first use (findBackend, setBackend, or when it is the best). */
+/**
+ * Registers a backend made on first use (findBackend, setBackend, or when it is the best).
+ * `whyFailed` says why `create` returned null, so setBackend can tell the user.
+ */
 export function registerBackendFactory(
   name: string,
   priority: number,
   create: () => Backend | null,
+  whyFailed?: () => string | undefined,
 ): void {
-  entries.set(name, { create, priority });
+  entries.set(name, { create, priority, ...(whyFailed ? { whyFailed } : {}) });
   best = undefined;
 }
 
@@ -76,6 +82,11 @@ export function findBackend(name: string): Backend | undefined {
 /** Makes `name` the active backend; throws, naming the choices, if it is not available. */
 export function setBackend(name: string): Backend {
   const backend = findBackend(name);
+  const e = entries.get(name);
+  if (!backend && e?.failed) {
+    const why = (e.whyFailed?.() ?? 'unknown reason').replace(/\.$/, '');
+    throw new Error(`The ${name} backend could not be loaded: ${why}.`);
+  }
   if (!backend) {
     throw new Error(
       `Unknown backend '${name}'. Registered backends: ${registeredBackends().join(', ') || '(none)'}.`,
