@@ -379,7 +379,7 @@ test('a worker rejects jobs that are not plain, valid runs, and writes nothing f
     ],
     [{ v: 1, sweep: 'x', run, args: ['--lr', 'abc'] }, /--lr takes a positive number, got 'abc'/],
     [{ v: 1, sweep: 'x', run, args: ['--seed', '7'] }, /its seed and its flags disagree/],
-    [{ v: 1, sweep: 'x', run, args: Array(100).fill('--batchnorm') }, /at most 64 strings/],
+    [{ v: 1, sweep: 'x', run, args: Array(200).fill('--batchnorm') }, /at most 128 strings/],
     [{ v: 2 }, /unknown job version 2/],
   ];
   try {
