@@ -184,11 +184,16 @@ test('a live run cannot be resumed or overwritten by another process', async () 
   const root = await mkdtemp(join(tmpdir(), 'mnist-lab-live-'));
   const out = join(root, 'live');
   let refusals: CliResult[] = [];
+  // Far more epochs than the refusals can take, however loaded the machine (each starts a CLI):
+  // the SIGTERM, sent once they are back, always finds the run training. Six epochs once ran out
+  // first, and the run exited 0.
   const r = await trainAndSignal(
-    [...ARGS, ...DATA, '--out', out],
-    /Epoch 1\/6/,
+    ['--epochs', '1000', '--hidden', '256', '--dropout', '0.2', ...DATA, '--out', out],
+    /Epoch 1\/1000/,
     'SIGTERM', // what a service manager sends: stops like Ctrl-C
     async () => {
+      // The run's status names its live owner: what the refusals check.
+      if ((await readStatus(out))?.state !== 'running') return false;
       refusals = await Promise.all([
         runCli(['train', '--resume', out], env),
         runCli(['train', '--overwrite', '--out', out, '--epochs', '1'], env),
@@ -201,6 +206,7 @@ test('a live run cannot be resumed or overwritten by another process', async () 
     r.stderr,
     /Interrupted \(SIGTERM\); checkpoint saved\. Resume with: mnist-lab train --resume /,
   );
+  assert.equal(refusals.length, 2, 'the refusals ran');
   for (const x of refusals) {
     assert.equal(x.code, 1);
     assert.match(
