@@ -5,14 +5,10 @@ import {
   type InitializerIdentifier,
 } from '../initializers/index.js';
 import * as ops from '../ops/index.js';
-import { convOutputSize, type Padding } from '../ops/index.js';
-import {
-  getRegularizer,
-  type Regularizer,
-  type RegularizerIdentifier,
-} from '../regularizers/index.js';
+import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
+import { ConvGeometry, regularizerOrNull, type ConvGeometryArgs } from './base-conv.js';
 import {
   Layer,
   singleInput,
@@ -21,21 +17,12 @@ import {
   type LayerArgs,
   type LayerConfig,
 } from './layer.js';
-import { pair, type LayerShape } from './layer-shape.js';
+import type { LayerShape } from './layer-shape.js';
 
 /** What DepthwiseConv2D and SeparableConv2D share (Keras's BaseDepthwiseConv / BaseSeparableConv). */
-export interface DepthwiseArgsBase extends LayerArgs {
-  kernelSize: number | readonly [number, number];
-  /** Default 1. */
-  strides?: number | readonly [number, number];
-  /** Default 'valid'. */
-  padding?: Padding;
+export interface DepthwiseArgsBase extends LayerArgs, ConvGeometryArgs {
   /** Filters per input channel. Default 1. */
   depthMultiplier?: number;
-  /** Only channels-last is supported (Keras's default). */
-  dataFormat?: 'channelsLast' | 'channels_last';
-  /** Default 1. */
-  dilationRate?: number | readonly [number, number];
   activation?: string | null;
   useBias?: boolean;
   /** Default 'glorot_uniform'. */
@@ -48,59 +35,18 @@ export interface DepthwiseArgsBase extends LayerArgs {
 
 export type DepthwiseConv2DArgs = DepthwiseArgsBase;
 
-/** The spatial options of a depthwise-based layer, checked as Keras checks them. */
-export class DepthwiseGeometry {
-  readonly kernelSize: [number, number];
-  readonly strides: [number, number];
-  readonly padding: Padding;
-  readonly dilationRate: [number, number];
+/** A conv's spatial options plus the depthwise kernel's channel multiplier. */
+export class DepthwiseGeometry extends ConvGeometry {
   readonly depthMultiplier: number;
 
   constructor(where: string, args: DepthwiseArgsBase) {
-    if (args.dataFormat !== undefined && !/^channels_?last$/i.test(args.dataFormat)) {
-      throw new Error(`${where} supports channels-last data only, got '${args.dataFormat}'.`);
-    }
-    this.kernelSize = pair(args.kernelSize, 'kernelSize');
-    this.strides = pair(args.strides ?? 1, 'strides');
-    this.dilationRate = pair(args.dilationRate ?? 1, 'dilationRate');
-    this.padding = args.padding ?? 'valid';
+    super(where, args);
     this.depthMultiplier = args.depthMultiplier ?? 1;
-    if (this.padding !== 'valid' && this.padding !== 'same') {
-      throw new Error(`padding must be 'valid' or 'same', got '${String(this.padding)}'.`);
-    }
     if (!Number.isInteger(this.depthMultiplier) || this.depthMultiplier < 1) {
       throw new Error(
         `${where}: depthMultiplier must be a positive integer, got ${args.depthMultiplier}.`,
       );
     }
-    // Keras: strides > 1 cannot be combined with dilation > 1.
-    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
-      throw new Error(
-        `${where}: strides ${JSON.stringify(this.strides)} > 1 cannot be combined with dilationRate ${JSON.stringify(this.dilationRate)} > 1.`,
-      );
-    }
-  }
-
-  /** The input's channel count, after checking the input is [batch, h, w, channels]. */
-  channels(inputShape: LayerShape, layer: Layer): number {
-    const shape = singleShape(inputShape, layer);
-    const channels = shape[3];
-    if (shape.length !== 4 || channels === null || channels === undefined) {
-      throw new Error(
-        `${layer.className} '${layer.name}' needs inputs [batch, height, width, channels] with known channels; got ${JSON.stringify(shape)}.`,
-      );
-    }
-    return channels;
-  }
-
-  outputShape(inputShape: LayerShape, layer: Layer, channels: number | null): LayerShape {
-    const [n, h, w] = singleShape(inputShape, layer);
-    const size = (d: number | null | undefined, i: 0 | 1): number | null =>
-      d === null || d === undefined
-        ? null
-        : convOutputSize(d, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding)
-            .out;
-    return [n ?? null, size(h, 0), size(w, 1), channels];
   }
 
   depthwise(x: Tensor, kernel: Variable, bias: Variable | null): Tensor {
@@ -112,15 +58,8 @@ export class DepthwiseGeometry {
     });
   }
 
-  config(): Record<string, unknown> {
-    return {
-      kernelSize: [...this.kernelSize],
-      strides: [...this.strides],
-      padding: this.padding,
-      depthMultiplier: this.depthMultiplier,
-      dataFormat: 'channels_last',
-      dilationRate: [...this.dilationRate],
-    };
+  override config(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return super.config({ depthMultiplier: this.depthMultiplier, ...extra });
   }
 }
 
@@ -150,10 +89,8 @@ export class DepthwiseConv2D extends Layer {
     this.useBias = args.useBias ?? true;
     this.depthwiseInitializer = getInitializer(args.depthwiseInitializer ?? 'glorot_uniform');
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
-    this.depthwiseRegularizer = args.depthwiseRegularizer
-      ? getRegularizer(args.depthwiseRegularizer)
-      : null;
-    this.biasRegularizer = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : null;
+    this.depthwiseRegularizer = regularizerOrNull(args.depthwiseRegularizer);
+    this.biasRegularizer = regularizerOrNull(args.biasRegularizer);
   }
 
   override build(inputShape: LayerShape): void {

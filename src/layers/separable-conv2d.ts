@@ -1,19 +1,15 @@
-import { canonicalActivation, getActivation, type ActivationFn } from '../activations/index.js';
 import {
   getInitializer,
   type Initializer,
   type InitializerIdentifier,
 } from '../initializers/index.js';
 import * as ops from '../ops/index.js';
-import {
-  getRegularizer,
-  type Regularizer,
-  type RegularizerIdentifier,
-} from '../regularizers/index.js';
+import type { Regularizer, RegularizerIdentifier } from '../regularizers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
+import { BaseConv, regularizerOrNull } from './base-conv.js';
 import { DepthwiseGeometry, type DepthwiseArgsBase } from './depthwise-conv2d.js';
-import { Layer, singleInput, type CallArgs, type LayerConfig } from './layer.js';
+import { singleInput, type CallArgs, type LayerConfig } from './layer.js';
 import type { LayerShape } from './layer-shape.js';
 
 export interface SeparableConv2DArgs extends DepthwiseArgsBase {
@@ -29,41 +25,21 @@ export interface SeparableConv2DArgs extends DepthwiseArgsBase {
  * channels * depthMultiplier, filters]) with the bias, then the activation. Far fewer weights and
  * multiply-adds than a full conv of the same reach.
  */
-export class SeparableConv2D extends Layer {
+export class SeparableConv2D extends BaseConv<DepthwiseGeometry> {
   static override readonly className: string = 'SeparableConv2D';
-  readonly filters: number;
-  readonly geometry: DepthwiseGeometry;
-  readonly activation: string;
-  readonly useBias: boolean;
   readonly depthwiseInitializer: Initializer;
   readonly pointwiseInitializer: Initializer;
-  readonly biasInitializer: Initializer;
   readonly depthwiseRegularizer: Regularizer | null;
   readonly pointwiseRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
   depthwiseKernel: Variable | null = null;
   pointwiseKernel: Variable | null = null;
-  bias: Variable | null = null;
-  private readonly activationFn: ActivationFn;
 
   constructor(args: SeparableConv2DArgs) {
-    super(args);
-    if (!Number.isInteger(args.filters) || args.filters <= 0) {
-      throw new Error(`SeparableConv2D: filters must be a positive integer, got ${args.filters}.`);
-    }
-    this.filters = args.filters;
-    this.geometry = new DepthwiseGeometry('SeparableConv2D', args);
-    this.activation = canonicalActivation(args.activation);
-    this.activationFn = getActivation(this.activation);
-    this.useBias = args.useBias ?? true;
+    super(args, (where) => new DepthwiseGeometry(where, args));
     this.depthwiseInitializer = getInitializer(args.depthwiseInitializer ?? 'glorot_uniform');
     this.pointwiseInitializer = getInitializer(args.pointwiseInitializer ?? 'glorot_uniform');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
-    const reg = (r: RegularizerIdentifier | null | undefined): Regularizer | null =>
-      r ? getRegularizer(r) : null;
-    this.depthwiseRegularizer = reg(args.depthwiseRegularizer);
-    this.pointwiseRegularizer = reg(args.pointwiseRegularizer);
-    this.biasRegularizer = reg(args.biasRegularizer);
+    this.depthwiseRegularizer = regularizerOrNull(args.depthwiseRegularizer);
+    this.pointwiseRegularizer = regularizerOrNull(args.pointwiseRegularizer);
   }
 
   override build(inputShape: LayerShape): void {
@@ -81,16 +57,7 @@ export class SeparableConv2D extends Layer {
       this.pointwiseInitializer,
       this.pointwiseRegularizer,
     );
-    if (this.useBias) {
-      this.bias = this.addWeight(
-        'bias',
-        [this.filters],
-        this.biasInitializer,
-        this.biasRegularizer,
-      );
-    }
-    this.inputSpec = { ndim: 4, axes: { [-1]: channels } };
-    super.build(inputShape);
+    this.buildBias(inputShape, channels);
   }
 
   call(inputs: Tensor | Tensor[], _args: CallArgs): Tensor {
@@ -107,18 +74,9 @@ export class SeparableConv2D extends Layer {
   }
 
   override getConfig(): LayerConfig {
-    return {
-      ...super.getConfig(),
-      filters: this.filters,
-      ...this.geometry.config(),
-      activation: this.activation,
-      useBias: this.useBias,
-      depthwiseInitializer: this.depthwiseInitializer.serialize(),
-      pointwiseInitializer: this.pointwiseInitializer.serialize(),
-      biasInitializer: this.biasInitializer.serialize(),
-      depthwiseRegularizer: this.depthwiseRegularizer?.serialize() ?? null,
-      pointwiseRegularizer: this.pointwiseRegularizer?.serialize() ?? null,
-      biasRegularizer: this.biasRegularizer?.serialize() ?? null,
-    };
+    return this.convConfig({
+      depthwise: [this.depthwiseInitializer, this.depthwiseRegularizer],
+      pointwise: [this.pointwiseInitializer, this.pointwiseRegularizer],
+    });
   }
 }
