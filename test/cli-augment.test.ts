@@ -1,46 +1,36 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadModel } from '../node/models/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
-import { runCli } from './helpers/cli.js';
+import { readJson, runCli, slice, tempRun } from './helpers/cli.js';
 import { maxAbsDiff } from './helpers/interop-models.js';
 import { serveFolder, tfjsPredict, tfl } from './helpers/tfjs.js';
 
-const env = { MNIST_LAB_DATA_DIR: '' };
-
 test('train --augment puts Keras augmentation layers in front of the CNN; the saved model predicts on clean images', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-augment-')), 'run');
-  const r = await runCli(
-    [
-      'train',
-      '--model',
-      'cnn',
-      '--augment',
-      '--augment-contrast',
-      '0.2',
-      '--epochs',
-      '1',
-      '--train-samples',
-      '2000',
-      '--test-samples',
-      '500',
-      '--out',
-      out,
-      '--verbose',
-      '2',
-    ],
-    env,
-  );
+  const out = await tempRun('augment');
+  const r = await runCli([
+    'train',
+    '--model',
+    'cnn',
+    '--augment',
+    '--augment-contrast',
+    '0.2',
+    '--epochs',
+    '1',
+    ...slice(2000, 500),
+    '--out',
+    out,
+    '--verbose',
+    '2',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   for (const cls of ['RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast'])
     assert.ok(r.stdout.includes(`(${cls})`), `${cls} in the summary`);
   const acc = Number(/Test accuracy: ([\d.]+)%/.exec(r.stdout)![1]);
   // 2000 augmented images, one epoch (~70%): far above chance.
   assert.ok(acc > 50, `test accuracy ${acc}%`);
-  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  const config = await readJson(out, 'config.json');
   assert.deepEqual(config.augment, {
     translate: 0.1,
     rotate: 10,
@@ -65,7 +55,7 @@ test('train --augment puts Keras augmentation layers in front of the CNN; the sa
   assert.deepEqual(Array.from(a.values), Array.from(b.values));
   // export --format tfjs leaves the augmentation out (TF.js has none): real TF.js loads it.
   const dir = join(out, '..', 'tfjs');
-  const e = await runCli(['export', '--run', out, '--format', 'tfjs', '--out', dir], env);
+  const e = await runCli(['export', '--run', out, '--format', 'tfjs', '--out', dir]);
   assert.equal(e.code, 0, e.stderr);
   const server = await serveFolder(dir);
   try {
@@ -80,27 +70,21 @@ test('train --augment puts Keras augmentation layers in front of the CNN; the sa
 });
 
 test('train: one --augment-* flag alone turns on that transform only; bad values get one clear line', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-augment-')), 'run');
-  const r = await runCli(
-    [
-      'train',
-      '--augment-rotate',
-      '15',
-      '--hidden',
-      '32',
-      '--epochs',
-      '1',
-      '--train-samples',
-      '500',
-      '--test-samples',
-      '100',
-      '--out',
-      out,
-    ],
-    env,
-  );
+  const out = await tempRun('augment');
+  const r = await runCli([
+    'train',
+    '--augment-rotate',
+    '15',
+    '--hidden',
+    '32',
+    '--epochs',
+    '1',
+    ...slice(500, 100),
+    '--out',
+    out,
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  const config = await readJson(out, 'config.json');
   assert.equal(config.augment.rotate, 15);
   assert.equal(config.augment.translate, 0);
   const model = await loadModel(join(out, 'model'));
@@ -109,13 +93,13 @@ test('train: one --augment-* flag alone turns on that transform only; bad values
     model.layers.slice(0, 3).map((l) => l.className),
     ['Reshape', 'RandomRotation', 'Flatten'],
   );
-  const bad = await runCli(['train', '--augment-flip', 'diagonal'], env);
+  const bad = await runCli(['train', '--augment-flip', 'diagonal']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--augment-flip/);
-  const fill = await runCli(['train', '--augment-fill', 'wrap'], env);
+  const fill = await runCli(['train', '--augment-fill', 'wrap']);
   assert.notEqual(fill.code, 0);
   assert.match(fill.stderr, /--augment-fill applies to --augment/);
-  const help = await runCli(['train', '--help'], env);
+  const help = await runCli(['train', '--help']);
   for (const flag of [
     '--augment ',
     '--augment-translate',

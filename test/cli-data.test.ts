@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
-import { runCli } from './helpers/cli.js';
+import { runCli, tempDir } from './helpers/cli.js';
 
 const cacheEnv = async (): Promise<NodeJS.ProcessEnv> => ({
-  XDG_CACHE_HOME: await mkdtemp(join(tmpdir(), 'mnist-lab-cli-cache-')),
+  XDG_CACHE_HOME: await tempDir('cli-cache'),
   MNIST_LAB_DATA_DIR: '',
 });
 
@@ -23,7 +22,7 @@ test('mnist-lab data reports MNIST shapes and class counts', async () => {
 });
 
 test('--samples writes a PNG grid of digits', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-png-')), 's.png');
+  const out = join(await tempDir('png'), 's.png');
   const r = await runCli(['data', '--samples', '10', '--out', out], await cacheEnv());
   assert.equal(r.code, 0, r.stderr);
   const png = await readFile(out);
@@ -61,7 +60,7 @@ test(
 test('a truncated file in --data-dir fails with one line naming it, exit 1', async () => {
   const src = await runCli(['data', '-v'], await cacheEnv());
   const pkg = /-> (\S+)\/train-images-idx3-ubyte/.exec(src.stderr)![1]!;
-  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-bad-'));
+  const dir = await tempDir('bad');
   for (const n of await readdir(pkg)) {
     const bytes = await readFile(join(pkg, n));
     await writeFile(join(dir, n), n.startsWith('train-images') ? bytes.subarray(0, 1234) : bytes);

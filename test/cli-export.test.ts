@@ -1,7 +1,6 @@
 // export --format onnx | tfjs from the command line, checked by ONNX Runtime and TF.js.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
@@ -9,11 +8,11 @@ import '../src/kernels/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { setSeed } from '../src/tensor/seed.js';
 import '../node/models/index.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, tempDir } from './helpers/cli.js';
 import { INTEROP_MODELS, maxAbsDiff, uniform } from './helpers/interop-models.js';
 import { serveFolder, tfjsPredict, tfl } from './helpers/tfjs.js';
 
-const root = await mkdtemp(join(tmpdir(), 'mnist-lab-export-'));
+const root = await tempDir('export');
 after(() => rm(root, { recursive: true, force: true }));
 
 test('export --format onnx and --format tfjs: ONNX Runtime and TF.js agree with predict', async () => {

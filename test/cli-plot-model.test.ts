@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from './helpers/cli.js';
-
-const env = { MNIST_LAB_DATA_DIR: '' };
+import { runCli, slice, tempDir } from './helpers/cli.js';
 
 /** The text runs of a graphviz SVG, in document order. */
 function svgTexts(svg: string): string[] {
@@ -23,8 +20,8 @@ function assertInOrder(items: readonly string[], wanted: readonly string[]): voi
 }
 
 test('plot-model draws the default MLP as a PNG and prints the path', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-plot-')), 'model.png');
-  const r = await runCli(['plot-model', '--out', out], env);
+  const out = join(await tempDir('plot'), 'model.png');
+  const r = await runCli(['plot-model', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), out);
   const png = await readFile(out);
@@ -36,8 +33,8 @@ test('plot-model draws the default MLP as a PNG and prints the path', async () =
 });
 
 test('plot-model --model cnn --out x.svg shows every layer with its shapes, in order', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-plot-')), 'cnn.svg');
-  const r = await runCli(['plot-model', '--model', 'cnn', '--hidden', '64', '--out', out], env);
+  const out = join(await tempDir('plot'), 'cnn.svg');
+  const r = await runCli(['plot-model', '--model', 'cnn', '--hidden', '64', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   const texts = svgTexts(await readFile(out, 'utf8'));
   const names = [
@@ -73,35 +70,29 @@ test('plot-model --model cnn --out x.svg shows every layer with its shapes, in o
 });
 
 test('plot-model --run draws the model a train run saved', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-plot-run-'));
+  const dir = await tempDir('plot-run');
   const run = join(dir, 'run');
-  const trained = await runCli(
-    [
-      'train',
-      '--hidden',
-      '32',
-      '--dropout',
-      '0.1',
-      '--train-samples',
-      '256',
-      '--test-samples',
-      '128',
-      '--epochs',
-      '1',
-      '--verbose',
-      '0',
-      '--out',
-      run,
-    ],
-    env,
-  );
+  const trained = await runCli([
+    'train',
+    '--hidden',
+    '32',
+    '--dropout',
+    '0.1',
+    ...slice(256, 128),
+    '--epochs',
+    '1',
+    '--verbose',
+    '0',
+    '--out',
+    run,
+  ]);
   assert.equal(trained.code, 0, trained.stderr);
   for (const [target, file] of [
     [run, 'run.svg'],
     [join(run, 'model'), 'model-dir.svg'],
   ] as const) {
     const out = join(dir, file);
-    const r = await runCli(['plot-model', '--run', target, '--out', out, '--rankdir', 'LR'], env);
+    const r = await runCli(['plot-model', '--run', target, '--out', out, '--rankdir', 'LR']);
     assert.equal(r.code, 0, r.stderr);
     const texts = svgTexts(await readFile(out, 'utf8'));
     assertInOrder(texts, [
@@ -114,20 +105,20 @@ test('plot-model --run draws the model a train run saved', async () => {
     ]);
   }
   const bare = join(dir, 'bare.svg');
-  const r = await runCli(['plot-model', '--run', run, '--out', bare, '--no-shapes'], env);
+  const r = await runCli(['plot-model', '--run', run, '--out', bare, '--no-shapes']);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(await readFile(bare, 'utf8'), /None|Input shape/);
   // Only the topology is read: with its weight files gone, the model still draws.
   const model = join(run, 'model');
   for (const f of await readdir(model)) if (f.endsWith('.bin')) await rm(join(model, f));
   const topologyOnly = join(dir, 'no-weights.svg');
-  const again = await runCli(['plot-model', '--run', run, '--out', topologyOnly], env);
+  const again = await runCli(['plot-model', '--run', run, '--out', topologyOnly]);
   assert.equal(again.code, 0, again.stderr);
   assertInOrder(svgTexts(await readFile(topologyOnly, 'utf8')), ['dense', 'dropout', 'dense_1']);
 });
 
 test('plot-model refuses a bad file name or run folder with a clear message', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-plot-bad-'));
+  const dir = await tempDir('plot-bad');
   await mkdir(join(dir, 'empty'));
   const cases: [string[], RegExp][] = [
     [['--out', join(dir, 'model.jpg')], /must end in \.svg or \.png, not \.jpg/],
@@ -140,10 +131,11 @@ test('plot-model refuses a bad file name or run folder with a clear message', as
     [['--rankdir', 'BT'], /--rankdir must be one of TB, LR/],
   ];
   for (const [flags, pattern] of cases) {
-    const r = await runCli(
-      ['plot-model', ...flags, ...(flags.includes('--out') ? [] : ['--out', join(dir, 'x.svg')])],
-      env,
-    );
+    const r = await runCli([
+      'plot-model',
+      ...flags,
+      ...(flags.includes('--out') ? [] : ['--out', join(dir, 'x.svg')]),
+    ]);
     // A bad flag value is a usage error (2); a bad file or folder fails the run (1).
     assert.equal(r.code, flags[0] === '--rankdir' ? 2 : 1, `${flags.join(' ')} should fail`);
     assert.match(r.stderr, pattern, `${flags.join(' ')}: ${r.stderr}`);

@@ -1,40 +1,32 @@
 // predict and evaluate from the command line on a seed CNN trained on a small real slice.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { loadDataset } from '../node/data/load-dataset.js';
-import { runCli } from './helpers/cli.js';
+import { readJson, runCli, slice, tempDir } from './helpers/cli.js';
 
-const env = { MNIST_LAB_DATA_DIR: '' };
-const root = await mkdtemp(join(tmpdir(), 'mnist-lab-predict-'));
+const root = await tempDir('predict');
 const run = join(root, 'run');
 after(() => rm(root, { recursive: true, force: true }));
 
 before(async () => {
-  const r = await runCli(
-    [
-      'train',
-      '--model',
-      'cnn',
-      '--hidden',
-      '64',
-      '--epochs',
-      '2',
-      '--train-samples',
-      '4000',
-      '--test-samples',
-      '500',
-      '--out',
-      run,
-      '--verbose',
-      '0',
-    ],
-    env,
-  );
+  const r = await runCli([
+    'train',
+    '--model',
+    'cnn',
+    '--hidden',
+    '64',
+    '--epochs',
+    '2',
+    ...slice(4000, 500),
+    '--out',
+    run,
+    '--verbose',
+    '0',
+  ]);
   assert.equal(r.code, 0, r.stderr);
 });
 
@@ -71,7 +63,7 @@ test('predict: 10 test digits written as PNGs (both polarities, several sizes, o
   idx.set(ds.test.images.data.subarray(0, n * 784), 16);
   const idxFile = join(root, 'first-60-idx3-ubyte');
   await writeFile(idxFile, idx);
-  const all = await runCli(['predict', '--run', run, '--idx', idxFile, '--json'], env);
+  const all = await runCli(['predict', '--run', run, '--idx', idxFile, '--json']);
   assert.equal(all.code, 0, all.stderr);
   const chosen: { index: number; label: number }[] = [];
   (JSON.parse(all.stdout) as Prediction[]).forEach((p, i) => {
@@ -80,10 +72,16 @@ test('predict: 10 test digits written as PNGs (both polarities, several sizes, o
       chosen.push({ index: i, label });
   });
   // --dataset test --index N reads the same image.
-  const one = await runCli(
-    ['predict', '--run', run, '--dataset', 'test', '--index', String(chosen[0]!.index), '--json'],
-    env,
-  );
+  const one = await runCli([
+    'predict',
+    '--run',
+    run,
+    '--dataset',
+    'test',
+    '--index',
+    String(chosen[0]!.index),
+    '--json',
+  ]);
   assert.equal(one.code, 0, one.stderr);
   assert.equal(
     (JSON.parse(one.stdout) as Prediction[])[0]!.top[0]!.class,
@@ -112,7 +110,7 @@ test('predict: 10 test digits written as PNGs (both polarities, several sizes, o
     );
     files.push(file);
   }
-  const r = await runCli(['predict', '--run', run, '--json', ...files], env);
+  const r = await runCli(['predict', '--run', run, '--json', ...files]);
   assert.equal(r.code, 0, r.stderr);
   const answers = (JSON.parse(r.stdout) as Prediction[]).map((p) => Number(p.top[0]!.class));
   assert.deepEqual(
@@ -120,7 +118,7 @@ test('predict: 10 test digits written as PNGs (both polarities, several sizes, o
     chosen.map((c) => c.label),
   );
   // The plain form: one line per image, top 3 with probabilities.
-  const plain = await runCli(['predict', '--run', run, files[0]!, files[1]!], env);
+  const plain = await runCli(['predict', '--run', run, files[0]!, files[1]!]);
   assert.equal(plain.code, 0, plain.stderr);
   const lines = plain.stdout.trim().split('\n');
   assert.equal(lines.length, 2);
@@ -134,7 +132,7 @@ test('predict: a file that is not an image, a decompression bomb, and bad flag c
   new DataView(bomb.buffer, bomb.byteOffset).setUint32(20, 100000);
   const bombFile = join(root, 'bomb.png');
   await writeFile(bombFile, bomb);
-  const b = await runCli(['predict', '--run', run, bombFile], env);
+  const b = await runCli(['predict', '--run', run, bombFile]);
   assert.equal(b.code, 1);
   assert.equal(
     b.stderr.trim(),
@@ -142,23 +140,23 @@ test('predict: a file that is not an image, a decompression bomb, and bad flag c
   );
   const bad = join(root, 'notes.png');
   await writeFile(bad, 'hello, not a picture');
-  let r = await runCli(['predict', '--run', run, bad], env);
+  let r = await runCli(['predict', '--run', run, bad]);
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), `mnist-lab: ${bad}: is not a PNG or JPEG image.`);
-  r = await runCli(['predict', '--run', run, join(root, 'missing.jpg')], env);
+  r = await runCli(['predict', '--run', run, join(root, 'missing.jpg')]);
   assert.match(r.stderr.trim(), /^mnist-lab: .*missing\.jpg: not found\.$/);
-  r = await runCli(['predict', '--run', run], env);
+  r = await runCli(['predict', '--run', run]);
   assert.match(
     r.stderr.trim(),
     /^mnist-lab: give image files, or --idx FILE, or --dataset test --index N/,
   );
-  r = await runCli(['predict', '--run', run, '--dataset', 'test', '--index', '99999'], env);
+  r = await runCli(['predict', '--run', run, '--dataset', 'test', '--index', '99999']);
   assert.match(r.stderr.trim(), /--index 99999: mnist test has 10000 images/);
 });
 
 test('evaluate: loss, accuracy, per-class table, and the figures in the run folder', async () => {
   const out = join(root, 'eval');
-  const r = await runCli(['evaluate', '--run', run, '--samples', '300', '--out', out], env);
+  const r = await runCli(['evaluate', '--run', run, '--samples', '300', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /mnist test, 300 images: loss [\d.]+ +accuracy [\d.]+%/);
   assert.match(r.stdout, /\| class +\| precision \| +recall \| +F1 \| support \|/);
@@ -171,7 +169,7 @@ test('evaluate: loss, accuracy, per-class table, and the figures in the run fold
     'misclassified.svg',
     'report.md',
   ]);
-  const e = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
+  const e = await readJson(out, 'evaluation.json');
   assert.equal(e.samples, 300);
   assert.equal(
     e.confusion.flat().reduce((a: number, b: number) => a + b, 0),

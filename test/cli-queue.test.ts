@@ -1,85 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
 import type { RunRecord } from '../src/experiments/run-record.js';
 import { QUEUE_NAME, parseQueueUrl } from '../node/experiments/queue-connection.js';
-import { ROOT, runCli } from './helpers/cli.js';
+import { ROOT, readJson, runCli, startCli, tempDir, type CliProcess } from './helpers/cli.js';
 import { freePort, RedisServer } from './helpers/redis.js';
 
-const env = { MNIST_LAB_DATA_DIR: '' };
-
-/** A CLI process whose output the test watches line by line. */
-class Cli {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private watchers: (() => void)[] = [];
-
-  constructor(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [join(ROOT, 'bin', 'mnist-lab.js'), ...args], {
-      env: { ...process.env, ...env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout!.on('data', (d: Buffer) => {
-      this.stdout += d.toString();
-      for (const w of this.watchers) w();
-    });
-    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
-  }
-
-  /** Resolves with the first match of `re` in stdout (waiting for it to appear). */
-  waitFor(re: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`timed out waiting for ${re}; stdout:\n${this.stdout}\n${this.stderr}`));
-      }, timeoutMs);
-      const check = (): void => {
-        const m = this.stdout.match(re);
-        if (m) {
-          done();
-          resolve(m);
-        }
-      };
-      const done = (): void => {
-        clearTimeout(timer);
-        this.watchers = this.watchers.filter((w) => w !== check);
-      };
-      this.watchers.push(check);
-      check();
-      // A process that ended without printing it never will.
-      void this.exited.then(() => {
-        if (!this.watchers.includes(check)) return;
-        done();
-        reject(new Error(`exited before printing ${re}; stdout:\n${this.stdout}\n${this.stderr}`));
-      });
-    });
-  }
-
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
-  }
-}
-
-const live: Cli[] = [];
-function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Cli {
-  const c = new Cli(args, extraEnv);
+const live: CliProcess[] = [];
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): CliProcess {
+  const c = startCli(args, extraEnv);
   live.push(c);
   return c;
 }
 
 async function results(dir: string): Promise<RunRecord[]> {
-  return (JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { runs: RunRecord[] })
-    .runs;
+  return (await readJson<{ runs: RunRecord[] }>(dir, 'results.json')).runs;
 }
 
 /** What must agree between two sweeps of one plan (not timings or dates). */
@@ -130,7 +68,7 @@ const PLAN = [
 ];
 
 test('a queued sweep on two workers survives one killed mid-run: every run once, as a local sweep trains it', async () => {
-  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
+  const store = await tempDir('store');
   const out = join(store, 'sweeps', 'queued');
   const worker = ['worker', '--store', store, '--threads', '1', '--stall-timeout', '2'];
   // One worker has the password in its URL, the other in the environment.
@@ -184,7 +122,7 @@ test('a queued sweep on two workers survives one killed mid-run: every run once,
   // The run folders are whole and nothing of the lost attempt is left.
   assert.deepEqual((await readdir(join(out, 'runs'))).sort(), [...ids].sort());
   for (const id of ids) {
-    const metrics = JSON.parse(await readFile(join(out, 'runs', id, 'metrics.json'), 'utf8'));
+    const metrics = await readJson(out, 'runs', id, 'metrics.json');
     assert.equal(metrics.test.accuracy, runs.find((r) => r.id === id)!.testAccuracy);
   }
   const md = await readFile(join(out, 'report.md'), 'utf8');
@@ -195,7 +133,7 @@ test('a queued sweep on two workers survives one killed mid-run: every run once,
 
   // The same plan swept locally trains the same runs to the same numbers.
   const local = join(store, 'local');
-  const r = await runCli(['sweep', ...PLAN, '--jobs', '2', '--verbose', '1', '--out', local], env);
+  const r = await runCli(['sweep', ...PLAN, '--jobs', '2', '--verbose', '1', '--out', local]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(runs.map(outcome), (await results(local)).map(outcome));
   // The same folder as a local sweep writes (report, results, figures, runs), plus queue.json.
@@ -209,7 +147,7 @@ test('a queued sweep on two workers survives one killed mid-run: every run once,
 });
 
 test('Ctrl-C leaves the queue resumable; --resume re-attaches; driver and worker ride out a Redis restart', async () => {
-  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
+  const store = await tempDir('store');
   const out = join(store, 'resumed');
   const plan = ['--grid', 'hidden=32,64,96', ...PLAN.slice(4)];
   const queued = ['--queue', redis.url({ db: 2 }), '--store', store, '--out', out];
@@ -262,7 +200,7 @@ test('Ctrl-C leaves the queue resumable; --resume re-attaches; driver and worker
 });
 
 test('--cancel drains queued runs; a driver still attached stops and says how to go on', async () => {
-  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
+  const store = await tempDir('store');
   const out = join(store, 'cancelled');
   const plan = ['--grid', 'hidden=8,16', '--epochs', '1', '--train-samples', '500'];
   const driver = cli([
@@ -277,10 +215,7 @@ test('--cancel drains queued runs; a driver still attached stops and says how to
   ]);
   await driver.waitFor(/Queued 2 runs\./);
 
-  const cancel = await runCli(
-    ['sweep', '--queue', redis.url({ db: 3 }), '--cancel', '--out', out],
-    env,
-  );
+  const cancel = await runCli(['sweep', '--queue', redis.url({ db: 3 }), '--cancel', '--out', out]);
   assert.equal(cancel.code, 0, cancel.stderr);
   assert.match(
     cancel.stdout,
@@ -298,7 +233,7 @@ test('--cancel drains queued runs; a driver still attached stops and says how to
   await other.waitFor(/Queued 2 runs\./);
   other.child.kill('SIGINT');
   await other.exited;
-  const drain = await runCli(['sweep', '--queue', redis.url({ db: 3 }), '--cancel'], env);
+  const drain = await runCli(['sweep', '--queue', redis.url({ db: 3 }), '--cancel']);
   assert.equal(drain.code, 0, drain.stderr);
   assert.match(
     drain.stdout,
@@ -308,8 +243,8 @@ test('--cancel drains queued runs; a driver still attached stops and says how to
 });
 
 test('bad queue flags get one clear line and exit 1 (2 for what commander rejects), before anything is written or queued', async () => {
-  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
-  const elsewhere = await mkdtemp(join(tmpdir(), 'mnist-lab-elsewhere-'));
+  const store = await tempDir('store');
+  const elsewhere = await tempDir('elsewhere');
   const dead = `redis://127.0.0.1:${await freePort()}`;
   const grid = ['sweep', '--grid', 'hidden=8,16'];
   const wrong = redis.url({ db: 4 }).replace(redis.password!, 'not-the-password');
@@ -347,7 +282,7 @@ test('bad queue flags get one clear line and exit 1 (2 for what commander reject
   // A missing required option is a usage error, which commander reports: exit code 2.
   const usage = (args: string[]): boolean => args[0] === 'worker' && !args.includes('--store');
   for (const [args, message] of cases) {
-    const r = await runCli(args, env);
+    const r = await runCli(args);
     assert.equal(r.code, usage(args) ? 2 : 1, `${args.join(' ')}: ${r.stdout}`);
     assert.match(r.stderr, message, args.join(' '));
     assert.doesNotMatch(r.stderr, /not-the-password/);
@@ -358,7 +293,7 @@ test('bad queue flags get one clear line and exit 1 (2 for what commander reject
 });
 
 test('a worker rejects jobs that are not plain, valid runs, and writes nothing for them', async () => {
-  const store = await mkdtemp(join(tmpdir(), 'mnist-lab-store-'));
+  const store = await tempDir('store');
   const w = cli(['worker', '--store', store, '--queue', redis.url({ db: 5 })]);
   await w.waitFor(/^Worker on queue/m);
   const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url({ db: 5 })).options });
@@ -411,7 +346,7 @@ test('a worker rejects jobs that are not plain, valid runs, and writes nothing f
 });
 
 test('rediss:// talks TLS to Redis, and refuses a certificate it cannot trust', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-tls-'));
+  const dir = await tempDir('tls');
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   const made = spawnSync('openssl', [
@@ -424,13 +359,13 @@ test('rediss:// talks TLS to Redis, and refuses a certificate it cannot trust', 
   try {
     assert.match(tls.url(), /^rediss:/);
     const args = ['sweep', '--queue', tls.url(), '--cancel'];
-    const trusted = await runCli(args, { ...env, NODE_EXTRA_CA_CERTS: cert });
+    const trusted = await runCli(args, { NODE_EXTRA_CA_CERTS: cert });
     assert.equal(trusted.code, 0, trusted.stderr);
     assert.match(
       trusted.stdout,
       /Cancelled 0 queued runs of the queue at rediss:\/\/127\.0\.0\.1:\d+;/,
     );
-    const untrusted = await runCli(args, env);
+    const untrusted = await runCli(args);
     assert.equal(untrusted.code, 1);
     assert.match(
       untrusted.stderr,

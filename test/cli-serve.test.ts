@@ -1,43 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { test } from 'node:test';
-import { ROOT, runCli } from './helpers/cli.js';
+import { runCli, startCli, tempDir } from './helpers/cli.js';
 
 /** Starts `mnist-lab serve`, waits for the address it prints, and hands it to `fn`. */
 async function withServe(
   args: string[],
   fn: (url: string, out: () => string) => Promise<void>,
 ): Promise<number | null> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'mnist-lab.js'), 'serve', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const serve = startCli(['serve', ...args]);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 20_000);
-      child.stdout.on('data', () => {
-        const m = /Open (http:\/\/\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-    });
-    await fn(url, () => out);
+    const [, url] = await serve.waitFor(/Open (http:\/\/\S+)/, 20_000);
+    await fn(url!, () => serve.stdout + serve.stderr);
   } finally {
-    child.kill('SIGINT');
+    await serve.stop('SIGINT');
   }
-  return exited;
+  return (await serve.exited).code;
 }
 
 test('serve prints its address, serves the page, and stops cleanly on Ctrl-C', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cli-serve-'));
+  const dir = await tempDir('cli-serve');
   try {
     const code = await withServe(['--dir', dir, '--port', '0'], async (url, out) => {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -59,7 +41,7 @@ test('serve prints its address, serves the page, and stops cleanly on Ctrl-C', a
 });
 
 test('serve on a non-loopback address prints a token the server requires', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'cli-serve-'));
+  const dir = await tempDir('cli-serve');
   try {
     await withServe(['--dir', dir, '--port', '0', '--host', '0.0.0.0'], async (url) => {
       const m = /^http:\/\/localhost:(\d+)\/\?token=([0-9a-f]{48})$/.exec(url);

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunRecord } from '../src/experiments/run-record.js';
-import { ROOT, runCli } from './helpers/cli.js';
+import { readJson, runCli, slice, startCli, tempDir as newTempDir } from './helpers/cli.js';
 
-const env = { MNIST_LAB_DATA_DIR: '' };
 /** Small real slices: each run trains in well under a second. */
-const SMALL = ['--train-samples', '1500', '--test-samples', '300', '--verbose', '1'];
+const SMALL = [...slice(1500, 300), '--verbose', '1'];
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'mnist-lab-sweep-'));
-}
+const tempDir = (): Promise<string> => newTempDir('sweep');
 
-async function results(dir: string): Promise<{ planned: number; runs: RunRecord[] }> {
-  return JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
-    planned: number;
-    runs: RunRecord[];
-  };
+function results(dir: string): Promise<{ planned: number; runs: RunRecord[] }> {
+  return readJson(dir, 'results.json');
 }
 
 function pngSize(png: Buffer): [number, number] {
@@ -45,27 +37,24 @@ test('sweep --list names every notebook preset', async () => {
 
 test('a grid with repeats on two workers writes the table, results, run folders and figures', async () => {
   const out = join(await tempDir(), 'grid');
-  const r = await runCli(
-    [
-      'sweep',
-      '--grid',
-      'hidden=32,64',
-      '--repeats',
-      '2',
-      '--epochs',
-      '2',
-      '--validation-split',
-      '0.2',
-      '--batch-size',
-      '32',
-      '--jobs',
-      '2',
-      '--out',
-      out,
-      ...SMALL,
-    ],
-    env,
-  );
+  const r = await runCli([
+    'sweep',
+    '--grid',
+    'hidden=32,64',
+    '--repeats',
+    '2',
+    '--epochs',
+    '2',
+    '--validation-split',
+    '0.2',
+    '--batch-size',
+    '32',
+    '--jobs',
+    '2',
+    '--out',
+    out,
+    ...SMALL,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /4 runs \(4 to train\), 2 workers x 1 thread/);
   assert.deepEqual((await readdir(out)).sort(), [
@@ -91,7 +80,7 @@ test('a grid with repeats on two workers writes the table, results, run folders 
     assert.ok(x.testAccuracy! > 0.6 && x.testAccuracy! <= 1, `${x.id}: ${x.testAccuracy}`);
     assert.equal(x.history['val_accuracy']!.length, 2);
     assert.equal(x.bestValAccuracy, Math.max(...x.history['val_accuracy']!));
-    const metrics = JSON.parse(await readFile(join(out, 'runs', x.id, 'metrics.json'), 'utf8'));
+    const metrics = await readJson(out, 'runs', x.id, 'metrics.json');
     assert.equal(metrics.test.accuracy, x.testAccuracy, 'results.json agrees with the run folder');
   }
   // Different seeds, different runs.
@@ -134,24 +123,21 @@ test('a grid with repeats on two workers writes the table, results, run folders 
 
 test('the lr-batch preset stops early and says at which epoch', async () => {
   const out = join(await tempDir(), 'lr-batch');
-  const r = await runCli(
-    [
-      'sweep',
-      'lr-batch',
-      '--epochs',
-      '40',
-      '--early-stopping',
-      '2',
-      // The preset holds out the first 10,000 images; this slice has 1,500.
-      '--holdout',
-      'first:250',
-      '--no-figures',
-      '--out',
-      out,
-      ...SMALL,
-    ],
-    env,
-  );
+  const r = await runCli([
+    'sweep',
+    'lr-batch',
+    '--epochs',
+    '40',
+    '--early-stopping',
+    '2',
+    // The preset holds out the first 10,000 images; this slice has 1,500.
+    '--holdout',
+    'first:250',
+    '--no-figures',
+    '--out',
+    out,
+    ...SMALL,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const { runs } = await results(out);
   assert.equal(runs.length, 6);
@@ -186,25 +172,22 @@ test('the lr-batch preset stops early and says at which epoch', async () => {
 
 test('a run whose loss turns NaN is reported as failed and the sweep goes on', async () => {
   const out = join(await tempDir(), 'nan');
-  const r = await runCli(
-    [
-      'sweep',
-      '--grid',
-      'lr=1e30,0.01',
-      '--optimizer',
-      'sgd',
-      '--loss',
-      'mean_squared_error',
-      '--epochs',
-      '2',
-      '--jobs',
-      '1',
-      '--out',
-      out,
-      ...SMALL,
-    ],
-    env,
-  );
+  const r = await runCli([
+    'sweep',
+    '--grid',
+    'lr=1e30,0.01',
+    '--optimizer',
+    'sgd',
+    '--loss',
+    'mean_squared_error',
+    '--epochs',
+    '2',
+    '--jobs',
+    '1',
+    '--out',
+    out,
+    ...SMALL,
+  ]);
   assert.equal(r.code, 1, 'a failed run makes the sweep exit non-zero');
   assert.match(r.stdout, /\[1\/2\] lr=1e30: FAILED after 0 epochs: The loss became NaN/);
   assert.match(r.stdout, /\[2\/2\] lr=0\.01: test acc/);
@@ -223,20 +206,11 @@ test('a run whose loss turns NaN is reported as failed and the sweep goes on', a
 });
 
 /** Starts a sweep and kills it (SIGKILL, no chance to tidy up) once `line` shows on stdout. */
-function killWhen(args: string[], line: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mnist-lab.js'), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (line.test(stdout)) child.kill('SIGKILL');
-    });
-    child.on('error', reject);
-    child.on('close', () => resolve(stdout));
-  });
+async function killWhen(args: string[], line: RegExp): Promise<string> {
+  const sweep = startCli(args);
+  await sweep.waitFor(line);
+  await sweep.stop('SIGKILL');
+  return sweep.stdout;
 }
 
 test('a sweep killed half-way finishes with --resume without redoing finished runs', async () => {
@@ -267,15 +241,15 @@ test('a sweep killed half-way finishes with --resume without redoing finished ru
   const firstMetrics = join(out, 'runs', 'hidden-16', 'metrics.json');
   const mtime = (await stat(firstMetrics)).mtimeMs;
 
-  const again = await runCli(args, env);
+  const again = await runCli(args);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /already holds a sweep\. Add --resume to finish it/);
 
-  const changed = await runCli([...args, '--resume', '--lr', '0.01'], env);
+  const changed = await runCli([...args, '--resume', '--lr', '0.01']);
   assert.equal(changed.code, 1);
   assert.match(changed.stderr, /cannot resume .*: run hidden-16 has other settings/);
 
-  const resumed = await runCli([...args, '--resume'], env);
+  const resumed = await runCli([...args, '--resume']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /Resuming: 1 of 3 runs already finished/);
   assert.match(resumed.stdout, /3 runs \(2 to train\)/);
@@ -318,7 +292,7 @@ test('bad sweep flags get a clear message and exit 1 before anything trains', as
   ];
   for (const [flags, message] of cases) {
     const out = flags.includes('--resume') ? [] : ['--out', join(dir, 'x')];
-    const r = await runCli(['sweep', ...flags, ...out, ...SMALL], env);
+    const r = await runCli(['sweep', ...flags, ...out, ...SMALL]);
     assert.equal(r.code, 1, `${flags.join(' ')}: ${r.stdout}`);
     assert.match(r.stderr, message, flags.join(' '));
   }

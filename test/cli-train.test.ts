@@ -1,34 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadModel } from '../node/models/index.js';
 import { tensor } from '../src/tensor/tensor.js';
-import { runCli } from './helpers/cli.js';
-
-const env = { MNIST_LAB_DATA_DIR: '' };
+import { readJson, runCli, slice, tempDir, tempRun } from './helpers/cli.js';
 
 test('mnist-lab train trains the seed MLP on a small real slice and writes the run', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-train-')), 'run');
-  const r = await runCli(
-    [
-      'train',
-      '--epochs',
-      '2',
-      '--train-samples',
-      '3000',
-      '--test-samples',
-      '1000',
-      '--validation-split',
-      '0.1',
-      '--out',
-      out,
-      '--verbose',
-      '2',
-    ],
-    env,
-  );
+  const out = await tempRun('train');
+  const r = await runCli([
+    'train',
+    '--epochs',
+    '2',
+    ...slice(3000, 1000),
+    '--validation-split',
+    '0.1',
+    '--out',
+    out,
+    '--verbose',
+    '2',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Total params: 407,050/);
   assert.match(r.stdout, /Epoch 1\/2 .*loss: [\d.]+.*val_accuracy: [\d.]+/);
@@ -50,19 +41,19 @@ test('mnist-lab train trains the seed MLP on a small real slice and writes the r
     'report.md',
     'status.json',
   ]);
-  const evaluation = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
+  const evaluation = await readJson(out, 'evaluation.json');
   assert.equal(evaluation.samples, 1000);
   assert.ok(Math.abs(100 * evaluation.accuracy - acc) < 0.01);
   assert.match(await readFile(join(out, 'report.md'), 'utf8'), /\| 7 +\| +[\d.]+% \|/);
-  const status = JSON.parse(await readFile(join(out, 'status.json'), 'utf8'));
+  const status = await readJson(out, 'status.json');
   assert.deepEqual([status.state, status.epoch, status.epochs], ['finished', 2, 2]);
-  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  const config = await readJson(out, 'config.json');
   assert.equal(config.optimizer, 'adam');
   assert.deepEqual(config.hidden, [512]);
-  const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+  const history = await readJson(out, 'history.json');
   assert.equal(history.history.loss.length, 2);
   assert.ok(history.history.loss[1] < history.history.loss[0]);
-  const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+  const metrics = await readJson(out, 'metrics.json');
   assert.ok(Math.abs(100 * metrics.test.accuracy - acc) < 0.01);
   // The saved model loads and classifies.
   const model = await loadModel(join(out, 'model'));
@@ -71,26 +62,14 @@ test('mnist-lab train trains the seed MLP on a small real slice and writes the r
 });
 
 test('train runs are repeatable with the same seed', async () => {
-  const args = [
-    'train',
-    '--epochs',
-    '1',
-    '--train-samples',
-    '1000',
-    '--test-samples',
-    '200',
-    '--seed',
-    '7',
-    '--verbose',
-    '0',
-  ];
-  const dir = await mkdtemp(join(tmpdir(), 'mnist-lab-seed-'));
-  const a = await runCli([...args, '--out', join(dir, 'a')], env);
-  const b = await runCli([...args, '--out', join(dir, 'b')], env);
+  const args = ['train', '--epochs', '1', ...slice(1000, 200), '--seed', '7', '--verbose', '0'];
+  const dir = await tempDir('seed');
+  const a = await runCli([...args, '--out', join(dir, 'a')]);
+  const b = await runCli([...args, '--out', join(dir, 'b')]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
-  const la = JSON.parse(await readFile(join(dir, 'a', 'history.json'), 'utf8')).history.loss;
-  const lb = JSON.parse(await readFile(join(dir, 'b', 'history.json'), 'utf8')).history.loss;
+  const la = (await readJson(dir, 'a', 'history.json')).history.loss;
+  const lb = (await readJson(dir, 'b', 'history.json')).history.loss;
   assert.deepEqual(la, lb);
 });
 
@@ -134,81 +113,69 @@ test('bad train flags get a clear message and a non-zero exit', async () => {
     [['--holdout', 'first:10', '--validation-split', '0.1'], /--holdout and --validation-split/],
   ];
   for (const [flags, pattern] of cases) {
-    const r = await runCli(['train', ...flags, '--train-samples', '100', '--epochs', '1'], env);
+    const r = await runCli(['train', ...flags, '--train-samples', '100', '--epochs', '1']);
     assert.notEqual(r.code, 0, `${flags.join(' ')} should fail`);
     assert.match(r.stderr, pattern, `${flags.join(' ')}: ${r.stderr}`);
   }
 });
 
 test('a loss that turns NaN stops the run with advice and keeps the run folder', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-nan-')), 'run');
-  const r = await runCli(
-    [
-      'train',
-      '--optimizer',
-      'sgd',
-      '--lr',
-      '1e30',
-      '--loss',
-      'mean_squared_error',
-      '--train-samples',
-      '1000',
-      '--test-samples',
-      '100',
-      '--verbose',
-      '0',
-      '--out',
-      out,
-    ],
-    env,
-  );
+  const out = await tempRun('nan');
+  const r = await runCli([
+    'train',
+    '--optimizer',
+    'sgd',
+    '--lr',
+    '1e30',
+    '--loss',
+    'mean_squared_error',
+    ...slice(1000, 100),
+    '--verbose',
+    '0',
+    '--out',
+    out,
+  ]);
   assert.equal(r.code, 1);
   assert.match(
     r.stderr,
     /The loss became NaN at epoch 1, batch \d+; training stopped before applying that step\. Try a smaller learning rate/,
   );
   // A failed run says so in status.json; metrics.json is only for runs that finished.
-  const status = JSON.parse(await readFile(join(out, 'status.json'), 'utf8'));
+  const status = await readJson(out, 'status.json');
   assert.equal(status.state, 'failed');
   assert.match(status.reason, /NaN/);
   await assert.rejects(readFile(join(out, 'metrics.json')), { code: 'ENOENT' });
-  assert.ok(JSON.parse(await readFile(join(out, 'history.json'), 'utf8')).epoch);
+  assert.ok((await readJson(out, 'history.json')).epoch);
 });
 
 test('train with a hold-out, AdamW, a warm-up cosine schedule and label smoothing', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-recipe-')), 'run');
-  const r = await runCli(
-    [
-      'train',
-      '--epochs',
-      '2',
-      '--train-samples',
-      '1500',
-      '--test-samples',
-      '500',
-      '--holdout',
-      'first:500',
-      '--optimizer',
-      'adamw',
-      '--weight-decay',
-      '0.01',
-      '--lr-schedule',
-      'cosine',
-      '--lr-warmup-epochs',
-      '1',
-      '--label-smoothing',
-      '0.1',
-      '--out',
-      out,
-      '--verbose',
-      '2',
-    ],
-    env,
-  );
+  const out = await tempRun('recipe');
+  const r = await runCli([
+    'train',
+    '--epochs',
+    '2',
+    ...slice(1500, 500),
+    '--holdout',
+    'first:500',
+    '--optimizer',
+    'adamw',
+    '--weight-decay',
+    '0.01',
+    '--lr-schedule',
+    'cosine',
+    '--lr-warmup-epochs',
+    '1',
+    '--label-smoothing',
+    '0.1',
+    '--out',
+    out,
+    '--verbose',
+    '2',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /train 1000 {3}validation first 500/);
   assert.match(r.stdout, /Epoch 2\/2 .*val_accuracy: [\d.]+/);
-  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  const config = await readJson(out, 'config.json');
   assert.deepEqual(config.holdout, { where: 'first', count: 500 });
   assert.deepEqual(config.lrSchedule, { kind: 'cosine', alpha: 0, warmupEpochs: 1 });
   assert.equal(config.labelSmoothing, 0.1);
@@ -241,33 +208,27 @@ test('train with a hold-out, AdamW, a warm-up cosine schedule and label smoothin
 });
 
 test('train --reduce-lr-on-plateau records each epoch learning_rate', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-plateau-')), 'run');
-  const r = await runCli(
-    [
-      'train',
-      '--epochs',
-      '3',
-      '--train-samples',
-      '600',
-      '--test-samples',
-      '100',
-      '--optimizer',
-      'sgd',
-      '--lr',
-      '1e-8',
-      '--reduce-lr-on-plateau',
-      '0',
-      '--reduce-lr-factor',
-      '0.5',
-      '--out',
-      out,
-      '--verbose',
-      '2',
-    ],
-    env,
-  );
+  const out = await tempRun('plateau');
+  const r = await runCli([
+    'train',
+    '--epochs',
+    '3',
+    ...slice(600, 100),
+    '--optimizer',
+    'sgd',
+    '--lr',
+    '1e-8',
+    '--reduce-lr-on-plateau',
+    '0',
+    '--reduce-lr-factor',
+    '0.5',
+    '--out',
+    out,
+    '--verbose',
+    '2',
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+  const history = await readJson(out, 'history.json');
   // So small a rate moves the training loss by less than min_delta (1e-4): after the first
   // epoch (an improvement on Infinity) every epoch is a plateau, and patience is 0.
   assert.deepEqual(history.history.learning_rate, [1e-8, 1e-8, 5e-9]);
@@ -275,35 +236,29 @@ test('train --reduce-lr-on-plateau records each epoch learning_rate', async () =
 });
 
 test('train --preset mnist-cnn: the recipe, with flags given on the command line winning', async () => {
-  const out = join(await mkdtemp(join(tmpdir(), 'mnist-lab-preset-')), 'run');
-  const r = await runCli(
-    [
-      'train',
-      '--preset',
-      'mnist-cnn',
-      '--epochs',
-      '2',
-      '--train-samples',
-      '300',
-      '--test-samples',
-      '100',
-      '--out',
-      out,
-      '--verbose',
-      '2',
-    ],
-    env,
-  );
+  const out = await tempRun('preset');
+  const r = await runCli([
+    'train',
+    '--preset',
+    'mnist-cnn',
+    '--epochs',
+    '2',
+    ...slice(300, 100),
+    '--out',
+    out,
+    '--verbose',
+    '2',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Total params: 468,906/);
-  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  const config = await readJson(out, 'config.json');
   assert.equal(config.model, 'cnn-bn');
   assert.equal(config.optimizer, 'adamw');
   assert.equal(config.weightDecay, 0.01);
   assert.equal(config.epochs, 2, '--epochs overrides the preset');
   assert.deepEqual(config.lrSchedule, { kind: 'cosine', alpha: 0, warmupEpochs: 1 });
   assert.equal(config.labelSmoothing, 0.1);
-  const bad = await runCli(['train', '--preset', 'mnist-bst', '--train-samples', '10'], env);
+  const bad = await runCli(['train', '--preset', 'mnist-bst', '--train-samples', '10']);
   assert.notEqual(bad.code, 0);
   assert.match(
     bad.stderr,
@@ -315,40 +270,34 @@ test('train --preset mnist-cnn: the recipe, with flags given on the command line
 // the README, not in tests.
 // Slices of 512 images (4 steps an epoch) for the 6-epoch presets; speedrun's 2 epochs get 2048.
 for (const [preset, dataset, params, samples] of [
-  ['mnist-best', 'mnist', '104,874', '512'],
-  ['fashion-best', 'fashion-mnist', '468,906', '512'],
-  ['speedrun', 'mnist', '104,874', '2048'],
+  ['mnist-best', 'mnist', '104,874', 512],
+  ['fashion-best', 'fashion-mnist', '468,906', 512],
+  ['speedrun', 'mnist', '104,874', 2048],
 ] as const) {
   test(`train --preset ${preset} trains its recipe (a tiny slice)`, async () => {
-    const out = join(await mkdtemp(join(tmpdir(), `mnist-lab-${preset}-`)), 'run');
-    const r = await runCli(
-      [
-        'train',
-        '--preset',
-        preset,
-        '--train-samples',
-        samples,
-        '--test-samples',
-        '100',
-        '--out',
-        out,
-        '--verbose',
-        '2',
-      ],
-      env,
-    );
+    const out = await tempRun(preset);
+    const r = await runCli([
+      'train',
+      '--preset',
+      preset,
+      ...slice(samples, 100),
+      '--out',
+      out,
+      '--verbose',
+      '2',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`Total params: ${params}`));
     assert.match(r.stdout, new RegExp(`dataset ${dataset}`));
     assert.match(r.stdout, /Test accuracy: \d+\.\d\d%/);
-    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    const config = await readJson(out, 'config.json');
     assert.equal(config.dataset, dataset);
     assert.equal(config.model, 'cnn-bn');
     assert.equal(config.optimizer, 'adamw');
     assert.equal(config.lrSchedule.kind, 'cosine');
     assert.equal(config.labelSmoothing, 0.1);
     // It learns: the last epoch's training loss is below the first's.
-    const { history } = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+    const { history } = await readJson(out, 'history.json');
     assert.ok(history.loss.at(-1) < history.loss[0], `loss ${history.loss.join(', ')}`);
   });
 }

@@ -3,19 +3,16 @@
  * which must end with the weights of an uninterrupted run, bit for bit.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readStatus } from '../node/experiments/run-status.js';
-import { ROOT, runCli, type CliResult } from './helpers/cli.js';
+import { runCli, slice, startCli, tempDir, type CliResult } from './helpers/cli.js';
 
-const env = { MNIST_LAB_DATA_DIR: '' };
 // Epochs long enough (~0.2 s here) that a kill lands inside the epoch it aims at.
 const ARGS = ['--epochs', '6', '--hidden', '256', '--dropout', '0.2', '--validation-split', '0.1'];
-const DATA = ['--train-samples', '12000', '--test-samples', '500', '--verbose', '2'];
+const DATA = [...slice(12000, 500), '--verbose', '2'];
 
 /** The hash of a run's saved weights: its model's shards, in the manifest's order. */
 async function weightsHash(dir: string): Promise<string> {
@@ -30,36 +27,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * Runs `train`, and once stdout matches `when` (and `ready` holds, polled), sends `signal`.
- * Resolves with the result and what `ready` saw.
+ * Resolves with the result; a process killed by a signal has code 128.
  */
-function trainAndSignal(
+async function trainAndSignal(
   args: string[],
   when: RegExp,
   signal: NodeJS.Signals,
   ready: () => Promise<boolean> = async () => true,
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mnist-lab.js'), 'train', ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (!sent && when.test(stdout)) {
-        sent = true;
-        void (async () => {
-          for (let i = 0; i < 400 && !(await ready()); i++) await sleep(2);
-          child.kill(signal);
-        })();
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, sig) => resolve({ code: code ?? (sig ? 128 : null), stdout, stderr }));
-  });
+  const run = startCli(['train', ...args]);
+  await run.waitFor(when);
+  for (let i = 0; i < 400 && !(await ready()); i++) await sleep(2);
+  run.child.kill(signal);
+  const [r, { signal: by }] = await Promise.all([run.closed, run.exited]);
+  return { ...r, code: r.code ?? (by ? 128 : null) };
 }
 
 let reference: Promise<string> | undefined;
@@ -67,7 +48,7 @@ let reference: Promise<string> | undefined;
 function referenceHash(root: string): Promise<string> {
   reference ??= (async () => {
     const out = join(root, 'whole');
-    const r = await runCli(['train', ...ARGS, ...DATA, '--out', out], env);
+    const r = await runCli(['train', ...ARGS, ...DATA, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     return weightsHash(out);
   })();
@@ -75,7 +56,7 @@ function referenceHash(root: string): Promise<string> {
 }
 
 test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupted run', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-kill-'));
+  const root = await tempDir('kill');
   const out = join(root, 'killed');
   let atKill = -1;
   const r = await trainAndSignal(
@@ -103,7 +84,7 @@ test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupt
   await mkdir(join(out, 'model'), { recursive: true });
   await writeFile(join(out, 'model', 'group1-shard1of1.bin.99999-abc.tmp'), 'half');
 
-  const resumed = await runCli(['train', '--resume', out, '--verbose', '2'], env);
+  const resumed = await runCli(['train', '--resume', out, '--verbose', '2']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /Resuming .* at epoch 4, batch 1\./);
   assert.doesNotMatch(resumed.stdout, /Epoch 3\/6/);
@@ -121,7 +102,7 @@ test('SIGKILL during epoch 4, then train --resume: the weights of an uninterrupt
 });
 
 test('SIGINT stops at the end of a batch, checkpoints, exits 130 and says how to resume', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-int-'));
+  const root = await tempDir('int');
   const out = join(root, 'stopped');
   // Mid-epoch 2: the progress line of epoch 1 is out, epoch 2 is under way.
   const r = await trainAndSignal(
@@ -155,13 +136,13 @@ test('SIGINT stops at the end of a batch, checkpoints, exits 130 and says how to
   assert.equal(state.fit.epoch, 1, 'stopped inside epoch 2');
   assert.ok(state.fit.batch > 0, 'mid-epoch');
 
-  const resumed = await runCli(['train', '--resume', out, '--verbose', '0'], env);
+  const resumed = await runCli(['train', '--resume', out, '--verbose', '0']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(await weightsHash(out), await referenceHash(root));
 });
 
 test('SIGKILL around the model save leaves a folder that resumes to the same weights', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-save-'));
+  const root = await tempDir('save');
   const out = join(root, 'saving');
   const r = await trainAndSignal([...ARGS, ...DATA, '--out', out], /Test accuracy/, 'SIGKILL');
   assert.equal(r.code, 128);
@@ -173,7 +154,7 @@ test('SIGKILL around the model save leaves a folder that resumes to the same wei
   const status = await readStatus(out);
   if (status?.state !== 'finished') {
     assert.equal(status?.state, 'interrupted');
-    const resumed = await runCli(['train', '--resume', out, '--verbose', '0'], env);
+    const resumed = await runCli(['train', '--resume', out, '--verbose', '0']);
     assert.equal(resumed.code, 0, resumed.stderr);
   }
   assert.equal(await weightsHash(out), await referenceHash(root));
@@ -181,7 +162,7 @@ test('SIGKILL around the model save leaves a folder that resumes to the same wei
 });
 
 test('a live run cannot be resumed or overwritten by another process', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-live-'));
+  const root = await tempDir('live');
   const out = join(root, 'live');
   let refusals: CliResult[] = [];
   // Far more epochs than the refusals can take, however loaded the machine (each starts a CLI):
@@ -195,8 +176,8 @@ test('a live run cannot be resumed or overwritten by another process', async () 
       // The run's status names its live owner: what the refusals check.
       if ((await readStatus(out))?.state !== 'running') return false;
       refusals = await Promise.all([
-        runCli(['train', '--resume', out], env),
-        runCli(['train', '--overwrite', '--out', out, '--epochs', '1'], env),
+        runCli(['train', '--resume', out]),
+        runCli(['train', '--overwrite', '--out', out, '--epochs', '1']),
       ]);
       return true;
     },
@@ -221,11 +202,11 @@ test('a live run cannot be resumed or overwritten by another process', async () 
  * run uninterrupted: weights bit for bit, and every epoch's logs (learning_rate included).
  */
 async function killResumeMatches(args: string[]): Promise<Record<string, number[]>> {
-  const root = await mkdtemp(join(tmpdir(), 'mnist-lab-lr-'));
+  const root = await tempDir('lr');
   const whole = join(root, 'whole');
   const out = join(root, 'killed');
-  const all = [...args, '--train-samples', '12000', '--test-samples', '200', '--verbose', '2'];
-  const ref = await runCli(['train', ...all, '--out', whole], env);
+  const all = [...args, ...slice(12000, 200), '--verbose', '2'];
+  const ref = await runCli(['train', ...all, '--out', whole]);
   assert.equal(ref.code, 0, ref.stderr);
   const r = await trainAndSignal(
     [...all, '--out', out],
@@ -235,7 +216,7 @@ async function killResumeMatches(args: string[]): Promise<Record<string, number[
   );
   assert.equal(r.code, 128, 'killed');
   assert.doesNotMatch(r.stdout, /Epoch 3\/5/);
-  const resumed = await runCli(['train', '--resume', out, '--verbose', '2'], env);
+  const resumed = await runCli(['train', '--resume', out, '--verbose', '2']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /Resuming .* at epoch 3, batch 1\./);
   assert.equal(await weightsHash(out), await weightsHash(whole));
