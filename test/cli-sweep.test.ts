@@ -289,6 +289,7 @@ test('bad sweep flags get a clear message and exit 1 before anything trains', as
     [['hidden-size', '--resume'], /--resume needs --out DIR/],
     [['hidden-size', '--resume', '--out', join(dir, 'nothing')], /there is nothing to resume/],
     [['--grid', 'batchnorm=maybe'], /--batchnorm is on or off: use true or false, got 'maybe'/],
+    [['--grid', 'hidden=8', '--backend', 'cuda'], /Unknown backend 'cuda'/],
   ];
   for (const [flags, message] of cases) {
     const out = flags.includes('--resume') ? [] : ['--out', join(dir, 'x')];

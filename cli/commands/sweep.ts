@@ -12,6 +12,7 @@ import { describeSchedule } from '../../src/experiments/optimizer-from-spec.js';
 import { markdownTable } from '../../src/reports/markdown-table.js';
 import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
+import { setBackend } from '../../src/kernels/registry.js';
 import { fileStamp } from '../../node/fs/file-stamp.js';
 import { oneOf, positiveInt } from '../parse.js';
 import { checkQueueLibraries, hidePassword } from '../../node/experiments/queue-connection.js';
@@ -270,6 +271,9 @@ export function sweepCommand(): Command {
     if (flags.store !== undefined && flags.queue === undefined) {
       throw new Error('--store goes with --queue URL.');
     }
+    // Every worker sets it; one that cannot load here would fail each run, so it is checked
+    // once (the loader's reason included), before anything is written.
+    if (flags.backend !== undefined && flags.queue === undefined) setBackend(flags.backend);
     const preset: SweepPreset | undefined =
       presetName !== undefined ? getSweepPreset(presetName) : undefined;
     const userAxes = (flags.grid ?? []).map(parseGridArg);
