@@ -61,7 +61,7 @@ export function workerCommand(): Command {
       positiveInt('--stall-timeout'),
       30,
     )
-    .option('--backend <name>', 'native or js (default: native when built)')
+    .option('--backend <name>', 'native, wasm or js (default: native when built)')
     .option('--data-dir <dir>', "this machine's folder of IDX files")
     .action(async (flags: WorkerFlags) => {
       const print = (l: string): void => console.log(l);
