@@ -388,9 +388,11 @@ size_t conv2d_max_pool_backward(const float* x, const float* w, const float* dy,
       IC > 0) {
     const KernelTable& T = kt();
     float* wt = t_wpad.get((size_t)K * C);
-    for (long t = 0; t < taps; t++)
-      for (long ci = 0; ci < IC; ci++)
-        for (long co = 0; co < C; co++) wt[((size_t)co * taps + t) * IC + ci] = w[((size_t)t * IC + ci) * C + co];
+    const int slices = fixed_parts((size_t)C, 8);  // output channels per task, for the transposes
+    parallel_for(slices, [&](int p, int) {
+      for (long co = (long)split_point(C, slices, p); co < (long)split_point(C, slices, p + 1); co++)
+        for (long r = 0; r < K; r++) wt[(size_t)co * K + r] = w[(size_t)r * C + co];
+    });
     const long spp = samples_per_part(g.n);
     const int ranges = (int)((g.n + spp - 1) / spp);
     const size_t psize = (size_t)K * C + C;
@@ -404,11 +406,19 @@ size_t conv2d_max_pool_backward(const float* x, const float* w, const float* dy,
       stray[t] = !T.conv_pool_backward(x, wt, dy, y, argmax, g, pg, relu, n0, n1, dx, out, out + (size_t)K * C);
     });
     if (std::find(stray.begin(), stray.end(), 1) == stray.end()) {
-      for (int t = 1; t < ranges; t++) T.add_inplace(partial, partial + (size_t)t * psize, psize);
-      for (long t = 0; t < taps; t++)
-        for (long ci = 0; ci < IC; ci++)
-          for (long co = 0; co < C; co++) dw[((size_t)t * IC + ci) * C + co] = partial[((size_t)co * taps + t) * IC + ci];
-      if (db) std::memcpy(db, partial + (size_t)K * C, C * sizeof(float));
+      // The partials added in range order and transposed back, output channels split over tasks.
+      parallel_for(slices, [&](int p, int) {
+        const size_t c0 = split_point(C, slices, p), c1 = split_point(C, slices, p + 1);
+        float* acc = partial + c0 * K;
+        for (int t = 1; t < ranges; t++) T.add_inplace(acc, partial + (size_t)t * psize + c0 * K, (c1 - c0) * K);
+        for (size_t co = c0; co < c1; co++)
+          for (long r = 0; r < K; r++) dw[(size_t)r * C + co] = partial[co * K + r];
+      });
+      if (db) {
+        float* bsum = partial + (size_t)K * C;
+        for (int t = 1; t < ranges; t++) T.add_inplace(bsum, partial + (size_t)t * psize + (size_t)K * C, (size_t)C);
+        std::memcpy(db, bsum, C * sizeof(float));
+      }
       return pooled;
     }
   }

@@ -971,6 +971,26 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
         }
 #endif
         long c = 0;
+        if (h1 - h0 == 2 && w1 - w0 == 2) {
+          // A whole 2x2 window (the usual pooling), its positions in row-major order, unrolled.
+          const size_t p1 = first + C, p2 = first + g.inW * C, p3 = p2 + C;
+          const long a1 = afirst + C, a2 = afirst + am_row, a3 = a2 + C;
+          for (; c + W <= C; c += W) {
+            V best = load(x + first + c);
+            VI bi = iadd(iset1((int32_t)(afirst + c)), iota());
+            auto step = [&](size_t at, long aidx) {
+              const V v = load(x + at + c);
+              const M better = mand(eq(best, best), mor(gt(v, best), isnan(v)));
+              best = select(better, v, best);
+              bi = iselect(better, iadd(iset1((int32_t)(aidx + c)), iota()), bi);
+            };
+            step(p1, a1);
+            step(p2, a2);
+            step(p3, a3);
+            store(y + o + c, best);
+            istore(argmax + o + c, bi);
+          }
+        }
         for (; c + W <= C; c += W) {
           V best = load(x + first + c);
           VI bi = iadd(iset1((int32_t)(afirst + c)), iota());
@@ -1113,6 +1133,8 @@ bool conv_pool_backward(const float* x, const float* wt, const float* dy, const 
   std::vector<int64_t> co_off((size_t)C * windows);  // offset of the patch in x
   std::vector<float> co_v((size_t)C * windows);
   std::vector<size_t> co_count((size_t)C, 0);
+  alignas(64) float lane_v[W];
+  alignas(64) int32_t lane_p[W];
   for (long n = n0; n < n1; n++) {
     float* dxs = dx + (size_t)n * sample;
     std::memset(dxs, 0, sample * sizeof(float));
@@ -1123,26 +1145,43 @@ bool conv_pool_backward(const float* x, const float* wt, const float* dy, const 
         const long origin = ((n * g.outH + oh0) * g.outW + ow0) * C;
         const int64_t patch = (int64_t)(((size_t)n * g.inH + oh0) * inW + ow0) * IC;
         long count[4] = {0, 0, 0, 0};
-        long bad = 0;
-        for (long co = 0; co < C; co++) {
+        // Appends output channel co, at window position p (dh * 2 + dw), to both lists.
+        auto push = [&](long co, long p, float v) {
+          const long keep = (long)(v != 0.0f);
+          pos_co[p * C + count[p]] = (int32_t)co;
+          pos_v[p * C + count[p]] = v;
+          count[p] += keep;
+          const size_t at = (size_t)co * windows + co_count[co];
+          co_off[at] = patch + ((p >> 1) * inW + (p & 1)) * IC;
+          co_v[at] = v;
+          co_count[co] += (size_t)keep;
+        };
+        long co = 0;
+        // W channels at a time: v, the position and its check as vectors, then the appends.
+        const VI rowv = iset1((int32_t)rowC), cv = iset1((int32_t)C), none = iset1(0), one = iset1(1);
+        const VI two_rows = iset1((int32_t)(2 * rowC)), two_cols = iset1((int32_t)(2 * C));
+        for (; co + W <= C; co += W) {
+          const V d = load(dy + o + co);
+          store(lane_v, relu ? select(gt(load(y + o + co), zero()), d, zero()) : d);
+          const VI delta = isub(iload(argmax + o + co), iadd(iset1((int32_t)(origin + co)), iota()));
+          const M down = iuge(delta, rowv);
+          const VI rem = isub(delta, iselect(down, rowv, none));
+          const M right = iuge(rem, cv);
+          const VI rest = isub(rem, iselect(right, cv, none));
+          if (any(mor(mor(iuge(delta, two_rows), iuge(rem, two_cols)), iuge(rest, one)))) return false;
+          istore(lane_p, iadd(iselect(down, iset1(2), none), iselect(right, one, none)));
+          for (int l = 0; l < W; l++) push(co + l, lane_p[l], lane_v[l]);
+        }
+        for (; co < C; co++) {
           const float d = dy[o + co];
           const float v = relu ? (y[o + co] > 0.0f ? d : 0.0f) : d;
           const long delta = (long)argmax[o + co] - origin - co;
           const long dh = (long)(delta >= rowC);
           const long rem = delta - dh * rowC;
           const long dw = (long)(rem >= C);
-          bad |= (long)(delta < 0) | (rem - dw * C);
-          const long p = dh * 2 + dw;
-          const long keep = (long)(v != 0.0f);
-          pos_co[p * C + count[p]] = (int32_t)co;
-          pos_v[p * C + count[p]] = v;
-          count[p] += keep;
-          const size_t at = (size_t)co * windows + co_count[co];
-          co_off[at] = patch + (dh * inW + dw) * IC;
-          co_v[at] = v;
-          co_count[co] += (size_t)keep;
+          if (delta < 0 || delta >= 2 * rowC || rem - dw * C != 0) return false;
+          push(co, dh * 2 + dw, v);
         }
-        if (bad != 0) return false;
         for (long k = 0; k < IC; k += W) {
           V acc[16];
           for (int q = 0; q < 16; q++) acc[q] = zero();
