@@ -174,6 +174,25 @@ long padded_cols(long outC) { return (outC + 15) / 16 * 16; }
 
 thread_local Buffer t_wpad, t_bpad;
 
+// w [K, outC] with its columns padded to ldw (zeros), as the direct kernels read filters.
+const float* padded_filter(const float* w, long K, long outC, long ldw) {
+  float* wp = t_wpad.get((size_t)K * ldw);
+  for (long t = 0; t < K; t++) {
+    std::memcpy(wp + t * ldw, w + t * outC, outC * sizeof(float));
+    std::memset(wp + t * ldw + outC, 0, (ldw - outC) * sizeof(float));
+  }
+  return wp;
+}
+
+const float* padded_bias(const float* bias, long outC, long ldw) {
+  float* bp = t_bpad.get((size_t)ldw);
+  std::memcpy(bp, bias, outC * sizeof(float));
+  std::memset(bp + outC, 0, (ldw - outC) * sizeof(float));
+  return bp;
+}
+
+thread_local Buffer t_band, t_pre;
+
 // wasm (no FMA, 4 lanes): im2col + the GEMM beats the register-tiled filter kernel on deep
 // inputs (the seed's conv2: 7.0 vs 11.5 ms per batch in node), so it keeps that path there.
 #if defined(__wasm__)
@@ -225,19 +244,10 @@ void conv2d(const float* x, const float* w, const ConvGeom& g, float* y, const f
   const KernelTable& T = kt();
   if (direct_forward(g)) {
     const long ldw = padded_cols(g.outC);
-    float* wp = t_wpad.get((size_t)K * ldw);
-    for (long t = 0; t < K; t++) {
-      std::memcpy(wp + t * ldw, w + t * g.outC, g.outC * sizeof(float));
-      std::memset(wp + t * ldw + g.outC, 0, (ldw - g.outC) * sizeof(float));
-    }
+    const float* wp = padded_filter(w, K, g.outC, ldw);
     const size_t grain = std::max<size_t>(64, 32768 / (size_t)std::max<long>(1, K * g.outC / 16));
     const int parts = fixed_parts(P, grain);  // block vs edge pixels depend on where parts begin
-    float* bp = nullptr;
-    if (bias) {
-      bp = t_bpad.get((size_t)ldw);
-      std::memcpy(bp, bias, g.outC * sizeof(float));
-      std::memset(bp + g.outC, 0, (ldw - g.outC) * sizeof(float));
-    }
+    const float* bp = bias ? padded_bias(bias, g.outC, ldw) : nullptr;
     const long Wd = (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1;
     if (g.padLeft > 0 || Wd - g.padLeft > g.inW) {
       // Columns outside the input ('same' padding): copied padded per sample range, so every
@@ -268,6 +278,156 @@ void conv2d(const float* x, const float* w, const ConvGeom& g, float* y, const f
     im2col(x, g, r0, r1, col);
     gemm(fused(plain((long)(r1 - r0), g.outC, K, col, false, w, false, y + r0 * g.outC, 0.0f)));
   });
+}
+
+// Each task computes the band of conv output rows under one row of pooling windows, for the
+// columns the windows read, into a small buffer, and pools it: the conv output never reaches
+// memory. Where every output column's taps lie inside the input (no column padding), each pixel
+// takes the direct kernel's interior path, summed exactly as conv2d sums it; other geometries run
+// conv2d, then max_pool.
+void conv2d_max_pool(const float* x, const float* w, const ConvGeom& g, const PoolGeom& pg, float* y,
+                     int32_t* argmax, const float* bias, int act) {
+  const size_t pooled_rows = (size_t)pg.n * pg.outH;
+  if (pooled_rows == 0 || pg.outW == 0 || pg.c == 0) return;
+  const long Wd = (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1;
+  if (!direct_forward(g) || pointwise(g) || g.padLeft != 0 || Wd > g.inW) {
+    float* pre = t_pre.get((size_t)g.n * g.outH * g.outW * g.outC);
+    conv2d(x, w, g, pre, bias, act);
+    max_pool(pre, pg, y, argmax);
+    return;
+  }
+  const KernelTable& T = kt();
+  const long K = g.kH * g.kW * g.inC, C = g.outC;
+  const long ldw = padded_cols(C);
+  const float* wp = padded_filter(w, K, C, ldw);
+  const float* bp = bias ? padded_bias(bias, C, ldw) : nullptr;
+  // Conv columns the windows read: up to the end of the last window.
+  const long cols = std::min(g.outW, (pg.outW - 1) * pg.strideW - pg.padLeft + pg.poolW);
+  const size_t band_row = (size_t)cols * C, conv_row = (size_t)g.outW * C;
+  const int parts = fixed_parts(pooled_rows, 4);
+  parallel_for(parts, [&](int p, int) {
+    for (size_t r = split_point(pooled_rows, parts, p); r < split_point(pooled_rows, parts, p + 1); r++) {
+      const long n = (long)(r / pg.outH), ph = (long)(r % pg.outH);
+      const long hs = ph * pg.strideH - pg.padTop;
+      const long r0 = std::max(hs, 0L), r1 = std::min(hs + pg.poolH, g.outH);  // r0 < r1: checked windows
+      ConvGeom v = g;
+      v.n = 1, v.outH = r1 - r0, v.outW = cols;
+      const float* xs = x + (size_t)n * g.inH * g.inW * g.inC;
+      const long first = r0 * g.strideH - g.padTop;  // the band's first input row
+      if (first >= 0) {
+        xs += (size_t)first * g.inW * g.inC;
+        v.inH = g.inH - first, v.padTop = 0;
+      } else {
+        v.padTop = -first;
+      }
+      float* band = t_band.get((size_t)(r1 - r0) * band_row);
+      T.conv_direct(xs, wp, ldw, v, 0, (size_t)(r1 - r0) * cols, band, bp, act == U_RELU);
+      const PoolGeom q{1, r1 - r0, cols, C, 1, pg.outW, pg.poolH, pg.poolW, pg.strideH, pg.strideW, r0 - hs,
+                       pg.padLeft};
+      const size_t o = r * pg.outW * C;
+      // argmax as positions in the conv output: its row stride, from the band's first row.
+      T.max_pool(band, q, y + o, argmax + o, 0, 1, (long)conv_row, (long)(((size_t)n * g.outH + r0) * conv_row));
+    }
+  });
+}
+
+// The geometry the kernels reading the pooled gradient directly take: a 'valid' conv with stride
+// 1 and no dilation, pooled by windows of at most 2x2 that tile it without overlap or pads.
+static bool pooled_windows_fit(const ConvGeom& g, const PoolGeom& pg) {
+  return g.n > 0 && g.outC > 0 && g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 &&
+         g.padTop == 0 && g.padLeft == 0 && g.outH + g.kH - 1 <= g.inH && g.outW + g.kW - 1 <= g.inW &&
+         pg.poolH <= 2 && pg.poolW <= 2 && pg.strideH == pg.poolH && pg.strideW == pg.poolW && pg.padTop == 0 &&
+         pg.padLeft == 0 && pg.outH * pg.poolH <= pg.inH && pg.outW * pg.poolW <= pg.inW;
+}
+
+// Fixed sample ranges, each summing into its own dw + db partial (added in range order: the same
+// sums at any thread count), on the kernel that reads the pooled gradient directly; geometries it
+// does not take, or an argmax outside its window, go through the conv output's gradient instead.
+size_t conv2d_max_pool_backward_filter(const float* x, const float* dy, const float* y, const int32_t* argmax,
+                                       const ConvGeom& g, const PoolGeom& pg, int act, float* dw, float* db) {
+  const long K = g.kH * g.kW * g.inC, C = g.outC;
+  const size_t pooled = (size_t)pg.n * pg.outH * pg.outW * pg.c;
+  if (pooled_windows_fit(g, pg) && K <= kConvPoolMaxK) {
+    const KernelTable& T = kt();
+    const long ldw = padded_cols(C);
+    const size_t psize = (size_t)(K + 1) * ldw;
+    const long spp = samples_per_part(g.n);
+    const int ranges = (int)((g.n + spp - 1) / spp);
+    float* partial = t_partial.get((size_t)ranges * psize);
+    std::vector<char> stray((size_t)ranges, 0);
+    parallel_for(ranges, [&](int t, int) {
+      float* out = partial + (size_t)t * psize;
+      std::memset(out, 0, psize * sizeof(float));
+      const long n0 = t * spp, n1 = std::min<long>(g.n, n0 + spp);
+      stray[t] = !T.conv_pool_filter(x, dy, y, argmax, g, pg, act == U_RELU, n0, n1, out, ldw, out + K * ldw);
+    });
+    if (std::find(stray.begin(), stray.end(), 1) == stray.end()) {
+      for (int t = 1; t < ranges; t++) T.add_inplace(partial, partial + (size_t)t * psize, psize);
+      for (long r = 0; r < K; r++) std::memcpy(dw + r * C, partial + r * ldw, C * sizeof(float));
+      if (db) std::memcpy(db, partial + K * ldw, C * sizeof(float));
+      return pooled;
+    }
+  }
+  float* dpre = t_pre.get((size_t)g.n * g.outH * g.outW * C);
+  const size_t bad = max_pool_epilogue_grad(act, y, dy, argmax, pg, dpre, db);
+  if (bad < pooled) return bad;
+  conv2d_backward_filter(x, dpre, g, dw);
+  return pooled;
+}
+
+// dx, dw and db of conv2d_max_pool from its pooled gradient. For the geometry conv_pool_filter
+// takes and inC in whole vectors, only the conv outputs the windows kept are visited (a quarter
+// for 2x2 windows): fixed sample ranges each write their samples of dx and sum their own dw
+// (as [outC][kH][kW][inC]) and db partials, added in range order. Otherwise, or for an argmax
+// outside its window, through the conv output's gradient and the dense kernels.
+size_t conv2d_max_pool_backward(const float* x, const float* w, const float* dy, const float* y, const int32_t* argmax,
+                                const ConvGeom& g, const PoolGeom& pg, int act, float* dx, float* dw, float* db) {
+  const long IC = g.inC, C = g.outC, taps = g.kH * g.kW, K = taps * IC;
+  const size_t pooled = (size_t)pg.n * pg.outH * pg.outW * pg.c;
+  if (pooled_windows_fit(g, pg) && pg.poolH == 2 && pg.poolW == 2 && g.kH == 3 && g.kW == 3 && IC % 16 == 0 &&
+      IC > 0) {
+    const KernelTable& T = kt();
+    float* wt = t_wpad.get((size_t)K * C);
+    const int slices = fixed_parts((size_t)C, 8);  // output channels per task, for the transposes
+    parallel_for(slices, [&](int p, int) {
+      for (long co = (long)split_point(C, slices, p); co < (long)split_point(C, slices, p + 1); co++)
+        for (long r = 0; r < K; r++) wt[(size_t)co * K + r] = w[(size_t)r * C + co];
+    });
+    const long spp = samples_per_part(g.n);
+    const int ranges = (int)((g.n + spp - 1) / spp);
+    const size_t psize = (size_t)K * C + C;
+    float* partial = t_partial.get((size_t)ranges * psize);
+    std::vector<char> stray((size_t)ranges, 0);
+    const bool relu = act == U_RELU;
+    parallel_for(ranges, [&](int t, int) {
+      const long n0 = t * spp, n1 = std::min<long>(g.n, n0 + spp);
+      float* out = partial + (size_t)t * psize;
+      std::memset(out, 0, psize * sizeof(float));
+      stray[t] = !T.conv_pool_backward(x, wt, dy, y, argmax, g, pg, relu, n0, n1, dx, out, out + (size_t)K * C);
+    });
+    if (std::find(stray.begin(), stray.end(), 1) == stray.end()) {
+      // The partials added in range order and transposed back, output channels split over tasks.
+      parallel_for(slices, [&](int p, int) {
+        const size_t c0 = split_point(C, slices, p), c1 = split_point(C, slices, p + 1);
+        float* acc = partial + c0 * K;
+        for (int t = 1; t < ranges; t++) T.add_inplace(acc, partial + (size_t)t * psize + c0 * K, (c1 - c0) * K);
+        for (size_t co = c0; co < c1; co++)
+          for (long r = 0; r < K; r++) dw[(size_t)r * C + co] = partial[co * K + r];
+      });
+      if (db) {
+        float* bsum = partial + (size_t)K * C;
+        for (int t = 1; t < ranges; t++) T.add_inplace(bsum, partial + (size_t)t * psize + (size_t)K * C, (size_t)C);
+        std::memcpy(db, bsum, C * sizeof(float));
+      }
+      return pooled;
+    }
+  }
+  float* dpre = t_pre.get((size_t)g.n * g.outH * g.outW * C);
+  const size_t bad = max_pool_epilogue_grad(act, y, dy, argmax, pg, dpre, db);
+  if (bad < pooled) return bad;
+  conv2d_backward_input(dpre, w, g, dx);
+  conv2d_backward_filter(x, dpre, g, dw);
+  return pooled;
 }
 
 void epilogue_grad(int act, const float* y, const float* dy, long rows, long cols, float* dpre, float* db) {

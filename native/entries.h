@@ -24,7 +24,7 @@
 #define MLN_KERNELS(X)                                                                                \
   X(gemm) X(unary) X(unaryGrad) X(binary) X(reduce) X(argmax) X(transpose) X(softmax) X(logSoftmax) \
   X(softmaxGrad) X(softmaxCrossEntropy) X(softmaxCrossEntropyGrad) X(dropoutMask) X(conv2d)         \
-  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(epilogueGrad) X(batchNorm) X(batchNormBackward) X(scaleShift) X(maxPool) X(maxPoolBackward)       \
+  X(conv2dBackwardInput) X(conv2dBackwardFilter) X(epilogueGrad) X(batchNorm) X(batchNormBackward) X(scaleShift) X(maxPool) X(maxPoolBackward) X(conv2dMaxPool) X(maxPoolEpilogueGrad) X(conv2dMaxPoolBackwardFilter) X(conv2dMaxPoolBackward) \
   X(avgPool) X(avgPoolBackward) X(depthwiseConv2d) X(depthwiseConv2dBackwardInput)                  \
   X(depthwiseConv2dBackwardFilter) X(affineTransform) X(applyUpdate)
 
@@ -474,6 +474,107 @@ void maxPool(A& a) {
   int32_t* am = a.i32(3, "argmax", pool_y(g), nullptr);
   if (!a.ok) return;
   mln::max_pool(x, g, y, am);
+}
+
+// conv2dMaxPool(x, w, conv, pool, y, argmax, bias | null, activation)
+template <class A>
+void conv2dMaxPool(A& a) {
+  ConvGeom g{};
+  PoolGeom p{};
+  if (!conv_geom(a, 2, &g) || !pool_geom(a, 3, &p)) return;
+  if (p.n != g.n || p.inH != g.outH || p.inW != g.outW || p.c != g.outC) {
+    a.fail_range("the pooling geometry does not take the conv output");
+    return;
+  }
+  if (conv_y(g) > 2147483647.0) {
+    a.fail_range("the conv output has more items than argmax can index");
+    return;
+  }
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* w = a.f32(1, "w", conv_w(g));
+  float* y = a.f32(4, "y", pool_y(p));
+  int32_t* am = a.i32(5, "argmax", pool_y(p), nullptr);
+  const float* bias = a.is_nullish(6) ? nullptr : a.f32(6, "bias", (double)g.outC);
+  const int act = epilogue(a, 7);
+  if (!a.ok) return;
+  mln::conv2d_max_pool(x, w, g, p, y, am, bias, act);
+}
+
+// maxPoolEpilogueGrad(activation, y, dy, argmax, pool, dpre, db | null)
+template <class A>
+void maxPoolEpilogueGrad(A& a) {
+  const int act = epilogue(a, 0);
+  PoolGeom p{};
+  if (!a.ok || !pool_geom(a, 4, &p)) return;
+  const float* y = a.f32(1, "y", pool_y(p));
+  const float* dy = a.f32(2, "dy", pool_y(p));
+  const int32_t* am = a.i32(3, "argmax", pool_y(p), nullptr);
+  float* dpre = a.f32(5, "dpre", pool_x(p));
+  float* db = a.is_nullish(6) ? nullptr : a.f32(6, "db", (double)p.c);
+  if (!a.ok) return;
+  const size_t n = (size_t)pool_y(p);
+  const size_t bad = mln::max_pool_epilogue_grad(act, y, dy, am, p, dpre, db);
+  if (bad < n) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside dpre", bad, am[bad]);
+    a.fail_range(msg);
+  }
+}
+
+// conv2dMaxPoolBackwardFilter(x, dy, y, argmax, conv, pool, activation, dw, db | null)
+template <class A>
+void conv2dMaxPoolBackwardFilter(A& a) {
+  ConvGeom g{};
+  PoolGeom p{};
+  if (!conv_geom(a, 4, &g) || !pool_geom(a, 5, &p)) return;
+  if (p.n != g.n || p.inH != g.outH || p.inW != g.outW || p.c != g.outC) {
+    a.fail_range("the pooling geometry does not take the conv output");
+    return;
+  }
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* dy = a.f32(1, "dy", pool_y(p));
+  const float* y = a.f32(2, "y", pool_y(p));
+  const int32_t* am = a.i32(3, "argmax", pool_y(p), nullptr);
+  const int act = epilogue(a, 6);
+  float* dw = a.f32(7, "dw", conv_w(g));
+  float* db = a.is_nullish(8) ? nullptr : a.f32(8, "db", (double)g.outC);
+  if (!a.ok) return;
+  const size_t n = (size_t)pool_y(p);
+  const size_t bad = mln::conv2d_max_pool_backward_filter(x, dy, y, am, g, p, act, dw, db);
+  if (bad < n) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside the conv output", bad, am[bad]);
+    a.fail_range(msg);
+  }
+}
+
+// conv2dMaxPoolBackward(x, w, dy, y, argmax, conv, pool, activation, dx, dw, db | null)
+template <class A>
+void conv2dMaxPoolBackward(A& a) {
+  ConvGeom g{};
+  PoolGeom p{};
+  if (!conv_geom(a, 5, &g) || !pool_geom(a, 6, &p)) return;
+  if (p.n != g.n || p.inH != g.outH || p.inW != g.outW || p.c != g.outC) {
+    a.fail_range("the pooling geometry does not take the conv output");
+    return;
+  }
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* w = a.f32(1, "w", conv_w(g));
+  const float* dy = a.f32(2, "dy", pool_y(p));
+  const float* y = a.f32(3, "y", pool_y(p));
+  const int32_t* am = a.i32(4, "argmax", pool_y(p), nullptr);
+  const int act = epilogue(a, 7);
+  float* dx = a.f32(8, "dx", conv_x(g));
+  float* dw = a.f32(9, "dw", conv_w(g));
+  float* db = a.is_nullish(10) ? nullptr : a.f32(10, "db", (double)g.outC);
+  if (!a.ok) return;
+  const size_t n = (size_t)pool_y(p);
+  const size_t bad = mln::conv2d_max_pool_backward(x, w, dy, y, am, g, p, act, dx, dw, db);
+  if (bad < n) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside the conv output", bad, am[bad]);
+    a.fail_range(msg);
+  }
 }
 
 // avgPool(x, geometry, y)

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "kernels.h"
 #include "simd.h"
@@ -942,7 +943,10 @@ void epilogue_grad_rows(int act, const float* y, const float* dy, long r0, long 
 // ---------------------------------------------------------------------------------------------
 // Pooling (NHWC), vectorised over channels; a call covers samples [n0, n1).
 
-void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1) {
+// argmax receives am_base + (n * inH + ih) * am_row + iw * C + c for the winner at (n, ih, iw, c):
+// the index into x when am_row = inW * C and am_base = 0.
+void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
+              long am_base) {
   const long C = g.c;
   for (long n = n0; n < n1; n++) {
     for (long oh = 0; oh < g.outH; oh++) {
@@ -958,6 +962,7 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
           continue;
         }
         const size_t first = (((size_t)n * g.inH + h0) * g.inW + w0) * C;
+        const long afirst = am_base + (n * g.inH + h0) * am_row + w0 * C;
 #if defined(__GNUC__)
         // The next window's rows: the loads here are latency-bound on large inputs.
         for (long ih = h0; ih < h1; ih++) {
@@ -966,9 +971,29 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
         }
 #endif
         long c = 0;
+        if (h1 - h0 == 2 && w1 - w0 == 2) {
+          // A whole 2x2 window (the usual pooling), its positions in row-major order, unrolled.
+          const size_t p1 = first + C, p2 = first + g.inW * C, p3 = p2 + C;
+          const long a1 = afirst + C, a2 = afirst + am_row, a3 = a2 + C;
+          for (; c + W <= C; c += W) {
+            V best = load(x + first + c);
+            VI bi = iadd(iset1((int32_t)(afirst + c)), iota());
+            auto step = [&](size_t at, long aidx) {
+              const V v = load(x + at + c);
+              const M better = mand(eq(best, best), mor(gt(v, best), isnan(v)));
+              best = select(better, v, best);
+              bi = iselect(better, iadd(iset1((int32_t)(aidx + c)), iota()), bi);
+            };
+            step(p1, a1);
+            step(p2, a2);
+            step(p3, a3);
+            store(y + o + c, best);
+            istore(argmax + o + c, bi);
+          }
+        }
         for (; c + W <= C; c += W) {
           V best = load(x + first + c);
-          VI bi = iadd(iset1((int32_t)(first + c)), iota());
+          VI bi = iadd(iset1((int32_t)(afirst + c)), iota());
           for (long ih = h0; ih < h1; ih++) {
             for (long iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
               const size_t idx = (((size_t)n * g.inH + ih) * g.inW + iw) * C + c;
@@ -976,7 +1001,8 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
               // As js: strictly greater keeps the first max; a NaN wins and is then kept.
               M better = mand(eq(best, best), mor(gt(v, best), isnan(v)));
               best = select(better, v, best);
-              bi = iselect(better, iadd(iset1((int32_t)idx), iota()), bi);
+              const long aidx = am_base + (n * g.inH + ih) * am_row + iw * C + c;
+              bi = iselect(better, iadd(iset1((int32_t)aidx), iota()), bi);
             }
           }
           store(y + o + c, best);
@@ -984,14 +1010,14 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
         }
         for (; c < C; c++) {
           float best = x[first + c];
-          int32_t bi = (int32_t)(first + c);
+          int32_t bi = (int32_t)(afirst + c);
           for (long ih = h0; ih < h1; ih++) {
             for (long iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
               const size_t idx = (((size_t)n * g.inH + ih) * g.inW + iw) * C + c;
               const float v = x[idx];
               if (best == best && (v > best || v != v)) {
                 best = v;
-                bi = (int32_t)idx;
+                bi = (int32_t)(am_base + (n * g.inH + ih) * am_row + iw * C + c);
               }
             }
           }
@@ -1001,6 +1027,210 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
       }
     }
   }
+}
+
+// The filter (and bias) gradient of conv + epilogue + max pooling for a first layer, straight
+// from the pooled gradient: each pooled output's gradient reaches only the conv output its
+// argmax names (one of a window's positions), so dw sums dy * x over those positions alone and
+// the conv output's gradient is never formed. For a 'valid' conv with stride 1 and no dilation
+// pooled by windows of at most 2x2 that tile without overlap or pads (the caller checks). Each
+// lane finds its window position from its argmax and picks its input from the position's four
+// candidates. Samples [n0, n1) add into dwp (K rows of ldw) and dbp (ldw). Returns false, having
+// added nothing, when an argmax is not a position of its window.
+bool conv_pool_filter(const float* x, const float* dy, const float* y, const int32_t* argmax, const ConvGeom& g,
+                      const PoolGeom& pg, bool relu, long n0, long n1, float* dwp, long ldw, float* dbp) {
+  const long C = g.outC, IC = g.inC, K = g.kH * g.kW * IC;
+  const int32_t rowC = (int32_t)(g.outW * C);
+  const bool two_rows = pg.poolH == 2, two_cols = pg.poolW == 2;
+  const VI row_step = iset1(two_rows ? rowC : 0), col_step = iset1(two_cols ? (int32_t)C : 0);
+  const VI row_end = iset1(two_rows ? 2 * rowC : rowC), col_end = iset1(two_cols ? 2 * (int32_t)C : (int32_t)C);
+  const VI one = iset1(1);
+  V acc[kConvPoolMaxK + 1];
+  alignas(64) float dyt[W], yt[W];
+  alignas(64) int32_t at[W];
+  for (long cb = 0; cb < C; cb += W) {
+    const long valid = std::min<long>(W, C - cb);
+    for (long t = 0; t <= K; t++) acc[t] = zero();
+    for (long n = n0; n < n1; n++) {
+      const float* xs = x + (size_t)n * g.inH * g.inW * IC;
+      for (long ph = 0; ph < pg.outH; ph++) {
+        for (long pw = 0; pw < pg.outW; pw++) {
+          const long oh0 = ph * pg.poolH, ow0 = pw * pg.poolW;
+          const size_t o = (((size_t)n * pg.outH + ph) * pg.outW + pw) * C + cb;
+          const int32_t origin = (int32_t)((((size_t)n * g.outH + oh0) * g.outW + ow0) * C + cb);
+          V dv, yv;
+          VI av;
+          if (valid == W) {
+            dv = load(dy + o), yv = load(y + o), av = iload(argmax + o);
+          } else {
+            // Tail lanes: no gradient, at the window's first position.
+            for (long l = 0; l < W; l++) {
+              dyt[l] = l < valid ? dy[o + l] : 0.0f;
+              yt[l] = l < valid ? y[o + l] : 0.0f;
+              at[l] = l < valid ? argmax[o + l] : origin + (int32_t)l;
+            }
+            dv = load(dyt), yv = load(yt), av = iload(at);
+          }
+          const V v = relu ? select(gt(yv, zero()), dv, zero()) : dv;
+          const VI delta = isub(av, iadd(iset1(origin), iota()));
+          // Never true for a window of one row (or column): a larger delta fails the check below.
+          const M down = iuge(delta, iset1(two_rows ? rowC : 1 << 30));
+          const VI rem = isub(delta, iselect(down, row_step, iset1(0)));
+          const M right = iuge(rem, iset1(two_cols ? (int32_t)C : 1 << 30));
+          const VI rest = isub(rem, iselect(right, col_step, iset1(0)));
+          if (any(mor(mor(iuge(delta, row_end), iuge(rem, col_end)), iuge(rest, one)))) return false;
+          acc[K] = add(acc[K], v);
+          for (long i = 0; i < g.kH; i++) {
+            const float* r0 = xs + ((oh0 + i) * g.inW + ow0) * IC;
+            const float* r1 = two_rows ? r0 + g.inW * IC : r0;
+            for (long j = 0; j < g.kW; j++) {
+              const long dj = two_cols ? IC : 0;
+              for (long c = 0; c < IC; c++) {
+                const long q = j * IC + c;
+                const V top = select(right, set1(r0[q + dj]), set1(r0[q]));
+                const V bottom = select(right, set1(r1[q + dj]), set1(r1[q]));
+                const long t = (i * g.kW + j) * IC + c;
+                acc[t] = fmadd(select(down, bottom, top), v, acc[t]);
+              }
+            }
+          }
+        }
+      }
+    }
+    for (long t = 0; t <= K; t++) {
+      float* dst = t < K ? dwp + t * ldw + cb : dbp + cb;
+      store(dst, add(load(dst), acc[t]));
+    }
+  }
+  return true;
+}
+
+// Adds v * the 3x3 filter slice wc (taps [3][3], IC apart) into a 4x4 region of accumulators at
+// window position (DH, DW).
+template <int DH, int DW>
+MLN_INLINE void add_taps3(V (&acc)[16], const float* wc, long IC, V v) {
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) acc[(DH + i) * 4 + DW + j] = fmadd(v, load(wc + (i * 3 + j) * IC), acc[(DH + i) * 4 + DW + j]);
+}
+
+// dx, dw and db of samples [n0, n1) from the pooled gradient (as conv_pool_filter: only the conv
+// outputs the windows kept have a gradient), for 3x3 filters and 2x2 windows, inC in whole
+// vectors. Each window's argmax are decoded once, without branches, into the list of output
+// channels per window position (for dx) and the list of (input patch, v) per output channel
+// (for dw); zeros (v = 0) are dropped from both. dx: per window and vector of input channels,
+// the window's 4x4 input pixels sum in registers, then add into dx (neighbouring windows share
+// pixels). dw: per output channel and pair of input-channel vectors, 18 registers sum v * patch.
+// wt is the filter as [outC][3][3][inC]; dwt ([outC][3][3][inC]) and db are added to. Returns
+// false, at the first window with an argmax not at one of its positions (dx then unspecified).
+bool conv_pool_backward(const float* x, const float* wt, const float* dy, const float* y, const int32_t* argmax,
+                        const ConvGeom& g, const PoolGeom& pg, bool relu, long n0, long n1, float* dx, float* dwt,
+                        float* db) {
+  const long IC = g.inC, C = g.outC, rowC = g.outW * C, inW = g.inW;
+  const size_t sample = (size_t)g.inH * inW * IC;
+  const size_t windows = (size_t)(n1 - n0) * pg.outH * pg.outW;
+  std::vector<int32_t> pos_co(4 * (size_t)C);
+  std::vector<float> pos_v(4 * (size_t)C);
+  std::vector<int64_t> co_off((size_t)C * windows);  // offset of the patch in x
+  std::vector<float> co_v((size_t)C * windows);
+  std::vector<size_t> co_count((size_t)C, 0);
+  alignas(64) float lane_v[W];
+  alignas(64) int32_t lane_p[W];
+  for (long n = n0; n < n1; n++) {
+    float* dxs = dx + (size_t)n * sample;
+    std::memset(dxs, 0, sample * sizeof(float));
+    for (long ph = 0; ph < pg.outH; ph++) {
+      for (long pw = 0; pw < pg.outW; pw++) {
+        const long oh0 = ph * 2, ow0 = pw * 2;
+        const size_t o = (((size_t)n * pg.outH + ph) * pg.outW + pw) * C;
+        const long origin = ((n * g.outH + oh0) * g.outW + ow0) * C;
+        const int64_t patch = (int64_t)(((size_t)n * g.inH + oh0) * inW + ow0) * IC;
+        long count[4] = {0, 0, 0, 0};
+        // Appends output channel co, at window position p (dh * 2 + dw), to both lists.
+        auto push = [&](long co, long p, float v) {
+          const long keep = (long)(v != 0.0f);
+          pos_co[p * C + count[p]] = (int32_t)co;
+          pos_v[p * C + count[p]] = v;
+          count[p] += keep;
+          const size_t at = (size_t)co * windows + co_count[co];
+          co_off[at] = patch + ((p >> 1) * inW + (p & 1)) * IC;
+          co_v[at] = v;
+          co_count[co] += (size_t)keep;
+        };
+        long co = 0;
+        // W channels at a time: v, the position and its check as vectors, then the appends.
+        const VI rowv = iset1((int32_t)rowC), cv = iset1((int32_t)C), none = iset1(0), one = iset1(1);
+        const VI two_rows = iset1((int32_t)(2 * rowC)), two_cols = iset1((int32_t)(2 * C));
+        for (; co + W <= C; co += W) {
+          const V d = load(dy + o + co);
+          store(lane_v, relu ? select(gt(load(y + o + co), zero()), d, zero()) : d);
+          const VI delta = isub(iload(argmax + o + co), iadd(iset1((int32_t)(origin + co)), iota()));
+          const M down = iuge(delta, rowv);
+          const VI rem = isub(delta, iselect(down, rowv, none));
+          const M right = iuge(rem, cv);
+          const VI rest = isub(rem, iselect(right, cv, none));
+          if (any(mor(mor(iuge(delta, two_rows), iuge(rem, two_cols)), iuge(rest, one)))) return false;
+          istore(lane_p, iadd(iselect(down, iset1(2), none), iselect(right, one, none)));
+          for (int l = 0; l < W; l++) push(co + l, lane_p[l], lane_v[l]);
+        }
+        for (; co < C; co++) {
+          const float d = dy[o + co];
+          const float v = relu ? (y[o + co] > 0.0f ? d : 0.0f) : d;
+          const long delta = (long)argmax[o + co] - origin - co;
+          const long dh = (long)(delta >= rowC);
+          const long rem = delta - dh * rowC;
+          const long dw = (long)(rem >= C);
+          if (delta < 0 || delta >= 2 * rowC || rem - dw * C != 0) return false;
+          push(co, dh * 2 + dw, v);
+        }
+        for (long k = 0; k < IC; k += W) {
+          V acc[16];
+          for (int q = 0; q < 16; q++) acc[q] = zero();
+          const float* wk = wt + k;
+          for (long e = 0; e < count[0]; e++) add_taps3<0, 0>(acc, wk + (size_t)pos_co[e] * 9 * IC, IC, set1(pos_v[e]));
+          for (long e = C; e < C + count[1]; e++)
+            add_taps3<0, 1>(acc, wk + (size_t)pos_co[e] * 9 * IC, IC, set1(pos_v[e]));
+          for (long e = 2 * C; e < 2 * C + count[2]; e++)
+            add_taps3<1, 0>(acc, wk + (size_t)pos_co[e] * 9 * IC, IC, set1(pos_v[e]));
+          for (long e = 3 * C; e < 3 * C + count[3]; e++)
+            add_taps3<1, 1>(acc, wk + (size_t)pos_co[e] * 9 * IC, IC, set1(pos_v[e]));
+          for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++) {
+              float* px = dxs + ((oh0 + r) * inW + ow0 + c) * IC + k;
+              store(px, add(load(px), acc[r * 4 + c]));
+            }
+        }
+      }
+    }
+  }
+  for (long co = 0; co < C; co++) {
+    float* wc = dwt + (size_t)co * 9 * IC;
+    const int64_t* offs = co_off.data() + (size_t)co * windows;
+    const float* vs = co_v.data() + (size_t)co * windows;
+    const size_t m = co_count[co];
+    float bsum = 0.0f;
+    for (size_t e = 0; e < m; e++) bsum += vs[e];
+    db[co] += bsum;
+    for (long k = 0; k < IC; k += 2 * W) {
+      const bool two = k + W < IC;
+      V acc[9][2];
+      for (int t = 0; t < 9; t++) acc[t][0] = acc[t][1] = zero();
+      for (size_t e = 0; e < m; e++) {
+        const float* base = x + offs[e] + k;
+        const V vv = set1(vs[e]);
+        for (int i = 0; i < 3; i++)
+          for (int j = 0; j < 3; j++) {
+            const float* px = base + (i * inW + j) * IC;
+            acc[i * 3 + j][0] = fmadd(vv, load(px), acc[i * 3 + j][0]);
+            if (two) acc[i * 3 + j][1] = fmadd(vv, load(px + W), acc[i * 3 + j][1]);
+          }
+      }
+      for (int t = 0; t < 9; t++) {
+        store(wc + t * IC + k, add(load(wc + t * IC + k), acc[t][0]));
+        if (two) store(wc + t * IC + k + W, add(load(wc + t * IC + k + W), acc[t][1]));
+      }
+    }
+  }
+  return true;
 }
 
 // Scattered read-modify-writes into a large dx: prefetch the targets a little ahead so the
@@ -1532,6 +1762,8 @@ const KernelTable* table() {
     k.conv_valid_filter = &conv_valid_filter;
     k.max_pool = &max_pool;
     k.max_pool_scatter = &max_pool_scatter;
+    k.conv_pool_filter = &conv_pool_filter;
+    k.conv_pool_backward = &conv_pool_backward;
     k.avg_pool = &avg_pool;
     k.avg_pool_backward = &avg_pool_backward;
     k.sgd = &sgd;

@@ -47,6 +47,9 @@ struct ConvGeom {
   long n, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft;
 };
 
+// Most filter rows (kH * kW * inC) the first-layer conv + pool filter kernel takes.
+constexpr long kConvPoolMaxK = 64;
+
 struct PoolGeom {
   long n, inH, inW, c, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft;
 };
@@ -118,7 +121,14 @@ struct KernelTable {
   void (*epilogue_grad_rows)(int act, const float* y, const float* dy, long r0, long r1, long cols, float* dpre,
                              float* db);
 
-  void (*max_pool)(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1);
+  void (*max_pool)(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
+                   long am_base);
+  bool (*conv_pool_filter)(const float* x, const float* dy, const float* y, const int32_t* argmax,
+                           const ConvGeom& g, const PoolGeom& pg, bool relu, long n0, long n1, float* dwp, long ldw,
+                           float* dbp);
+  bool (*conv_pool_backward)(const float* x, const float* wt, const float* dy, const float* y, const int32_t* argmax,
+                             const ConvGeom& g, const PoolGeom& pg, bool relu, long n0, long n1, float* dx,
+                             float* dwt, float* db);
   // dx[argmax[o]] += dy[o] in order of o; stops at the first index outside [0, dx_len) and
   // returns its position (n when all are inside).
   size_t (*max_pool_scatter)(const float* dy, const int32_t* argmax, size_t n, float* dx, size_t dx_len);

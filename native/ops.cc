@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -366,13 +367,66 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax) {
   const KernelTable& T = kt();
   const size_t per = (size_t)g.outH * g.outW * g.c * std::max<long>(1, g.poolH * g.poolW);
   ranges((size_t)g.n, std::max<size_t>(1, 65536 / std::max<size_t>(1, per)),
-         [&](size_t n0, size_t n1) { T.max_pool(x, g, y, argmax, (long)n0, (long)n1); });
+         [&](size_t n0, size_t n1) { T.max_pool(x, g, y, argmax, (long)n0, (long)n1, g.inW * g.c, 0); });
 }
 
 size_t max_pool_backward(const float* dy, const int32_t* argmax, size_t n, float* dx, size_t dx_len) {
   // The scatter stays serial (any output may point anywhere); clearing dx is the bulk of the traffic.
   ranges(dx_len, 262144, [&](size_t i0, size_t i1) { std::memset(dx + i0, 0, (i1 - i0) * sizeof(float)); });
   return kt().max_pool_scatter(dy, argmax, n, dx, dx_len);
+}
+
+// Threaded over fixed sample ranges (each clears and fills its own samples of dpre, and sums its
+// own db partial, added in range order). Max pooling's argmax never leaves its sample; any that
+// does sends the whole call through the serial scatter, whose order decides overlapping writes.
+size_t max_pool_epilogue_grad(int act, const float* y, const float* dy, const int32_t* argmax, const PoolGeom& g,
+                              float* dpre, float* db) {
+  const size_t per_out = (size_t)g.outH * g.outW * g.c, per_in = (size_t)g.inH * g.inW * g.c;
+  const size_t pooled = (size_t)g.n * per_out;
+  const long C = g.c;
+  const bool relu = act == U_RELU;
+  if (C == 0) return pooled;
+  const int parts = fixed_parts((size_t)g.n, 1);
+  std::vector<float> partial((size_t)parts * C, 0.0f);
+  std::vector<size_t> stray((size_t)parts, SIZE_MAX);
+  parallel_for(parts, [&](int p, int) {
+    const size_t n0 = split_point(g.n, parts, p), n1 = split_point(g.n, parts, p + 1);
+    std::memset(dpre + n0 * per_in, 0, (n1 - n0) * per_in * sizeof(float));
+    float* acc = partial.data() + (size_t)p * C;
+    std::vector<float> v((size_t)C);
+    for (size_t s = n0; s < n1; s++) {
+      const size_t lo = s * per_in;
+      for (size_t o = s * per_out; o < (s + 1) * per_out; o += C) {
+        // The epilogue's backward and the bias sums over a pixel's channels (vectorisable), then
+        // the scatter.
+        for (long c = 0; c < C; c++) {
+          v[c] = relu ? (y[o + c] > 0.0f ? dy[o + c] : 0.0f) : dy[o + c];
+          acc[c] += v[c];
+        }
+        for (long c = 0; c < C; c++) {
+          const size_t i = (size_t)(int64_t)argmax[o + c] - lo;
+          if (i >= per_in) {
+            stray[p] = o + c;
+            return;
+          }
+          dpre[lo + i] += v[c];
+        }
+      }
+    }
+  });
+  bool inside = true;
+  for (size_t s : stray) inside = inside && s == SIZE_MAX;
+  if (!inside) {
+    std::vector<float> d(pooled);
+    epilogue_grad(act, y, dy, (long)(pooled / C), C, d.data(), db);
+    return max_pool_backward(d.data(), argmax, pooled, dpre, (size_t)g.n * per_in);
+  }
+  if (db) {
+    std::memcpy(db, partial.data(), C * sizeof(float));
+    const KernelTable& T = kt();
+    for (int p = 1; p < parts; p++) T.add_inplace(db, partial.data() + (size_t)p * C, (size_t)C);
+  }
+  return pooled;
 }
 
 void avg_pool(const float* x, const PoolGeom& g, float* y) {

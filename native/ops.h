@@ -49,6 +49,22 @@ void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, f
 void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw, const float* y = nullptr,
                             int act = U_LINEAR, float* db = nullptr);
 void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax);
+// y, argmax = max_pool(act(conv + bias)) (pg pools the conv output; argmax indexes it).
+void conv2d_max_pool(const float* x, const float* w, const ConvGeom& g, const PoolGeom& pg, float* y,
+                     int32_t* argmax, const float* bias, int act);
+// dpre = 0, then dpre[argmax[o]] += dy[o] * act'(y[o]); db (may be null) = those terms summed per
+// channel. Returns the position of the first argmax outside dpre (pg.n x inH x inW x c items),
+// or the number of pooled outputs when all are inside.
+// dw (and db, may be null) of conv2d_max_pool from its pooled gradient, for a conv whose input
+// needs no gradient; returns as max_pool_epilogue_grad does.
+size_t conv2d_max_pool_backward_filter(const float* x, const float* dy, const float* y, const int32_t* argmax,
+                                       const ConvGeom& g, const PoolGeom& pg, int act, float* dw, float* db);
+// dx, dw and db (may be null) of conv2d_max_pool from its pooled gradient; returns as
+// max_pool_epilogue_grad does.
+size_t conv2d_max_pool_backward(const float* x, const float* w, const float* dy, const float* y, const int32_t* argmax,
+                                const ConvGeom& g, const PoolGeom& pg, int act, float* dx, float* dw, float* db);
+size_t max_pool_epilogue_grad(int act, const float* y, const float* dy, const int32_t* argmax, const PoolGeom& pg,
+                              float* dpre, float* db);
 // Returns the position of the first argmax outside dx (n when all are inside).
 size_t max_pool_backward(const float* dy, const int32_t* argmax, size_t n, float* dx, size_t dx_len);
 void avg_pool(const float* x, const PoolGeom& g, float* y);

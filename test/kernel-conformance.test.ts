@@ -1550,6 +1550,297 @@ test('kernel conformance: maxPool and avgPool with their backward passes', (t) =
 });
 
 // ---------------------------------------------------------------------------------------------
+// Convolution fused with max pooling, and the pooled backward of its epilogue.
+// ---------------------------------------------------------------------------------------------
+
+/** A conv and the pooling of its output (pool: size, stride, padding over the conv output). */
+const convPoolSpecs: [ConvSpec, Omit<PoolSpec, 'n' | 'inH' | 'inW' | 'c'>][] = [
+  // The seed CNN's two blocks (26 -> 13, and 11 -> 5 with the last row and column dropped).
+  [{ n: 4, inH: 28, inW: 28, inC: 1, outC: 32, kH: 3, kW: 3 }, { pool: 2 }],
+  [{ n: 4, inH: 13, inW: 13, inC: 32, outC: 64, kH: 3, kW: 3 }, { pool: 2 }],
+  [{ n: 3, inH: 8, inW: 9, inC: 16, outC: 5, kH: 2, kW: 3 }, { pool: [2, 1] }],
+  // Column padding and a pointwise conv: the kernels' other paths.
+  [{ n: 2, inH: 7, inW: 6, inC: 3, outC: 5, kH: 3, kW: 2, padding: 'same' }, { pool: 2 }],
+  [{ n: 2, inH: 4, inW: 5, inC: 7, outC: 3, kH: 1, kW: 1 }, { pool: 2 }],
+  // Row padding only, strides, dilation; overlapping and padded windows.
+  [
+    { n: 2, inH: 9, inW: 8, inC: 2, outC: 3, kH: 3, kW: 1, padding: 'same' },
+    { pool: 3, stride: 2 },
+  ],
+  [
+    { n: 3, inH: 11, inW: 10, inC: 3, outC: 4, kH: 3, kW: 3, stride: 2 },
+    { pool: [2, 3], padding: 'same' },
+  ],
+  [
+    { n: 2, inH: 9, inW: 9, inC: 3, outC: 17, kH: 3, kW: 3, dilation: 2 },
+    { pool: 2, stride: 1 },
+  ],
+  [
+    { n: 1, inH: 6, inW: 7, inC: 2, outC: 3, kH: 2, kW: 2 },
+    { pool: 3, stride: 3, padding: 'same' },
+  ],
+];
+
+function checkConvPool(
+  conf: Conformance,
+  cg: ConvGeometry,
+  pg: PoolGeometry,
+  withBias: boolean,
+): void {
+  const label = `${describeConv(cg)} -> ${describePool(pg)}${withBias ? ' + bias' : ''}`;
+  const rng = mulberry32(seedOf(label));
+  const sizes = convSizes(cg);
+  const pooled = poolSizes(pg).y;
+  for (const activation of EPILOGUES) {
+    // Small integers: every conv sum is exact in float32, so values, ties and argmax all match.
+    const xi = integers(rng, sizes.x, -2, 2);
+    const wi = integers(rng, sizes.w, -2, 2);
+    const bi = integers(rng, cg.outC, -3, 3);
+    conf.check(
+      `conv2dMaxPool ${activation} ${label} (integers)`,
+      (backend, dtype) => {
+        const y = floats(dtype, pooled).fill(NaN);
+        const argmax = new Int32Array(pooled).fill(-7);
+        const b = withBias ? floats(dtype, bi) : undefined;
+        backend.conv2dMaxPool(
+          floats(dtype, xi),
+          floats(dtype, wi),
+          cg,
+          pg,
+          y,
+          argmax,
+          b,
+          activation,
+        );
+        return { y, argmax };
+      },
+      { y: 'exact', argmax: 'exact' },
+    );
+    // Random values: the pooled maxima within the conv's rounding.
+    const x = uniforms(rng, sizes.x);
+    const w = uniforms(rng, sizes.w);
+    const bias = uniforms(rng, cg.outC);
+    const pre = f64(sizes.y);
+    jsBackend.conv2d(abs(x), abs(w), cg, pre, withBias ? abs(bias) : undefined);
+    const scale = f64(pooled);
+    jsBackend.maxPool(pre, pg, scale, new Int32Array(pooled));
+    const terms = cg.kH * cg.kW * cg.inC + 1;
+    conf.check(
+      `conv2dMaxPool ${activation} ${label}`,
+      (backend, dtype) => {
+        const y = floats(dtype, pooled).fill(NaN);
+        const b = withBias ? floats(dtype, bias) : undefined;
+        backend.conv2dMaxPool(
+          floats(dtype, x),
+          floats(dtype, w),
+          cg,
+          pg,
+          y,
+          new Int32Array(pooled),
+          b,
+          activation,
+        );
+        return { y };
+      },
+      {
+        y: (i, eps, ref) =>
+          sumFactor(terms, eps) * scale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+      },
+    );
+
+    // The backward: argmax from pooling a random conv output, y its maxima through the epilogue.
+    const out = uniforms(rng, sizes.y);
+    const argmax = new Int32Array(pooled);
+    const y = f64(pooled);
+    jsBackend.maxPool(out, pg, y, argmax);
+    if (activation === 'relu') for (let i = 0; i < pooled; i++) y[i] = Math.max(y[i]!, 0);
+    const dy = uniforms(rng, pooled);
+    const overlap = Math.ceil(pg.poolH / pg.strideH) * Math.ceil(pg.poolW / pg.strideW);
+    const dpreScale = exact64((o) => jsBackend.maxPoolBackward(abs(dy), argmax, o), sizes.y);
+    const dbScale = f64(cg.outC);
+    for (let i = 0; i < pooled; i++) dbScale[i % cg.outC] += Math.abs(dy[i]!);
+    const run = (backend: Backend, dtype: DType, db?: FloatArray): FloatArray => {
+      const dpre = floats(dtype, sizes.y).fill(NaN);
+      backend.maxPoolEpilogueGrad(
+        activation,
+        floats(dtype, y),
+        floats(dtype, dy),
+        argmax,
+        pg,
+        dpre,
+        db,
+      );
+      return dpre;
+    };
+    const dpreTol: Tolerance = (i, eps, ref) =>
+      sumFactor(overlap, eps) * dpreScale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!);
+    // The first-layer filter gradient straight from the pooled one.
+    const xs = uniforms(rng, sizes.x);
+    const dpreRef = f64(sizes.y);
+    jsBackend.maxPoolEpilogueGrad(activation, y, abs(dy), argmax, pg, dpreRef);
+    const dwScale = exact64(
+      (o) => jsBackend.conv2dBackwardFilter(abs(xs), dpreRef, cg, o),
+      sizes.w,
+    );
+    // Terms per dw entry: the pooled outputs (one conv position each).
+    const dwTerms = pooled / cg.outC;
+    conf.check(
+      `conv2dMaxPoolBackwardFilter ${activation} ${label}`,
+      (backend, dtype) => {
+        const dw = floats(dtype, sizes.w).fill(NaN);
+        const db = floats(dtype, cg.outC).fill(NaN);
+        backend.conv2dMaxPoolBackwardFilter(
+          floats(dtype, xs),
+          floats(dtype, dy),
+          floats(dtype, y),
+          argmax,
+          cg,
+          pg,
+          activation,
+          dw,
+          withBias ? db : undefined,
+        );
+        return withBias ? { dw, db } : { dw, db: floats(dtype, cg.outC) };
+      },
+      {
+        dw: (i, eps, ref) =>
+          sumFactor(dwTerms, eps) * dwScale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+        db: (i, eps, ref) =>
+          sumFactor(dwTerms, eps) * dbScale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+      },
+    );
+    // dx and dw together (a layer inside the network).
+    const ws = uniforms(rng, sizes.w);
+    const dxScale = exact64((o) => jsBackend.conv2dBackwardInput(dpreRef, abs(ws), cg, o), sizes.x);
+    const dxTerms = cg.kH * cg.kW * cg.outC * overlap;
+    conf.check(
+      `conv2dMaxPoolBackward ${activation} ${label}`,
+      (backend, dtype) => {
+        const dx = floats(dtype, sizes.x).fill(NaN);
+        const dw = floats(dtype, sizes.w).fill(NaN);
+        const db = floats(dtype, cg.outC).fill(NaN);
+        backend.conv2dMaxPoolBackward(
+          floats(dtype, xs),
+          floats(dtype, ws),
+          floats(dtype, dy),
+          floats(dtype, y),
+          argmax,
+          cg,
+          pg,
+          activation,
+          dx,
+          dw,
+          withBias ? db : undefined,
+        );
+        return withBias ? { dx, dw, db } : { dx, dw, db: floats(dtype, cg.outC) };
+      },
+      {
+        dx: (i, eps, ref) =>
+          sumFactor(dxTerms, eps) * dxScale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+        dw: (i, eps, ref) =>
+          sumFactor(dwTerms, eps) * dwScale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+        db: (i, eps, ref) =>
+          sumFactor(dwTerms, eps) * dbScale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+      },
+    );
+    if (withBias) {
+      conf.check(
+        `maxPoolEpilogueGrad ${activation} ${label}`,
+        (backend, dtype) => {
+          const db = floats(dtype, cg.outC).fill(NaN);
+          return { dpre: run(backend, dtype, db), db };
+        },
+        {
+          dpre: dpreTol,
+          db: (i, eps, ref) =>
+            sumFactor(pooled / cg.outC, eps) * dbScale[i]! + ROUNDED_ULPS * eps * Math.abs(ref[i]!),
+        },
+      );
+    } else {
+      conf.check(
+        `maxPoolEpilogueGrad ${activation} ${label}`,
+        (backend, dtype) => ({ dpre: run(backend, dtype) }),
+        { dpre: dpreTol },
+      );
+    }
+  }
+}
+
+test('kernel conformance: conv2dMaxPool and its backward kernels', (t) => {
+  const conf = conformance();
+  for (const [convSpec, poolSpec] of convPoolSpecs) {
+    const cg = convGeometry(convSpec);
+    const pg = poolGeometry({ ...poolSpec, n: cg.n, inH: cg.outH, inW: cg.outW, c: cg.outC });
+    for (const withBias of [true, false]) checkConvPool(conf, cg, pg, withBias);
+  }
+  finish(t, conf);
+});
+
+test('the conv + max-pool kernels reject what they cannot compute, on every backend', () => {
+  const cg = convGeometry({ n: 2, inH: 6, inW: 6, inC: 1, outC: 2, kH: 3, kW: 3 });
+  const pg = poolGeometry({ n: 2, inH: 4, inW: 4, c: 2, pool: 2 });
+  const x = new Float32Array(72);
+  const w = new Float32Array(18);
+  for (const target of discovery.targets) {
+    if (target.dtype !== 'float32') continue;
+    const b = target.backend;
+    assert.throws(
+      () => b.conv2dMaxPool(x, w, cg, { ...pg, inH: 5 }, new Float32Array(8), new Int32Array(8)),
+      RangeError,
+      `${target.label}: a pooling geometry that does not take the conv output`,
+    );
+    // An argmax pointing outside dpre.
+    const argmax = new Int32Array(pg.n * pg.outH * pg.outW * pg.c).fill(3);
+    argmax[5] = 64;
+    assert.throws(
+      () =>
+        b.maxPoolEpilogueGrad(
+          'linear',
+          new Float32Array(16),
+          new Float32Array(16),
+          argmax,
+          pg,
+          new Float32Array(64),
+        ),
+      RangeError,
+      `${target.label}: argmax outside dpre`,
+    );
+    assert.throws(
+      () =>
+        b.conv2dMaxPoolBackwardFilter(
+          x,
+          new Float32Array(16),
+          new Float32Array(16),
+          argmax,
+          cg,
+          pg,
+          'relu',
+          new Float32Array(18),
+        ),
+      RangeError,
+      `${target.label}: argmax outside the conv output`,
+    );
+    assert.throws(
+      () =>
+        b.conv2dMaxPoolBackward(
+          x,
+          w,
+          new Float32Array(16),
+          new Float32Array(16),
+          argmax,
+          cg,
+          pg,
+          'relu',
+          new Float32Array(72),
+          new Float32Array(18),
+        ),
+      RangeError,
+      `${target.label}: conv2dMaxPoolBackward with an argmax outside the conv output`,
+    );
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // Depthwise convolution.
 // ---------------------------------------------------------------------------------------------
 

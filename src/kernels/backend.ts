@@ -385,6 +385,70 @@ export interface Kernels {
     shift?: FloatArray,
   ): void;
 
+  /**
+   * maxPool(act(conv2d(x, w) + bias)) in one pass, the conv output never stored: `conv` is the
+   * convolution's geometry and `pool` the pooling's over its output (pool.n, inH, inW, c equal
+   * conv.n, outH, outW, outC). `y` and `argmax` are maxPool's, argmax indexing the conv output.
+   */
+  conv2dMaxPool(
+    x: FloatArray,
+    w: FloatArray,
+    conv: ConvGeometry,
+    pool: PoolGeometry,
+    y: FloatArray,
+    argmax: Int32Array,
+    bias?: FloatArray,
+    activation?: EpilogueActivation,
+  ): void;
+  /**
+   * The backward of conv2dMaxPool's epilogue and pooling, from its pooled output y and argmax:
+   * dpre (the conv output's shape, pool.n x inH x inW x c) = 0, then for every pooled output o,
+   * dpre[argmax[o]] += dy[o] * act'(y[o]) (relu: [y > 0], as epilogueGrad reads it from y);
+   * db[c] (optional) receives the sums of those terms per channel.
+   */
+  maxPoolEpilogueGrad(
+    activation: EpilogueActivation,
+    y: FloatArray,
+    dy: FloatArray,
+    argmax: Int32Array,
+    pool: PoolGeometry,
+    dpre: FloatArray,
+    db?: FloatArray,
+  ): void;
+  /**
+   * dw (and db, optional) of conv2dMaxPool from its pooled gradient dy, pooled output y and
+   * argmax, for a layer whose input needs no gradient: conv2dBackwardFilter(x, dpre) with dpre
+   * as maxPoolEpilogueGrad forms it, which a backend need not store.
+   */
+  conv2dMaxPoolBackwardFilter(
+    x: FloatArray,
+    dy: FloatArray,
+    y: FloatArray,
+    argmax: Int32Array,
+    conv: ConvGeometry,
+    pool: PoolGeometry,
+    activation: EpilogueActivation,
+    dw: FloatArray,
+    db?: FloatArray,
+  ): void;
+  /**
+   * dx, dw and db (optional) of conv2dMaxPool from its pooled gradient dy, pooled output y and
+   * argmax: conv2dBackwardInput and conv2dBackwardFilter of dpre as maxPoolEpilogueGrad forms it,
+   * which a backend need not store (nor visit its zeros).
+   */
+  conv2dMaxPoolBackward(
+    x: FloatArray,
+    w: FloatArray,
+    dy: FloatArray,
+    y: FloatArray,
+    argmax: Int32Array,
+    conv: ConvGeometry,
+    pool: PoolGeometry,
+    activation: EpilogueActivation,
+    dx: FloatArray,
+    dw: FloatArray,
+    db?: FloatArray,
+  ): void;
   /** Max pooling; `argmax[o]` receives the flat index into x of the winning input (first max). */
   maxPool(x: FloatArray, g: PoolGeometry, y: FloatArray, argmax: Int32Array): void;
   /** dx = 0, then dx[argmax[o]] += dy[o]. */
@@ -480,6 +544,37 @@ export const COMPOSED_KERNELS: {
     }
     for (let i = 0; i < params.length; i++) k.applyUpdate(update, params[i]!, grads[i]!, slots[i]!);
   },
+  conv2dMaxPool: (k) => (x, w, conv, pool, y, argmax, bias, activation) => {
+    checkConvPool('conv2dMaxPool', conv, pool);
+    const pre = new (y instanceof Float64Array ? Float64Array : Float32Array)(
+      conv.n * conv.outH * conv.outW * conv.outC,
+    );
+    k.conv2d(x, w, conv, pre, bias, activation);
+    k.maxPool(pre, pool, y, argmax);
+  },
+  maxPoolEpilogueGrad: (k) => (activation, y, dy, argmax, pool, dpre, db) => {
+    const pooled = pool.n * pool.outH * pool.outW;
+    const d = new (dpre instanceof Float64Array ? Float64Array : Float32Array)(pooled * pool.c);
+    k.epilogueGrad(activation, y, dy, pooled, pool.c, d, db);
+    k.maxPoolBackward(d, argmax, dpre);
+  },
+  conv2dMaxPoolBackwardFilter: (k) => (x, dy, y, argmax, conv, pool, activation, dw, db) => {
+    checkConvPool('conv2dMaxPoolBackwardFilter', conv, pool);
+    const dpre = new (dw instanceof Float64Array ? Float64Array : Float32Array)(
+      conv.n * conv.outH * conv.outW * conv.outC,
+    );
+    k.maxPoolEpilogueGrad(activation, y, dy, argmax, pool, dpre, db);
+    k.conv2dBackwardFilter(x, dpre, conv, dw);
+  },
+  conv2dMaxPoolBackward: (k) => (x, w, dy, y, argmax, conv, pool, activation, dx, dw, db) => {
+    checkConvPool('conv2dMaxPoolBackward', conv, pool);
+    const dpre = new (dw instanceof Float64Array ? Float64Array : Float32Array)(
+      conv.n * conv.outH * conv.outW * conv.outC,
+    );
+    k.maxPoolEpilogueGrad(activation, y, dy, argmax, pool, dpre, db);
+    k.conv2dBackwardInput(dpre, w, conv, dx);
+    k.conv2dBackwardFilter(x, dpre, conv, dw);
+  },
   gatherRows: () => (x, row, indices, out) => {
     if (!(Number.isInteger(row) && row >= 0)) {
       throw new RangeError(`gatherRows: row must be a whole number >= 0, got ${row}`);
@@ -501,6 +596,20 @@ export const COMPOSED_KERNELS: {
 };
 
 export type KernelName = keyof Kernels;
+
+/** Throws unless `pool` pools the output of `conv` (conv2dMaxPool's two geometries). */
+export function checkConvPool(kernel: string, conv: ConvGeometry, pool: PoolGeometry): void {
+  if (
+    pool.n !== conv.n ||
+    pool.inH !== conv.outH ||
+    pool.inW !== conv.outW ||
+    pool.c !== conv.outC
+  ) {
+    throw new RangeError(
+      `${kernel}: the pooling geometry (n ${pool.n}, ${pool.inH}x${pool.inW}x${pool.c}) does not take the conv output (n ${conv.n}, ${conv.outH}x${conv.outW}x${conv.outC})`,
+    );
+  }
+}
 
 export interface Backend extends Kernels {
   /** 'js', 'native', 'wasm', ... */

@@ -1,4 +1,5 @@
 import { InputLayer } from '../layers/input-layer.js';
+import { fusedPair } from '../layers/fusion.js';
 import { Layer, type CallArgs, type LayerConfig } from '../layers/layer.js';
 import { deserializeLayer } from '../layers/layer-registry.js';
 import { shapeList, type LayerShape } from '../layers/layer-shape.js';
@@ -125,7 +126,16 @@ export class Sequential extends Model {
     let x = Array.isArray(inputs) ? inputs : [inputs];
     if (x.length !== 1)
       throw new Error(`Sequential '${this.name}' takes one input, got ${x.length}.`);
-    for (const layer of this.layers) x = layer.applyMulti(x[0]!, args);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const fused = fusedPair(layers[i]!, layers[i + 1], x[0]!);
+      if (fused) {
+        x = [fused(x[0]!)];
+        i++;
+      } else {
+        x = layers[i]!.applyMulti(x[0]!, args);
+      }
+    }
     return x[0]!;
   }
 

@@ -1,4 +1,4 @@
-import type { ConvGeometry } from '../kernels/backend.js';
+import type { ConvGeometry, Kernels } from '../kernels/backend.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -81,27 +81,73 @@ export interface Conv2dOptions {
   activation?: 'linear' | 'relu';
 }
 
-/** 2-D convolution, channels-last: x [n, h, w, inC], kernel [kH, kW, inC, outC]. */
-export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+/** What conv2d and the fused conv + pool op check and derive from their arguments. */
+export interface ConvCall {
+  g: ConvGeometry;
+  dtype: 'float32' | 'float64';
+  k: Kernels;
+  bias: Tensor | null;
+  activation: 'linear' | 'relu';
+}
+
+export function prepareConv(
+  op: string,
+  x: Tensor,
+  kernel: Tensor,
+  options: Conv2dOptions,
+): ConvCall {
   if (x.rank !== 4 || kernel.rank !== 4 || x.shape[3] !== kernel.shape[2]) {
     throw new Error(
-      `conv2d needs x [n, h, w, c] and kernel [kh, kw, c, filters] with matching c; got ${formatShape(x.shape)} and ${formatShape(kernel.shape)}.`,
+      `${op} needs x [n, h, w, c] and kernel [kh, kw, c, filters] with matching c; got ${formatShape(x.shape)} and ${formatShape(kernel.shape)}.`,
     );
   }
   const [kH, kW, , outC] = kernel.shape as [number, number, number, number];
-  const g = convGeometry('conv2d', x, kH, kW, outC, options);
-  const n = g.n;
+  const g = convGeometry(op, x, kH, kW, outC, options);
   const dtype = x.dtype === 'float64' || kernel.dtype === 'float64' ? 'float64' : 'float32';
-  const k = backendFor(dtype);
-  const y = empty([n, g.outH, g.outW, outC], dtype);
-  const yd = floats(y, 'conv2d');
   const bias = options.bias ?? null;
   if (bias && (bias.rank !== 1 || bias.shape[0] !== outC)) {
     throw new Error(
-      `conv2d: bias of shape ${formatShape(bias.shape)} does not match ${outC} filters.`,
+      `${op}: bias of shape ${formatShape(bias.shape)} does not match ${outC} filters.`,
     );
   }
-  const activation = options.activation ?? 'linear';
+  return { g, dtype, k: backendFor(dtype), bias, activation: options.activation ?? 'linear' };
+}
+
+/**
+ * The gradients of x and the kernel from `dpre`, the gradient at the conv's output before its
+ * epilogue (each only when its tensor requires one).
+ */
+export function convInputGrads(
+  x: Tensor,
+  kernel: Tensor,
+  { g, dtype, k }: ConvCall,
+  dpre: Tensor,
+): [Tensor | null, Tensor | null] {
+  let dx: Tensor | null = null;
+  let dk: Tensor | null = null;
+  if (x.requiresGrad) {
+    dx = empty(x.shape, dtype);
+    k.conv2dBackwardInput(
+      floats(dpre, 'conv2d'),
+      floats(kernel, 'conv2d'),
+      g,
+      floats(dx, 'conv2d'),
+    );
+  }
+  if (kernel.requiresGrad) {
+    dk = empty(kernel.shape, dtype);
+    k.conv2dBackwardFilter(floats(x, 'conv2d'), floats(dpre, 'conv2d'), g, floats(dk, 'conv2d'));
+  }
+  return [dx, dk];
+}
+
+/** 2-D convolution, channels-last: x [n, h, w, inC], kernel [kH, kW, inC, outC]. */
+export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+  const call = prepareConv('conv2d', x, kernel, options);
+  const { g, dtype, k, bias, activation } = call;
+  const outC = g.outC;
+  const y = empty([g.n, g.outH, g.outW, outC], dtype);
+  const yd = floats(y, 'conv2d');
   // Bias and activation are the kernel's epilogue: one pass over the output.
   const bd = bias ? floats(bias, 'conv2d') : undefined;
   k.conv2d(floats(x, 'conv2d'), floats(kernel, 'conv2d'), g, yd, bd, activation);
@@ -138,21 +184,7 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
         db ? floats(db, 'conv2d') : undefined,
       );
     }
-    let dx: Tensor | null = null;
-    let dk: Tensor | null = null;
-    if (x.requiresGrad) {
-      dx = empty(x.shape, dtype);
-      k.conv2dBackwardInput(
-        floats(dy, 'conv2d'),
-        floats(kernel, 'conv2d'),
-        g,
-        floats(dx, 'conv2d'),
-      );
-    }
-    if (kernel.requiresGrad) {
-      dk = empty(kernel.shape, dtype);
-      k.conv2dBackwardFilter(floats(x, 'conv2d'), floats(dy, 'conv2d'), g, floats(dk, 'conv2d'));
-    }
+    const [dx, dk] = convInputGrads(x, kernel, call, dy);
     return bias ? [dx, dk, db] : [dx, dk];
   });
 }

@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import { gradCheck, randomTensor as rt } from '../../test/helpers/gradcheck.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { Padding } from './conv.js';
+import { conv2dMaxPool } from './conv-pool.js';
+import type { Pool2dOptions } from './pool.js';
 import * as ops from './index.js';
 
 const positive = (shape: number[], seed: number): Tensor => rt(shape, seed, 0.5, 2);
@@ -193,6 +196,28 @@ test('conv2d with its fused bias and relu epilogue', () => {
     rt([2, 5, 5, 2], 34),
     rt([3, 3, 2, 3], 35),
   ]);
+});
+
+test('conv2dMaxPool: conv, epilogue and max pooling as one op', () => {
+  for (const activation of ['linear', 'relu'] as const) {
+    const cases: [Padding, Pool2dOptions][] = [
+      ['valid', { poolSize: [2, 2] }],
+      ['same', { poolSize: [2, 3], strides: [1, 2], padding: 'same' }],
+    ];
+    for (const [padding, pool] of cases) {
+      gradCheck(
+        `conv2dMaxPool ${activation} ${padding}`,
+        (x, w, b) => conv2dMaxPool(x, w, { bias: b, activation, padding }, pool),
+        [rt([2, 7, 6, 3], 61), rt([3, 3, 3, 4], 62), rt([4], 63)],
+      );
+    }
+  }
+  gradCheck(
+    'conv2dMaxPool + relu, filter and bias only',
+    (x, w, b) => conv2dMaxPool(x, w, { bias: b, activation: 'relu' }),
+    [rt([2, 8, 7, 1], 64), rt([3, 3, 1, 4], 65), rt([4], 66)],
+    { check: [1, 2] },
+  );
 });
 
 test('batchNorm (fused, over the last axis) with and without gamma and beta', () => {

@@ -1,6 +1,6 @@
 import type { PoolGeometry } from '../kernels/backend.js';
 import { allocate } from '../tensor/dtype.js';
-import { formatShape } from '../tensor/shape.js';
+import { formatShape, type Shape } from '../tensor/shape.js';
 import { record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { convOutputSize, type Padding } from './conv.js';
@@ -13,12 +13,13 @@ export interface Pool2dOptions {
   padding?: Padding;
 }
 
-function geometry(x: Tensor, options: Pool2dOptions, op: string): PoolGeometry {
-  if (x.rank !== 4) throw new Error(`${op} needs x [n, h, w, c], got ${formatShape(x.shape)}.`);
+/** The geometry of pooling an input of `shape` [n, h, w, c]; `op` names the op in errors. */
+export function poolGeometry(shape: Shape, options: Pool2dOptions, op: string): PoolGeometry {
+  if (shape.length !== 4) throw new Error(`${op} needs x [n, h, w, c], got ${formatShape(shape)}.`);
   const [ph, pw] = options.poolSize ?? [2, 2];
   const [sh, sw] = options.strides ?? [ph, pw];
   const padding = options.padding ?? 'valid';
-  const [n, inH, inW, c] = x.shape as [number, number, number, number];
+  const [n, inH, inW, c] = shape as [number, number, number, number];
   const hh = convOutputSize(inH, ph, sh, 1, padding);
   const ww = convOutputSize(inW, pw, sw, 1, padding);
   if (hh.out <= 0 || ww.out <= 0) {
@@ -43,7 +44,7 @@ function geometry(x: Tensor, options: Pool2dOptions, op: string): PoolGeometry {
 }
 
 export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
-  const g = geometry(x, options, 'maxPool2d');
+  const g = poolGeometry(x.shape, options, 'maxPool2d');
   const k = backendFor(x.dtype);
   const y = empty([g.n, g.outH, g.outW, g.c], x.dtype);
   // Through allocate, so a training step's buffer pool lends it like the float outputs.
@@ -57,7 +58,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
 }
 
 export function avgPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
-  const g = geometry(x, options, 'avgPool2d');
+  const g = poolGeometry(x.shape, options, 'avgPool2d');
   const k = backendFor(x.dtype);
   const y = empty([g.n, g.outH, g.outW, g.c], x.dtype);
   k.avgPool(floats(x, 'avgPool2d'), g, floats(y, 'avgPool2d'));

@@ -56,10 +56,21 @@ export const JS_KERNELS = {
   applyUpdate,
   applyUpdates: (...args: Parameters<Kernels['applyUpdates']>) => applyUpdatesJs(...args),
   gatherRows: (...args: Parameters<Kernels['gatherRows']>) => gatherRowsJs(...args),
+  conv2dMaxPool: (...args: Parameters<Kernels['conv2dMaxPool']>) => conv2dMaxPoolJs(...args),
+  maxPoolEpilogueGrad: (...args: Parameters<Kernels['maxPoolEpilogueGrad']>) =>
+    maxPoolEpilogueGradJs(...args),
+  conv2dMaxPoolBackwardFilter: (...args: Parameters<Kernels['conv2dMaxPoolBackwardFilter']>) =>
+    conv2dMaxPoolBackwardFilterJs(...args),
+  conv2dMaxPoolBackward: (...args: Parameters<Kernels['conv2dMaxPoolBackward']>) =>
+    conv2dMaxPoolBackwardJs(...args),
 } satisfies Kernels;
 
 const applyUpdatesJs = COMPOSED_KERNELS.applyUpdates!(JS_KERNELS);
 const gatherRowsJs = COMPOSED_KERNELS.gatherRows!(JS_KERNELS);
+const conv2dMaxPoolJs = COMPOSED_KERNELS.conv2dMaxPool!(JS_KERNELS);
+const maxPoolEpilogueGradJs = COMPOSED_KERNELS.maxPoolEpilogueGrad!(JS_KERNELS);
+const conv2dMaxPoolBackwardFilterJs = COMPOSED_KERNELS.conv2dMaxPoolBackwardFilter!(JS_KERNELS);
+const conv2dMaxPoolBackwardJs = COMPOSED_KERNELS.conv2dMaxPoolBackward!(JS_KERNELS);
 
 // The class gets its kernel methods from JS_KERNELS (declaration merging types them).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type

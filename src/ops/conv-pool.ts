@@ -1,0 +1,81 @@
+import { allocate } from '../tensor/dtype.js';
+import { record } from '../tensor/tape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { convInputGrads, prepareConv, type Conv2dOptions } from './conv.js';
+import { empty, floats } from './engine.js';
+import { poolGeometry, type Pool2dOptions } from './pool.js';
+
+/**
+ * maxPool2d(conv2d(x, kernel, options), pool) as one op, for models whose convolution feeds a
+ * max pooling and nothing else: the convolution's output (four times the pooled one for 2x2
+ * windows) is never stored, and the backward pass goes from the pooled gradient straight to
+ * the gradient before the epilogue. Same values as the two ops.
+ */
+export function conv2dMaxPool(
+  x: Tensor,
+  kernel: Tensor,
+  options: Conv2dOptions = {},
+  pool: Pool2dOptions = {},
+): Tensor {
+  const op = 'conv2dMaxPool';
+  const call = prepareConv(op, x, kernel, options);
+  const { g, dtype, k, bias, activation } = call;
+  const pg = poolGeometry([g.n, g.outH, g.outW, g.outC], pool, op);
+  const y = empty([pg.n, pg.outH, pg.outW, pg.c], dtype);
+  const yd = floats(y, op);
+  // Through allocate, so a training step's buffer pool lends it like the float outputs.
+  const argmax = allocate('int32', y.size) as Int32Array;
+  const bd = bias ? floats(bias, op) : undefined;
+  k.conv2dMaxPool(floats(x, op), floats(kernel, op), g, pg, yd, argmax, bd, activation);
+  const inputs = bias ? [x, kernel, bias] : [x, kernel];
+  return record(y, op, inputs, (dy) => {
+    const db = bias?.requiresGrad ? empty([g.outC], dtype) : null;
+    if (!x.requiresGrad && kernel.requiresGrad) {
+      // A first layer: the filter gradient straight from the pooled one.
+      const dk = empty(kernel.shape, dtype);
+      k.conv2dMaxPoolBackwardFilter(
+        floats(x, op),
+        floats(dy, op),
+        yd,
+        argmax,
+        g,
+        pg,
+        activation,
+        floats(dk, op),
+        db ? floats(db, op) : undefined,
+      );
+      return bias ? [null, dk, db] : [null, dk];
+    }
+    if (x.requiresGrad && kernel.requiresGrad) {
+      const dx = empty(x.shape, dtype);
+      const dk = empty(kernel.shape, dtype);
+      k.conv2dMaxPoolBackward(
+        floats(x, op),
+        floats(kernel, op),
+        floats(dy, op),
+        yd,
+        argmax,
+        g,
+        pg,
+        activation,
+        floats(dx, op),
+        floats(dk, op),
+        db ? floats(db, op) : undefined,
+      );
+      return bias ? [dx, dk, db] : [dx, dk];
+    }
+    // A frozen kernel or input: the conv output's gradient, then the one that is wanted.
+    const dpre = empty([g.n, g.outH, g.outW, g.outC], dtype);
+    k.maxPoolEpilogueGrad(
+      activation,
+      yd,
+      floats(dy, op),
+      argmax,
+      pg,
+      floats(dpre, op),
+      db ? floats(db, op) : undefined,
+    );
+    const [dx, dk] = convInputGrads(x, kernel, call, dpre);
+    return bias ? [dx, dk, db] : [dx, dk];
+  });
+}
