@@ -1,3 +1,4 @@
+import { fusedPair } from '../layers/fusion.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { formatKerasShape } from '../layers/layer-shape.js';
@@ -37,6 +38,7 @@ export class FunctionalGraph {
   readonly nodes: readonly Node[];
   /** Each layer once, in order of first use. */
   readonly layers: readonly Layer[];
+  private fusable: Map<Node, Node> | undefined;
 
   constructor(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]) {
     if (inputs.length === 0) throw new Error('A functional model needs at least one input.');
@@ -132,13 +134,41 @@ export class FunctionalGraph {
       }
       computed.set(s, v);
     });
+    const fusable = this.fusablePairs();
     for (const node of this.nodes) {
-      if (node.inputs.length === 0) continue;
+      if (node.inputs.length === 0 || computed.has(node.outputs[0]!)) continue;
       const args = node.inputs.map((s) => computed.get(s)!);
+      const next = fusable.get(node);
+      const fused = next && fusedPair(node.layer, next.layer, args[0]!);
+      if (fused) {
+        // The pair as one op: the next node's output, this node's never formed.
+        computed.set(next.outputs[0]!, fused(args[0]!));
+        continue;
+      }
       const outs = node.layer.applyMulti(node.inputsAsList ? args : args[0]!, { training });
       node.outputs.forEach((s, i) => computed.set(s, outs[i]!));
     }
     return this.outputs.map((s) => computed.get(s)!);
+  }
+
+  /**
+   * Nodes whose single output feeds exactly one other node of the graph (as its single input)
+   * and is not a model output: the pairs `fusedPair` may run as one op.
+   */
+  private fusablePairs(): Map<Node, Node> {
+    if (this.fusable) return this.fusable;
+    const readers = new Map<SymbolicTensor, Node[]>();
+    for (const node of this.nodes)
+      for (const s of node.inputs) readers.set(s, [...(readers.get(s) ?? []), node]);
+    this.fusable = new Map();
+    for (const node of this.nodes) {
+      if (node.outputs.length !== 1 || this.outputs.includes(node.outputs[0]!)) continue;
+      const next = readers.get(node.outputs[0]!);
+      if (next?.length === 1 && next[0]!.inputs.length === 1 && !next[0]!.inputsAsList) {
+        this.fusable.set(node, next[0]!);
+      }
+    }
+    return this.fusable;
   }
 
   private ref(t: SymbolicTensor): TensorRef {
