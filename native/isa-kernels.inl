@@ -1349,9 +1349,10 @@ void pack_trans(const float* src, long ld, int valid, long kc, float* dst) {
     pack_trans_panel<Wd>(src + (long)q * ld, ld, std::min(Wd, valid - q), kc, dst + (long)q * kc);
 }
 
-// Whether the micro-kernels honour their operand strides (operands read in place). Under V8 a
-// stride known at compile time lets every load of a k step share one address register; with
-// run-time strides the wasm kernel ran 25-35% slower, so wasm packs both operands.
+// Whether the micro-kernels honour their operand strides (operands read in place) and can
+// pack B as they go. Under V8 a stride known at compile time lets every load of a k step share
+// one address register; with run-time strides the wasm kernel ran 25-35% slower, so wasm packs
+// both operands beforehand.
 #if defined(MLN_SIMD_WASM)
 constexpr bool kInPlace = false;
 #else
@@ -1361,20 +1362,11 @@ constexpr bool kInPlace = true;
 // The register-blocked core: R rows x NV vectors of accumulators, one broadcast of A and NV
 // loads of B per k step. B advances sb floats a step (NR packed, n in place). A's rows lanes of
 // step p sit at a + p * sa + r (packed: sa = MR; A^T in place: sa = m) or, with kRowsA, at
-// a + r * sa + p (A's rows in place, sa = its row length). Without kInPlace the operands must
-// be packed and sa, sb are ignored.
-template <int R, bool kRowsA>
-void ukernel(long kc, const float* __restrict a, long sa, const float* __restrict b, long sb, float* c, long ldc,
-             float alpha, float beta, const float* bias, int relu) {
-  V acc[R][NV];
-#pragma GCC unroll 16
-  for (int r = 0; r < R; r++)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; v++) acc[r][v] = zero();
-#if defined(__GNUC__)
-#pragma GCC unroll 16
-  for (int r = 0; r < R; r++) __builtin_prefetch(c + r * ldc, 1, 3);
-#endif
+// a + r * sa + p (A's rows in place, sa = its row length). With kPackB each step's B vectors
+// are also stored to bpack + p * NR: the packed panel, made in the shadow of the multiply-adds.
+template <int R, bool kRowsA, bool kPackB>
+MLN_INLINE void ukernel_steps(long kc, const float* __restrict a, long sa, const float* __restrict b, long sb,
+                              float* __restrict bpack, V (&acc)[R][NV]) {
   const long ra = kRowsA ? sa : 1;                  // floats between A's rows
   const long pa = kRowsA ? 1 : kInPlace ? sa : MR;  // floats between A's k steps
   const long pb = kInPlace ? sb : NR;
@@ -1388,6 +1380,11 @@ void ukernel(long kc, const float* __restrict a, long sa, const float* __restric
     V bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; v++) bv[v] = load(b + v * W);
+    if (kPackB) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) store(bpack + v * W, bv[v]);
+      bpack += NR;
+    }
 #pragma GCC unroll 16
     for (int r = 0; r < R; r++) {
       const V av = load_splat(a + r * ra);
@@ -1397,6 +1394,24 @@ void ukernel(long kc, const float* __restrict a, long sa, const float* __restric
     a += pa;
     b += pb;
   }
+}
+
+// The micro-kernel (MicroKernel in kernels.h). Without kInPlace the operands must be packed:
+// sa and sb are ignored, and bpack must be null.
+template <int R, bool kRowsA>
+void ukernel(long kc, const float* __restrict a, long sa, const float* __restrict b, long sb, float* bpack,
+             float* c, long ldc, float alpha, float beta, const float* bias, int relu) {
+  V acc[R][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) acc[r][v] = zero();
+#if defined(__GNUC__)
+#pragma GCC unroll 16
+  for (int r = 0; r < R; r++) __builtin_prefetch(c + r * ldc, 1, 3);
+#endif
+  if (kInPlace && bpack) ukernel_steps<R, kRowsA, kInPlace>(kc, a, sa, b, sb, bpack, acc);
+  else ukernel_steps<R, kRowsA, false>(kc, a, sa, b, sb, nullptr, acc);
   const V A = set1(alpha), B = set1(beta);
   V bs[NV];
 #pragma GCC unroll 4

@@ -56,8 +56,9 @@ struct PoolGeom {
 // apart: NR when packed):
 // C[r, 0..NR) = alpha * (A B)[r] + beta * C[r] + bias  for r < rows (rows is fixed per entry);
 // beta == 0 never reads C; relu applies max(., 0) the way the js backend does (NaN kept).
-using MicroKernel = void (*)(long kc, const float* a, long sa, const float* b, long sb, float* c, long ldc,
-                             float alpha, float beta, const float* bias, int relu);
+// bpack (in_place tables only; else null): also write the B panel there, packed (kc x NR).
+using MicroKernel = void (*)(long kc, const float* a, long sa, const float* b, long sb, float* bpack, float* c,
+                             long ldc, float alpha, float beta, const float* bias, int relu);
 // Packs `valid` lanes, kc steps deep, into ceil(valid / width) panels of kc x width (width: MR
 // or NR) one after another, the last zero-padded.
 // copy: lane j of step p is src[p * ld + j];  trans: lane j of step p is src[j * ld + p].
