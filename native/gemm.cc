@@ -17,10 +17,11 @@ namespace {
 
 long g_kc = 384;  // k-slice depth: an A panel (kc x 12 floats = 18 KB) stays in L1
 long g_nc = 512;  // B slab width: a task's share of a kc x nc slice stays in L2
-// B stays in place (unpacked) for at most this many A panels: packing B costs about as much as
-// one panel's sweep over it, and in place its rows are n floats apart (strided, TLB-heavy), so
-// only a few panels do better without the copy (measured: 64x64x1600 1.14x, 128x512x784 0.94x
-// at one thread).
+// B stays in place (unpacked) for at most this many A panels, and only without a partial last
+// panel (which each task would have to pack for itself): packing B, even in the micro-kernel's
+// shadow, costs about as much as one panel's sweep over it, so only a few panels do better
+// without the copy (measured at one thread, in place against packed as tasks go: 10x512x128
+// with A^T 1.2x, 64x64x1600 1.05x; 37x45x61 0.64x with its partial panel).
 constexpr long kBInPlaceMaxPanels = 6;
 // Bytes of B a column group may span over all of k (half an L2 of 1 MB; measured at one thread,
 // against whole 512-column slabs: 128x512x784 1.02x, 1024^3 1.02x).
@@ -92,7 +93,7 @@ void run_packed(const KernelTable& T, const GemmArgs& g, int threads) {
   // A^T's k steps are m floats apart: a multiple of 128 (512 bytes) puts successive steps in
   // at most 8 of the L1's 64 sets, which its 8 to 12 ways cannot hold for a whole slice.
   const bool a_direct = T.in_place && (!g.ta || m % 128 != 0);
-  const bool b_direct = T.in_place && !g.tb && mt <= kBInPlaceMaxPanels;
+  const bool b_direct = T.in_place && !g.tb && mt <= kBInPlaceMaxPanels && n % NR == 0;
   const bool b_lazy = T.in_place && !g.tb && !b_direct;
   const long slab = b_direct ? n : g_nc;
   const long nc_max = std::min(slab, (n + NR - 1) / NR * NR);
