@@ -146,14 +146,16 @@ test(
 test('GEMM shapes are bit-identical at 1, 2, 3 threads', { skip }, () => {
   assert.ok(native);
   // The seed MLP's (forward with bias and relu, weight and input gradients), a few A panels
-  // (B read in place) with a partial last panel and several k slices, a transposed A whose
-  // rows are packed (m a multiple of 128), and a narrow C.
+  // with a partial last B panel and several k slices (B packed by whichever thread reaches a
+  // panel first), B read in place, a transposed A whose rows are packed (m a multiple of 128),
+  // and a narrow C.
   const cases = [
     { m: 128, n: 512, k: 784, bias: true },
     { m: 784, n: 512, k: 128, transA: true },
     { m: 128, n: 784, k: 512, transB: true },
     { m: 40, n: 100, k: 1000, bias: true },
     { m: 40, n: 100, k: 1000, transA: true },
+    { m: 64, n: 64, k: 1600 },
     { m: 128, n: 70, k: 500, transA: true, beta: 0.5 },
     { m: 300, n: 10, k: 512 },
   ];

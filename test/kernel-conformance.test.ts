@@ -460,8 +460,9 @@ test('kernel conformance: gemm', (t) => {
     checkGemm(conf, { m: 17, n: 3, k: 65, bias: true, activation, transA: true, beta: 0.5, ...p });
     checkGemm(conf, { m: 3, n: 17, k: 31, bias: false, activation, alpha: 2, ...p });
   }
-  // Few A panels (native reads B in place) with a partial last B panel and several k slices;
-  // a transposed A with m a multiple of 128 (packed rather than read in place).
+  // Few A panels, a partial last B panel and several k slices (native packs B as its tasks
+  // reach it, or reads it in place: 64x64x64 above); a transposed A with m a multiple of 128
+  // (packed rather than read in place).
   checkGemm(conf, { m: 40, n: 100, k: 1000, bias: true, activation: 'relu' });
   checkGemm(conf, { m: 40, n: 100, k: 1000, transA: true, beta: 0.5 });
   checkGemm(conf, { m: 128, n: 70, k: 500, transA: true, transB: true });
