@@ -5,6 +5,7 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 
@@ -16,6 +17,15 @@ namespace {
 
 long g_kc = 384;  // k-slice depth: an A panel (kc x 12 floats = 18 KB) stays in L1
 long g_nc = 512;  // B slab width: a task's share of a kc x nc slice stays in L2
+// B stays in place (unpacked) for at most this many A panels, and only without a partial last
+// panel (which each task would have to pack for itself): packing B, even in the micro-kernel's
+// shadow, costs about as much as one panel's sweep over it, so only a few panels do better
+// without the copy (measured at one thread, in place against packed as tasks go: 10x512x128
+// with A^T 1.2x, 64x64x1600 1.05x; 37x45x61 0.64x with its partial panel).
+constexpr long kBInPlaceMaxPanels = 6;
+// Bytes of B a column group may span over all of k (half an L2 of 1 MB; measured at one thread,
+// against whole 512-column slabs: 128x512x784 1.02x, 1024^3 1.02x).
+constexpr long kGroupBytes = 512 * 1024;
 
 struct Scratch {
   float* p = nullptr;
@@ -31,7 +41,7 @@ struct Scratch {
   }
 };
 
-thread_local Scratch t_apack, t_bpack, t_ctrans;
+thread_local Scratch t_apack, t_bpack, t_bedge, t_ctrans;
 
 // Runs f(task, thread) for task < ntasks: on the pool when threads > 1, else inline.
 template <class F>
@@ -43,76 +53,144 @@ void for_tasks(int ntasks, int threads, F&& f) {
   parallel_for(ntasks, f);
 }
 
-// The packed path. For each NC-wide slab of columns: pack the slab of B for all of k (NR-wide
-// panels, KC-deep slices; shared by all threads, packed in parallel), then run tasks of one
-// MR-row panel of A by a group of B panels, each looping over the k slices itself (pack its A
-// slice into L1, sweep its B panels). Two synchronisations per slab; tasks are claimed
-// dynamically, so a thread that gets descheduled (the machine may be shared) takes fewer.
+// Per-panel packing states for B packed as tasks go (see run_packed).
+enum : int { kUnpacked = 0, kPacking = 1, kPacked = 2 };
+struct PackStates {
+  std::atomic<int>* s = nullptr;  // like Scratch, kept for the thread's life
+  size_t cap = 0;
+  std::atomic<int>* reset(size_t n) {
+    if (n > cap) {
+      delete[] s;
+      s = new std::atomic<int>[n];
+      cap = n;
+    }
+    for (size_t i = 0; i < n; i++) s[i].store(kUnpacked, std::memory_order_relaxed);
+    return s;
+  }
+};
+thread_local PackStates t_states;
+
+// The packed path, BLIS-style: per NC-wide slab of columns, tasks of one MR-row panel of A by a
+// group of B's NR-wide panels, each looping over the KC-deep k slices itself (sweeping its B
+// panels with the A slice in L1). B is packed (panels of a slice contiguous, so a sweep
+// streams) and shared by all threads. Where the micro-kernels read operands in place
+// (T.in_place), A's rows (or A^T's k steps) feed the broadcasts directly, unpacked; B stays
+// unpacked when few A panels would reuse a packed copy, else the first task to reach a panel
+// slice packs it while multiplying with it (another task reaching it meanwhile reads it in
+// place), so no pass over B precedes the multiply-adds; elsewhere B is packed first, in
+// parallel. The result is the same to the bit whichever copy a task reads (same multiply-adds
+// in the same order). Tasks run group by group, so the threads share one group's B in cache at
+// a time, and are claimed dynamically, so a thread that gets descheduled (the machine may be
+// shared) takes fewer.
 void run_packed(const KernelTable& T, const GemmArgs& g, int threads) {
   const long m = g.m, n = g.n, k = g.k;
   const int MR = T.mr, NR = T.nr;
   const long nkb = (k + g_kc - 1) / g_kc;
   const long kcb = (k + nkb - 1) / nkb;  // even slices: no thin last one
-  const long nc_max = std::min(g_nc, (n + NR - 1) / NR * NR);
-  float* bp = t_bpack.get((size_t)k * nc_max);
   const long mt = (m + MR - 1) / MR;
   const bool fused_relu = g.act == U_RELU;
   const bool post_act = g.act != U_LINEAR && !fused_relu;
+  // A^T's k steps are m floats apart: a multiple of 128 (512 bytes) puts successive steps in
+  // at most 8 of the L1's 64 sets, which its 8 to 12 ways cannot hold for a whole slice.
+  const bool a_direct = T.in_place && (!g.ta || m % 128 != 0);
+  const bool b_direct = T.in_place && !g.tb && mt <= kBInPlaceMaxPanels && n % NR == 0;
+  const bool b_lazy = T.in_place && !g.tb && !b_direct;
+  const long slab = b_direct ? n : g_nc;
+  const long nc_max = std::min(slab, (n + NR - 1) / NR * NR);
+  float* bp = b_direct ? nullptr : t_bpack.get((size_t)k * nc_max);
+  const MicroKernel* uks = a_direct && !g.ta ? T.ukernel_rows : T.ukernel;
 
-  for (long jc = 0; jc < n; jc += g_nc) {
-    const long nc = std::min(g_nc, n - jc);
+  for (long jc = 0; jc < n; jc += slab) {
+    const long nc = std::min(slab, n - jc);
     const int npan = (int)((nc + NR - 1) / NR);
-    // Slice kb of panel jp starts at bp + pc * nc_pad + jp * NR * kc (panels of one slice are
-    // contiguous, so a task's sweep over its panels streams).
+    // Slice kb of panel jp starts at bp + pc * nc_pad + jp * NR * kc.
     const long nc_pad = (long)npan * NR;
-    const int pack_tasks = (int)std::min<long>((long)npan * nkb, 2L * threads);
-    for_tasks(pack_tasks, threads, [&](int t, int) {
+    std::atomic<int>* states = b_lazy ? t_states.reset((size_t)(nkb * npan)) : nullptr;
+    if (!b_direct && !b_lazy) {
+      // Each task packs a run of (slice, panel) units, a slice's panels in one call.
       const long total = (long)npan * nkb;
-      for (long u = (long)split_point(total, pack_tasks, t); u < (long)split_point(total, pack_tasks, t + 1); u++) {
-        const long kb = u / npan, jp = u % npan;
-        const long pc = kb * kcb, kc = std::min(kcb, k - pc);
-        const long j = jc + jp * NR;
-        const int valid = (int)std::min<long>(NR, jc + nc - j);
-        float* dst = bp + pc * nc_pad + jp * NR * kc;
-        if (g.tb) T.pack_b_trans(g.b + j * k + pc, k, valid, kc, dst);
-        else T.pack_b_copy(g.b + pc * n + j, n, valid, kc, dst);
-      }
-    });
+      const int pack_tasks = (int)std::min<long>(total, 2L * threads);
+      for_tasks(pack_tasks, threads, [&](int t, int) {
+        const long u1 = (long)split_point(total, pack_tasks, t + 1);
+        for (long u = (long)split_point(total, pack_tasks, t); u < u1;) {
+          const long kb = u / npan, jp = u % npan, jp1 = std::min<long>(npan, jp + u1 - u);
+          const long pc = kb * kcb, kc = std::min(kcb, k - pc);
+          const long j = jc + jp * NR;
+          const int valid = (int)(std::min(jc + nc, jc + jp1 * NR) - j);
+          float* dst = bp + pc * nc_pad + jp * NR * kc;
+          if (g.tb) T.pack_b_trans(g.b + j * k + pc, k, valid, kc, dst);
+          else T.pack_b_copy(g.b + pc * n + j, n, valid, kc, dst);
+          u += jp1 - jp;
+        }
+      });
+    }
 
-    // Column groups per A panel: enough tasks to balance, few enough to keep A repacking cheap.
-    const int ns = threads <= 1 ? 1 : (int)std::min<long>(npan, std::max<long>(1, (8 * threads + mt - 1) / mt));
+    // Column groups: enough tasks to balance the threads; with A unpacked (more groups cost no
+    // repacking), also narrow enough for a group's B over all of k to stay in L2 while the A
+    // panels pass.
+    long ns = threads <= 1 ? 1 : (8 * threads + mt - 1) / mt;
+    if (a_direct) ns = std::max(ns, (long)npan * NR * k * (long)sizeof(float) / kGroupBytes + 1);
+    ns = std::min<long>(npan, ns);
     for_tasks((int)(mt * ns), threads, [&](int t, int) {
-      const long i = (t / ns) * (long)MR;
-      const int js = t % ns;
+      const long i = (t % mt) * MR;
+      const int js = (int)(t / mt);
       const int rows = (int)std::min<long>(MR, m - i);
-      const int jp0 = (int)split_point(npan, ns, js), jp1 = (int)split_point(npan, ns, js + 1);
-      float* ap = t_apack.get((size_t)kcb * MR);
+      const int jp0 = (int)split_point(npan, (int)ns, js), jp1 = (int)split_point(npan, (int)ns, js + 1);
+      float* ap = a_direct ? nullptr : t_apack.get((size_t)kcb * MR);
       alignas(64) float tile[kMaxMR * 64];
-      const MicroKernel uk = T.ukernel[rows];
+      const MicroKernel uk = uks[rows];
       for (long kb = 0; kb < nkb; kb++) {
         const long pc = kb * kcb;
         const long kc = std::min(kcb, k - pc);
         const bool last = kb == nkb - 1;
         const float beta = kb == 0 ? g.beta : 1.0f;
-        if (g.ta) T.pack_a_copy(g.a + pc * m + i, m, rows, kc, ap);
-        else T.pack_a_trans(g.a + i * k + pc, k, rows, kc, ap);
+        const float* as = ap;
+        long sa = MR;
+        if (a_direct) {
+          as = g.ta ? g.a + pc * m + i : g.a + i * k + pc;
+          sa = g.ta ? m : k;
+        } else if (g.ta) {
+          T.pack_a_copy(g.a + pc * m + i, m, rows, kc, ap);
+        } else {
+          T.pack_a_trans(g.a + i * k + pc, k, rows, kc, ap);
+        }
         for (int jp = jp0; jp < jp1; jp++) {
           const long j = jc + (long)jp * NR;
           const int cols = (int)std::min<long>(NR, jc + nc - j);
           float* cp = g.c + i * n + j;
-          const float* bpan = bp + pc * nc_pad + (size_t)jp * NR * kc;
+          // B's panel slice: packed (sb = NR), or in place (sb = n), maybe packed on the way.
+          const float* bs = b_direct ? nullptr : bp + pc * nc_pad + (size_t)jp * NR * kc;
+          long sb = NR;
+          float* pack_to = nullptr;
+          std::atomic<int>* state = states ? &states[kb * npan + jp] : nullptr;
+          int st = state ? state->load(std::memory_order_acquire) : kPacked;
+          if (b_direct || st != kPacked) {
+            const bool claim = st == kUnpacked && state->compare_exchange_strong(st, kPacking);
+            if (cols == NR) {
+              pack_to = claim ? const_cast<float*>(bs) : nullptr;
+              bs = g.b + pc * n + j;
+              sb = n;
+            } else {
+              // A partial panel, zero-padded, for the micro-kernel's whole-vector loads.
+              float* dst = claim ? const_cast<float*>(bs) : t_bedge.get((size_t)kcb * NR);
+              T.pack_b_copy(g.b + pc * n + j, n, cols, kc, dst);
+              bs = dst;
+            }
+            if (claim && cols < NR) state->store(kPacked, std::memory_order_release);
+          }
           const float* bias = last && g.bias ? g.bias + j : nullptr;
           if (cols == NR) {
-            uk(kc, ap, bpan, cp, n, g.alpha, beta, bias, last && fused_relu);
+            uk(kc, as, sa, bs, sb, pack_to, cp, n, g.alpha, beta, bias, last && fused_relu);
             if (last && post_act)
               for (int r = 0; r < rows; r++) T.unary(g.act, cp + r * n, cp + r * n, NR, g.act_param, 0);
           } else {
             // Edge tile: compute into a scratch tile, then merge the valid columns.
-            uk(kc, ap, bpan, tile, NR, 1.0f, 0.0f, nullptr, 0);
+            uk(kc, as, sa, bs, sb, nullptr, tile, NR, 1.0f, 0.0f, nullptr, 0);
             for (int r = 0; r < rows; r++)
               T.epilogue_row(cp + r * n, tile + r * NR, cols, g.alpha, beta, bias, last ? g.act : U_LINEAR,
                              g.act_param);
           }
+          if (pack_to) state->store(kPacked, std::memory_order_release);
         }
       }
     });

@@ -9,10 +9,17 @@
 #elif defined(__wasm_simd128__)
 #define MLN_SIMD_WASM 1
 #ifndef MLN_MR  // -D to try others
-// 8x2 vectors measured best in V8 for a multiply and an add (16 accumulators), and with
-// relaxed_madd too: 6x2 (12 accumulators, no spills on x86's 16 xmm) and 4x3, 4x4, 5x2, 7x2
-// were all as fast or slower (128x784x512, Node 20, AMD EPYC).
-#define MLN_MR 8
+// Sized for V8 on x86-64, which allocates 15 xmm registers (xmm15 is its scratch), with the k
+// loop not unrolled (isa-kernels.inl): relaxed_madd accumulates in place, so 6x2 vectors (12
+// accumulators, 2 of B, 1 broadcast of A) fit; a multiply and an add need a register for the
+// product, so 5x2. 128x784x512 at one thread, Node 20, AMD EPYC (Zen 5), against the unrolled
+// 8x2 both builds had before: 1.15x relaxed, 1.09x SIMD128; 8x2 unrolled or not spills
+// (0.7x), and 4x3 spills too.
+#if defined(__wasm_relaxed_simd__)
+#define MLN_MR 6
+#else
+#define MLN_MR 5
+#endif
 #define MLN_NV 2
 #endif
 #else

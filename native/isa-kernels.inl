@@ -1482,14 +1482,27 @@ void epilogue_row(float* c, const float* acc, long n, float alpha, float beta, c
   if (act != U_LINEAR) unary(act, c, c, (size_t)n, act_param, 0.0f);
 }
 
+// Row by row across all the panels, so each source row is read once, in order (a panel at a
+// time read B's rows in NR-float pieces, each cache line twice where a piece is half a line).
 template <int Wd>
 void pack_copy(const float* src, long ld, int valid, long kc, float* dst) {
-  if (valid == Wd) {
-    for (long p = 0; p < kc; p++) std::memcpy(dst + p * Wd, src + p * ld, Wd * sizeof(float));
-  } else {
-    for (long p = 0; p < kc; p++) {
-      std::memcpy(dst + p * Wd, src + p * ld, valid * sizeof(float));
-      std::memset(dst + p * Wd + valid, 0, (Wd - valid) * sizeof(float));
+  const int full = valid / Wd, rest = valid % Wd;
+  const long panel = kc * Wd;
+  for (long p = 0; p < kc; p++) {
+    const float* s = src + p * ld;
+    float* d = dst + p * Wd;
+    for (int q = 0; q < full; q++, s += Wd, d += panel) {
+      if (Wd % W == 0) {
+        // Whole vectors (in wasm a memcpy call per piece costs more than the copy).
+#pragma GCC unroll 4
+        for (int v = 0; v < Wd; v += W) store(d + v, load(s + v));
+      } else {
+        std::memcpy(d, s, Wd * sizeof(float));
+      }
+    }
+    if (rest) {
+      std::memcpy(d, s, rest * sizeof(float));
+      std::memset(d + rest, 0, (Wd - rest) * sizeof(float));
     }
   }
 }
@@ -1524,9 +1537,9 @@ MLN_INLINE void store_n(float* p, __m256 v, int n) {
   std::memcpy(p, t, n * sizeof(float));
 }
 
-// 8x8 register transposes; lanes beyond `valid` read as zeros.
+// One panel (valid <= Wd) by 8x8 register transposes; lanes beyond `valid` read as zeros.
 template <int Wd>
-void pack_trans(const float* src, long ld, int valid, long kc, float* dst) {
+void pack_trans_panel(const float* src, long ld, int valid, long kc, float* dst) {
   long p = 0;
   for (; p + 8 <= kc; p += 8) {
     for (int j0 = 0; j0 < Wd; j0 += 8) {
@@ -1542,8 +1555,9 @@ void pack_trans(const float* src, long ld, int valid, long kc, float* dst) {
     for (int j = 0; j < Wd; j++) dst[p * Wd + j] = j < valid ? src[(long)j * ld + p] : 0.0f;
 }
 #else
+// One panel (valid <= Wd).
 template <int Wd>
-void pack_trans(const float* src, long ld, int valid, long kc, float* dst) {
+void pack_trans_panel(const float* src, long ld, int valid, long kc, float* dst) {
   constexpr int PB = 16;  // columns per pass: each source row's cache line is read once
   for (long p0 = 0; p0 < kc; p0 += PB) {
     const long pe = std::min(kc, p0 + PB);
@@ -1559,11 +1573,64 @@ void pack_trans(const float* src, long ld, int valid, long kc, float* dst) {
 }
 #endif
 
+template <int Wd>
+void pack_trans(const float* src, long ld, int valid, long kc, float* dst) {
+  for (int q = 0; q < valid; q += Wd)
+    pack_trans_panel<Wd>(src + (long)q * ld, ld, std::min(Wd, valid - q), kc, dst + (long)q * kc);
+}
+
+// Whether the micro-kernels honour their operand strides (operands read in place) and can
+// pack B as they go. Under V8 a stride known at compile time lets every load of a k step share
+// one address register; with run-time strides the wasm kernel ran 25-35% slower, so wasm packs
+// both operands beforehand.
+#if defined(MLN_SIMD_WASM)
+constexpr bool kInPlace = false;
+#else
+constexpr bool kInPlace = true;
+#endif
+
 // The register-blocked core: R rows x NV vectors of accumulators, one broadcast of A and NV
-// loads of B per k step.
-template <int R>
-void ukernel(long kc, const float* __restrict a, const float* __restrict b, float* c, long ldc, float alpha,
-             float beta, const float* bias, int relu) {
+// loads of B per k step. B advances sb floats a step (NR packed, n in place). A's rows lanes of
+// step p sit at a + p * sa + r (packed: sa = MR; A^T in place: sa = m) or, with kRowsA, at
+// a + r * sa + p (A's rows in place, sa = its row length). With kPackB each step's B vectors
+// are also stored to bpack + p * NR: the packed panel, made in the shadow of the multiply-adds.
+template <int R, bool kRowsA, bool kPackB>
+MLN_INLINE void ukernel_steps(long kc, const float* __restrict a, long sa, const float* __restrict b, long sb,
+                              float* __restrict bpack, V (&acc)[R][NV]) {
+  const long ra = kRowsA ? sa : 1;                  // floats between A's rows
+  const long pa = kRowsA ? 1 : kInPlace ? sa : MR;  // floats between A's k steps
+  const long pb = kInPlace ? sb : NR;
+  // Under V8 an unrolled k loop keeps several steps' operands live and spills the accumulators.
+#if defined(MLN_SIMD_WASM)
+#pragma clang loop unroll(disable)
+#else
+#pragma GCC unroll 4
+#endif
+  for (long p = 0; p < kc; p++) {
+    V bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) bv[v] = load(b + v * W);
+    if (kPackB) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) store(bpack + v * W, bv[v]);
+      bpack += NR;
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < R; r++) {
+      const V av = load_splat(a + r * ra);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
+    }
+    a += pa;
+    b += pb;
+  }
+}
+
+// The micro-kernel (MicroKernel in kernels.h). Without kInPlace the operands must be packed:
+// sa and sb are ignored, and bpack must be null.
+template <int R, bool kRowsA>
+void ukernel(long kc, const float* __restrict a, long sa, const float* __restrict b, long sb, float* bpack,
+             float* c, long ldc, float alpha, float beta, const float* bias, int relu) {
   V acc[R][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < R; r++)
@@ -1573,20 +1640,8 @@ void ukernel(long kc, const float* __restrict a, const float* __restrict b, floa
 #pragma GCC unroll 16
   for (int r = 0; r < R; r++) __builtin_prefetch(c + r * ldc, 1, 3);
 #endif
-#pragma GCC unroll 4
-  for (long p = 0; p < kc; p++) {
-    V bv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; v++) bv[v] = load(b + v * W);
-#pragma GCC unroll 16
-    for (int r = 0; r < R; r++) {
-      const V av = load_splat(a + r);
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; v++) acc[r][v] = fmadd(av, bv[v], acc[r][v]);
-    }
-    a += MR;
-    b += NR;
-  }
+  if (kInPlace && bpack) ukernel_steps<R, kRowsA, kInPlace>(kc, a, sa, b, sb, bpack, acc);
+  else ukernel_steps<R, kRowsA, false>(kc, a, sa, b, sb, nullptr, acc);
   const V A = set1(alpha), B = set1(beta);
   V bs[NV];
 #pragma GCC unroll 4
@@ -1606,9 +1661,9 @@ void ukernel(long kc, const float* __restrict a, const float* __restrict b, floa
 
 template <int... Rs>
 struct UkernelList {
-  static void fill(MicroKernel* out) {
+  static void fill(MicroKernel* out, MicroKernel* out_rows) {
     int i = 1;
-    ((out[i++] = &ukernel<Rs>), ...);
+    ((out[i] = &ukernel<Rs, false>, out_rows[i++] = kInPlace ? &ukernel<Rs, true> : nullptr), ...);
   }
 };
 
@@ -1739,7 +1794,8 @@ const KernelTable* table() {
 #endif
     k.mr = MR;
     k.nr = NR;
-    MakeList<MR>::type::fill(k.ukernel);
+    k.in_place = kInPlace;
+    MakeList<MR>::type::fill(k.ukernel, k.ukernel_rows);
     k.pack_a_copy = &pack_copy<MR>;
     k.pack_a_trans = &pack_trans<MR>;
     k.pack_b_copy = &pack_copy<NR>;

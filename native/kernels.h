@@ -54,12 +54,16 @@ struct PoolGeom {
   long n, inH, inW, c, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft;
 };
 
-// Micro-kernel over one packed A panel (kc x MR) and one packed B panel (kc x NR):
+// Micro-kernel over a kc-deep A panel (rows lanes a step, sa floats apart: MR when packed; see
+// ukernel in isa-kernels.inl for A's rows in place) and B panel (NR lanes a step, sb floats
+// apart: NR when packed):
 // C[r, 0..NR) = alpha * (A B)[r] + beta * C[r] + bias  for r < rows (rows is fixed per entry);
 // beta == 0 never reads C; relu applies max(., 0) the way the js backend does (NaN kept).
-using MicroKernel = void (*)(long kc, const float* a, const float* b, float* c, long ldc, float alpha,
-                             float beta, const float* bias, int relu);
-// Packs a kc-deep panel of `width` (MR or NR) lanes, zero-padding lanes >= valid.
+// bpack (in_place tables only; else null): also write the B panel there, packed (kc x NR).
+using MicroKernel = void (*)(long kc, const float* a, long sa, const float* b, long sb, float* bpack, float* c,
+                             long ldc, float alpha, float beta, const float* bias, int relu);
+// Packs `valid` lanes, kc steps deep, into ceil(valid / width) panels of kc x width (width: MR
+// or NR) one after another, the last zero-padded.
 // copy: lane j of step p is src[p * ld + j];  trans: lane j of step p is src[j * ld + p].
 using PackFn = void (*)(const float* src, long ld, int valid, long kc, float* dst);
 
@@ -68,7 +72,9 @@ constexpr int kMaxMR = 16;
 struct KernelTable {
   const char* name;
   int mr, nr;
-  MicroKernel ukernel[kMaxMR + 1];  // indexed by the number of rows, 1..mr
+  bool in_place;                         // micro-kernels honour sa, sb (else pack both operands)
+  MicroKernel ukernel[kMaxMR + 1];       // indexed by the number of rows, 1..mr
+  MicroKernel ukernel_rows[kMaxMR + 1];  // the same over A's rows in place (in_place only)
   PackFn pack_a_copy, pack_a_trans, pack_b_copy, pack_b_trans;
 
   // c[0..n) = act(alpha * acc + beta * c + bias) (beta == 0 ignores c; bias may be null).

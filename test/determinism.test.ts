@@ -143,6 +143,34 @@ test(
   },
 );
 
+test('GEMM shapes are bit-identical at 1, 2, 3 threads', { skip }, () => {
+  assert.ok(native);
+  // The seed MLP's (forward with bias and relu, weight and input gradients), a few A panels
+  // with a partial last B panel and several k slices (B packed by whichever thread reaches a
+  // panel first), B read in place, a transposed A whose rows are packed (m a multiple of 128),
+  // and a narrow C.
+  const cases = [
+    { m: 128, n: 512, k: 784, bias: true },
+    { m: 784, n: 512, k: 128, transA: true },
+    { m: 128, n: 784, k: 512, transB: true },
+    { m: 40, n: 100, k: 1000, bias: true },
+    { m: 40, n: 100, k: 1000, transA: true },
+    { m: 64, n: 64, k: 1600 },
+    { m: 128, n: 70, k: 500, transA: true, beta: 0.5 },
+    { m: 300, n: 10, k: 512 },
+  ];
+  sameAtEveryThreadCount(() =>
+    cases.map(({ m, n, k, bias, ...opts }, i) => {
+      const c = random(m * n, 100 + i);
+      native.gemm(m, n, k, random(m * k, 110 + i), random(k * n, 120 + i), c, {
+        ...opts,
+        ...(bias ? { bias: random(n, 130 + i), activation: 'relu' as const } : {}),
+      });
+      return c;
+    }),
+  );
+});
+
 test('native applyUpdates equals applyUpdate on each parameter, bit for bit', { skip }, () => {
   assert.ok(native);
   const sizes = [70_001, 3, 0, 100_003, 512];

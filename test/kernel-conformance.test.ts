@@ -460,6 +460,13 @@ test('kernel conformance: gemm', (t) => {
     checkGemm(conf, { m: 17, n: 3, k: 65, bias: true, activation, transA: true, beta: 0.5, ...p });
     checkGemm(conf, { m: 3, n: 17, k: 31, bias: false, activation, alpha: 2, ...p });
   }
+  // Few A panels, a partial last B panel and several k slices (native packs B as its tasks
+  // reach it, or reads it in place: 64x64x64 above); a transposed A with m a multiple of 128
+  // (packed rather than read in place).
+  checkGemm(conf, { m: 40, n: 100, k: 1000, bias: true, activation: 'relu' });
+  checkGemm(conf, { m: 40, n: 100, k: 1000, transA: true, beta: 0.5 });
+  checkGemm(conf, { m: 128, n: 70, k: 500, transA: true, transB: true });
+  checkGemm(conf, { m: 128, n: 70, k: 500, transA: true, bias: true, activation: 'relu' });
   // The seed MLP's shapes: forward (x W + b, relu), dW = x^T dy, dx = dy W^T.
   checkGemm(conf, { m: 128, n: 512, k: 784, bias: true, activation: 'relu' });
   checkGemm(conf, { m: 784, n: 512, k: 128, transA: true });
