@@ -201,6 +201,11 @@ test('a live run cannot be resumed or overwritten by another process', async () 
  * Kills a run once epoch 2's checkpoint is written, resumes it, and checks it against the same
  * run uninterrupted: weights bit for bit, and every epoch's logs (learning_rate included).
  */
+/**
+ * Kills a run once epoch 2's checkpoint is written, resumes it, and compares with a whole run.
+ * The kill has epoch 3 to land in: `args` must make epochs long enough (~0.2 s or more) that it
+ * does on a loaded machine with fast kernels.
+ */
 async function killResumeMatches(args: string[]): Promise<Record<string, number[]>> {
   const root = await tempDir('lr');
   const whole = join(root, 'whole');
@@ -238,6 +243,8 @@ test('train --resume continues ReduceLROnPlateau: its counters and the rate it s
     '5',
     '--hidden',
     '32',
+    '--backend',
+    'js',
     '--lr',
     '1e-8',
     '--reduce-lr-on-plateau',
@@ -260,5 +267,7 @@ test('train --resume continues a cosine schedule with warm-up at its step', asyn
     'cosine',
     '--lr-warmup-epochs',
     '1',
+    '--batch-size',
+    '4',
   ]);
 });
