@@ -1,6 +1,6 @@
 /**
- * The engines a workload runs on: our kernel backends (native at N and 1 threads, js) and
- * TF.js's wasm and cpu backends. Ours are imported dynamically so the bench builds and runs,
+ * The engines a workload runs on: our kernel backends (native at N and 1 threads, js), TF.js's
+ * wasm and cpu backends, and ONNX Runtime (onnxruntime-node, CPU, N and 1 intra-op threads). Ours are imported dynamically so the bench builds and runs,
  * with a "skipped" row, while a backend is missing or broken.
  */
 import { existsSync } from 'node:fs';
@@ -8,9 +8,11 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TfCore from '@tensorflow/tfjs-core';
+import type * as OrtNode from 'onnxruntime-node';
 import type { Backend } from '../src/kernels/backend.js';
 
 export type Tf = typeof TfCore;
+export type Ort = typeof OrtNode;
 
 /** Backend names accepted by --backends, in table order. */
 export const BACKEND_NAMES = [
@@ -21,6 +23,7 @@ export const BACKEND_NAMES = [
   'tfjs-wasm',
   'tfjs-cpu',
   'torch',
+  'onnxruntime',
 ] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
@@ -45,12 +48,18 @@ export interface TfjsEngine extends EngineBase {
   tfBackend: 'wasm' | 'cpu';
 }
 
+/** onnxruntime-node's CPU execution provider with `threads` intra-op threads. */
+export interface OrtEngine extends EngineBase {
+  kind: 'onnxruntime';
+  ort: Ort;
+}
+
 export interface SkippedEngine extends EngineBase {
   kind: 'skipped';
   reason: string;
 }
 
-export type Engine = OurEngine | TfjsEngine | SkippedEngine;
+export type Engine = OurEngine | TfjsEngine | OrtEngine | SkippedEngine;
 
 export interface LoadedEngines {
   engines: Engine[];
@@ -168,11 +177,36 @@ export async function loadEngines(
     }
   }
 
+  if (selected.has('onnxruntime')) {
+    const counts = threads > 1 ? [threads, 1] : [1];
+    try {
+      const ort = await import('onnxruntime-node');
+      info.push(
+        `onnxruntime: onnxruntime-node ${ort.env.versions.node ?? '?'}, CPU execution provider, ` +
+          `graph optimisation 'all', sequential execution; rows set intra-op threads (1 inter-op)`,
+      );
+      for (const t of counts)
+        engines.push({
+          kind: 'onnxruntime',
+          backend: 'onnxruntime',
+          threads: t,
+          label: threadLabel('onnxruntime', t),
+          ort,
+        });
+    } catch (e) {
+      const reason = `onnxruntime-node not importable: ${(e as Error).message.split('\n')[0]}`;
+      info.push(`onnxruntime: skipped (${reason})`);
+      for (const t of counts) engines.push(skipped('onnxruntime', t, reason));
+    }
+  }
+
   return { engines, info };
 }
 
 /** Makes an engine current: sets our thread count, or switches TF.js's backend. */
-export async function activate(engine: OurEngine | TfjsEngine): Promise<void> {
+export async function activate(engine: OurEngine | TfjsEngine | OrtEngine): Promise<void> {
+  // ONNX Runtime takes its thread count per session (the workload's setup creates one).
+  if (engine.kind === 'onnxruntime') return;
   if (engine.kind === 'ours') {
     engine.impl.setNumThreads(engine.threads);
   } else if (!(await engine.tf.setBackend(engine.tfBackend))) {
@@ -181,7 +215,8 @@ export async function activate(engine: OurEngine | TfjsEngine): Promise<void> {
 }
 
 function skipped(backend: BackendName, threads: number, reason: string): SkippedEngine {
-  const label = backend === 'native' ? threadLabel(backend, threads) : backend;
+  const label =
+    backend === 'native' || backend === 'onnxruntime' ? threadLabel(backend, threads) : backend;
   return { kind: 'skipped', backend, threads, label, reason };
 }
 

@@ -40,12 +40,14 @@ import { runTorch } from './torch.js';
 import { SkipError, type Prepared, type Workload } from './workload.js';
 import { epochWorkloads } from './workloads/epoch.js';
 import { gemmWorkloads } from './workloads/gemm.js';
+import { predictWorkloads } from './workloads/predict.js';
 import { speedrunWorkloads } from './workloads/speedrun.js';
 
 /** Every workload, in table order. A new workload file adds itself here. */
 const WORKLOADS: readonly Workload[] = [
   ...gemmWorkloads(),
   ...epochWorkloads(),
+  ...predictWorkloads(),
   ...speedrunWorkloads(),
 ];
 
@@ -53,7 +55,7 @@ const USAGE = `Usage: npm run bench -- [options]
 
   --json FILE        also write the records as a JSON array to FILE
   --only PATTERN     run the workloads whose id matches PATTERN (a case-insensitive regex)
-  --threads N        threads for native (and PyTorch's second row); default: all ${os.availableParallelism()} cores
+  --threads N        threads for native (and PyTorch's and ONNX Runtime's second rows); default: all ${os.availableParallelism()} cores
   --backends LIST    comma-separated subset of ${BACKEND_NAMES.join(',')} (default: all)
   --quick            shorter warm-up and fewer, shorter trials
   -h, --help         this text
@@ -137,13 +139,22 @@ async function runOne(w: Workload, e: Engine, timing: TimingOptions): Promise<Be
     unit: w.unit,
   };
   if (e.kind === 'skipped') return { ...base, value: null, skipped: e.reason };
-  if ((e.kind === 'ours' && !w.ours) || (e.kind === 'tfjs' && !w.tfjs)) {
+  if (
+    (e.kind === 'ours' && !w.ours) ||
+    (e.kind === 'tfjs' && !w.tfjs) ||
+    (e.kind === 'onnxruntime' && !w.onnxruntime)
+  ) {
     return { ...base, value: null, skipped: 'workload not implemented for this engine' };
   }
   let prepared: Prepared | undefined;
   try {
     await activate(e);
-    prepared = e.kind === 'ours' ? await w.ours!(e.impl) : await w.tfjs!(e.tf);
+    prepared =
+      e.kind === 'ours'
+        ? await w.ours!(e.impl)
+        : e.kind === 'tfjs'
+          ? await w.tfjs!(e.tf)
+          : await w.onnxruntime!(e.ort, e.threads);
     if ('run' in prepared) return await runOnce(w, base, prepared.run);
     const t: Timing | EpochTiming =
       'runner' in prepared
@@ -290,7 +301,11 @@ async function main(): Promise<void> {
           : w.once && res.accuracy !== undefined
             ? onceRecord(w, base, { ms: res.msPerCall, accuracy: res.accuracy }, res.cpuPerWall)
             : measuredRecord(base, w.value(res.msPerCall), res);
-        const problem = res && w.epochs && isEpochTiming(res) ? w.epochs.check(res) : undefined;
+        const problem = !res
+          ? undefined
+          : w.epochs && isEpochTiming(res)
+            ? w.epochs.check(res)
+            : await w.torch?.check?.(res);
         if (problem !== undefined) record.checkFailed = problem;
         rowsByWorkload.get(w.id)!.push({ label, record });
       }

@@ -7,7 +7,7 @@ import type { EpochTiming, Timing } from './timing.js';
 /** One line of --json output: one measurement (or a skipped one, value null). */
 export interface BenchRecord {
   workload: string;
-  /** 'native' | 'js' | 'tfjs-wasm' | 'tfjs-cpu' | 'torch'; with `threads` it names the row. */
+  /** 'native' | 'js' | 'tfjs-wasm' | 'tfjs-cpu' | 'torch' | 'onnxruntime'; with `threads` it names the row. */
   backend: string;
   threads: number;
   /** Instruction set of the native rows. */

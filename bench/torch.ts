@@ -19,6 +19,8 @@ export type TorchResult = (Timing | EpochTiming) & {
   threads: number;
   /** torch_speedrun.py: the test accuracy its run reached. */
   accuracy?: number;
+  /** torch_predict.py: the file it wrote its predicted probabilities to (float32, row-major). */
+  output?: string;
 };
 
 export interface TorchRun {
@@ -65,10 +67,21 @@ export async function runTorch(
 
   for (const [script, ws] of byScript) {
     const path = fileURLToPath(new URL(`../../bench/${script}`, import.meta.url));
+    let specs: Record<string, unknown>[];
+    try {
+      specs = await Promise.all(
+        ws.map(async (w) => ({ ...w.torch!.spec, ...(await w.torch!.prepare?.()) })),
+      );
+    } catch (e) {
+      const reason = `preparing its inputs failed: ${(e as Error).message.split('\n')[0]}`;
+      for (const w of ws) run.skipped.set(w.id, reason);
+      run.info.push(`torch (${script}): skipped (${reason})`);
+      continue;
+    }
     const args = [
       path,
       '--specs',
-      JSON.stringify(ws.map((w) => w.torch!.spec)),
+      JSON.stringify(specs),
       '--threads',
       threads.join(','),
       '--timing',

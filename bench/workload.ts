@@ -9,7 +9,8 @@
  * one line in main.ts's list.
  */
 import type { Backend } from '../src/kernels/backend.js';
-import type { Tf } from './engines.js';
+import type { Ort, Tf } from './engines.js';
+import type { TorchResult } from './torch.js';
 import type { EpochTiming } from './timing.js';
 
 /** One timed call. Async steps are awaited; sync steps are not (no microtask per call). */
@@ -67,6 +68,10 @@ export interface TorchSpec {
   script: string;
   /** JSON handed to the script; it must carry `id` equal to the workload's id. */
   spec: { id: string } & Record<string, unknown>;
+  /** Run just before the script: more spec fields, e.g. files it reads that must exist first. */
+  prepare?(): Promise<Record<string, unknown>>;
+  /** Judges one of the script's rows, as `Prepared.check` does ours: a problem, or undefined. */
+  check?(result: TorchResult): string | undefined | Promise<string | undefined>;
 }
 
 export interface Workload {
@@ -107,5 +112,7 @@ export interface Workload {
   ours?(backend: Backend): Prepared | Promise<Prepared>;
   /** Setup on TF.js; the harness has already switched `tf` to the engine's backend. */
   tfjs?(tf: Tf): Prepared | Promise<Prepared>;
+  /** Setup on ONNX Runtime, with this many intra-op threads. */
+  onnxruntime?(ort: Ort, threads: number): Prepared | Promise<Prepared>;
   torch?: TorchSpec;
 }

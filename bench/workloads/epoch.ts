@@ -13,13 +13,14 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as MnistLab from '../../node/index.js';
+import type { Backend } from '../../src/kernels/backend.js';
 import { findBackend } from '../../src/kernels/registry.js';
 import type { Tf } from '../engines.js';
 import type { EpochTiming } from '../timing.js';
 import { SkipError, type EpochRunner, type PreparedEpochs, type Workload } from '../workload.js';
 
-type Lib = typeof MnistLab;
-type Arch = 'mlp' | 'cnn';
+export type Lib = typeof MnistLab;
+export type Arch = 'mlp' | 'cnn';
 
 export interface EpochSpec {
   id: string;
@@ -60,26 +61,40 @@ const CHECK_RULE =
 const SAMPLES = 60_000;
 
 /**
+ * The multiply-adds of each Dense and Conv2D layer's forward pass for one sample, in layer order,
+ * with whether training needs that layer's input gradient (every layer but the first: nothing
+ * needs the images' gradient). The one declaration both FLOP counts below are derived from.
+ */
+function layerMacs(arch: Arch): [number, boolean][] {
+  return arch === 'mlp'
+    ? [
+        [784 * 512, false], // Dense(512) on 784 inputs
+        [512 * 10, true], // Dense(10)
+      ]
+    : [
+        [26 * 26 * 32 * 3 * 3 * 1, false], // Conv2D(32, 3x3): 26x26 outputs of 9 taps x 1 channel
+        [11 * 11 * 64 * 3 * 3 * 32, true], // Conv2D(64, 3x3) on the pooled 13x13x32
+        [5 * 5 * 64 * 64, true], // Dense(64) on the flattened 5x5x64
+        [64 * 10, true], // Dense(10)
+      ];
+}
+
+/**
  * Useful FLOP of one training sample: 2 per multiply-add of every Dense and Conv2D layer, forward
- * and backward (the weight gradient always, the input gradient for every layer but the first, as
- * nothing needs the images' gradient). Bias, activations, pooling, the loss and Adam are not
- * counted (O(activations) and O(parameters), under 1% of it). bench/README.md has the sums.
+ * and backward (the weight gradient always, the input gradient where layerMacs says). Bias,
+ * activations, pooling, the loss and Adam are not counted (O(activations) and O(parameters),
+ * under 1% of it). bench/README.md has the sums.
  */
 export function flopsPerSample(arch: Arch): number {
-  // [multiply-adds of the forward pass, whether the input gradient is needed], in layer order.
-  const layers: [number, boolean][] =
-    arch === 'mlp'
-      ? [
-          [784 * 512, false], // Dense(512) on 784 inputs
-          [512 * 10, true], // Dense(10)
-        ]
-      : [
-          [26 * 26 * 32 * 3 * 3 * 1, false], // Conv2D(32, 3x3): 26x26 outputs of 9 taps x 1 channel
-          [11 * 11 * 64 * 3 * 3 * 32, true], // Conv2D(64, 3x3) on the pooled 13x13x32
-          [5 * 5 * 64 * 64, true], // Dense(64) on the flattened 5x5x64
-          [64 * 10, true], // Dense(10)
-        ];
-  return layers.reduce((sum, [macs, inputGrad]) => sum + 2 * macs * (inputGrad ? 3 : 2), 0);
+  return layerMacs(arch).reduce(
+    (sum, [macs, inputGrad]) => sum + 2 * macs * (inputGrad ? 3 : 2),
+    0,
+  );
+}
+
+/** Useful FLOP of one sample's forward pass (inference): the F column of bench/README.md. */
+export function forwardFlopsPerSample(arch: Arch): number {
+  return layerMacs(arch).reduce((sum, [macs]) => sum + 2 * macs, 0);
 }
 
 export function epochWorkloads(): Workload[] {
@@ -98,17 +113,7 @@ function epochWorkload(spec: EpochSpec): Workload {
     epochs: { check: checkTraining, rule: CHECK_RULE },
 
     async ours(backend): Promise<PreparedEpochs> {
-      const ml = await library();
-      await ml.setBackend(backend.name);
-      if (findBackend(backend.name) !== backend) {
-        // The plain wasm build beside the relaxed one: a model trains on the registered backend.
-        throw new SkipError(
-          `the library's '${backend.name}' backend is not the one the bench loaded` +
-            (backend.name === 'wasm'
-              ? ' (MNIST_LAB_WASM_ISA=simd128 makes it the simd128 build)'
-              : ''),
-        );
-      }
+      const ml = await useBackend(backend);
       const { x, y, n } = await trainingSet();
       ml.setSeed(1);
       const model = ourModel(ml, arch);
@@ -214,12 +219,28 @@ let lib: Promise<Lib> | undefined;
 let mnist: Promise<{ x: Float32Array; y: Float32Array; n: number }> | undefined;
 
 /** The public API from the compiled Node entry (which registers the native backend). */
-function library(): Promise<Lib> {
+export function library(): Promise<Lib> {
   return (lib ??= import('../../node/index.js'));
 }
 
+/**
+ * The library with `backend` as its current backend, for workloads that run models. Skips the
+ * plain wasm build beside the relaxed one: a model runs on the registered backend.
+ */
+export async function useBackend(backend: Backend): Promise<Lib> {
+  const ml = await library();
+  await ml.setBackend(backend.name);
+  if (findBackend(backend.name) !== backend) {
+    throw new SkipError(
+      `the library's '${backend.name}' backend is not the one the bench loaded` +
+        (backend.name === 'wasm' ? ' (MNIST_LAB_WASM_ISA=simd128 makes it the simd128 build)' : ''),
+    );
+  }
+  return ml;
+}
+
 /** MNIST's training images as x / 255 and one-hot labels, from the library's offline loader. */
-function trainingSet(): Promise<{ x: Float32Array; y: Float32Array; n: number }> {
+export function trainingSet(): Promise<{ x: Float32Array; y: Float32Array; n: number }> {
   return (mnist ??= library().then(async (ml) => {
     const { train } = await ml.datasets.mnist.loadData();
     return {
@@ -230,7 +251,8 @@ function trainingSet(): Promise<{ x: Float32Array; y: Float32Array; n: number }>
   }));
 }
 
-function ourModel(ml: Lib, arch: Arch): MnistLab.Sequential {
+/** The seed network as a user builds it (shared with predict.ts). */
+export function ourModel(ml: Lib, arch: Arch): MnistLab.Sequential {
   const model = ml.sequential();
   const { layers } = ml;
   if (arch === 'mlp') {
