@@ -141,23 +141,40 @@ def print_results(torch, blas, results):
     return 0
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--specs", help="JSON list of {id, m, n, k, transA}")
+def script_args(doc, specs, timing="JSON of bench/timing.ts's TimingOptions", data_dir=None, quick=False):
+    """The command line the bench's torch scripts share: --specs (`specs` says what it holds; it is
+    required unless the script has defaults, i.e. `quick`), --threads, --timing, and --data-dir
+    (default `data_dir`) and --quick where the script takes them. Returns (args, thread counts)."""
+    p = argparse.ArgumentParser(description=doc.split("\n")[0])
+    p.add_argument("--specs", required=not quick, help=specs)
     p.add_argument("--threads", default="1,2", help="comma-separated thread counts")
-    p.add_argument("--timing", help="JSON {warmupMs, trialMs, trials, budgetMs}")
-    p.add_argument("--quick", action="store_true")
+    p.add_argument("--timing", help=timing)
+    if quick:
+        p.add_argument("--quick", action="store_true")
+    if data_dir:
+        p.add_argument("--data-dir", default=data_dir, help="folder with the MNIST IDX files")
     args = p.parse_args()
+    return args, [int(x) for x in args.threads.split(",") if x]
 
+
+def import_torch():
+    """torch, or None once the error line the bench reads is printed (the script then exits 2)."""
     try:
         import torch
     except ImportError as e:
         print(json.dumps({"error": f"torch not importable: {e}"}))
+        return None
+    return torch
+
+
+def main():
+    args, threads = script_args(__doc__, "JSON list of {id, m, n, k, transA}", quick=True)
+    torch = import_torch()
+    if torch is None:
         return 2
 
     specs = json.loads(args.specs) if args.specs else DEFAULT_SPECS
     timing = json.loads(args.timing) if args.timing else QUICK_TIMING if args.quick else FULL_TIMING
-    threads = [int(x) for x in args.threads.split(",") if x]
     blas = load_openblas()
 
     torch.set_grad_enabled(False)

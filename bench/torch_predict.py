@@ -15,14 +15,13 @@ since Keras flattens (h, w, c) and torch (c, h, w). Threads: as in torch_gemm.py
 weights come from the bench.
 """
 
-import argparse
 import json
 import os
 import sys
 
 # No bench/__pycache__ from importing the sibling scripts (the repo does not ignore it).
 sys.dont_write_bytecode = True
-from torch_gemm import FULL_TIMING, load_openblas, measure, print_results, set_threads  # noqa: E402
+from torch_gemm import FULL_TIMING, import_torch, load_openblas, measure, print_results, script_args, set_threads  # noqa: E402
 from torch_train import DATA_DIR, build, read_idx  # noqa: E402
 
 
@@ -60,22 +59,13 @@ def predictor(torch, spec, weights):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--specs", required=True, help="JSON list of {id, arch, batchSize, weights, outputDir}")
-    p.add_argument("--threads", default="1,2", help="comma-separated thread counts")
-    p.add_argument("--timing", help="JSON of bench/timing.ts's TimingOptions")
-    p.add_argument("--data-dir", default=DATA_DIR, help="folder with the MNIST IDX files")
-    args = p.parse_args()
-
-    try:
-        import torch
-    except ImportError as e:
-        print(json.dumps({"error": f"torch not importable: {e}"}))
+    args, threads = script_args(__doc__, "JSON list of {id, arch, batchSize, weights, outputDir}", data_dir=DATA_DIR)
+    torch = import_torch()
+    if torch is None:
         return 2
 
     specs = json.loads(args.specs)
     timing = json.loads(args.timing) if args.timing else FULL_TIMING
-    threads = [int(x) for x in args.threads.split(",") if x]
     try:
         images = read_idx(torch, os.path.join(args.data_dir, "t10k-images-idx3-ubyte"))
     except (OSError, ValueError) as e:

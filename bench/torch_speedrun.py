@@ -17,7 +17,6 @@ step count before each step, softmax cross-entropy with label smoothing, a fresh
 epoch, batches gathered by index.
 """
 
-import argparse
 import json
 import math
 import os
@@ -25,7 +24,7 @@ import sys
 import time
 
 sys.dont_write_bytecode = True
-from torch_gemm import load_openblas, print_results, set_threads  # noqa: E402
+from torch_gemm import import_torch, load_openblas, print_results, script_args, set_threads  # noqa: E402
 from torch_train import DATA_DIR, read_idx  # noqa: E402
 
 
@@ -115,21 +114,14 @@ def speedrun(torch, r, seed, train, test):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--specs", required=True, help="JSON list of {id, recipe, seed}")
-    p.add_argument("--threads", default="1,2", help="comma-separated thread counts")
-    p.add_argument("--timing", help="ignored: a speedrun is timed once")
-    p.add_argument("--data-dir", default=DATA_DIR, help="folder with the MNIST IDX files")
-    args = p.parse_args()
-
-    try:
-        import torch
-    except ImportError as e:
-        print(json.dumps({"error": f"torch not importable: {e}"}))
+    args, threads = script_args(
+        __doc__, "JSON list of {id, recipe, seed}", timing="ignored: a speedrun is timed once", data_dir=DATA_DIR
+    )
+    torch = import_torch()
+    if torch is None:
         return 2
 
     specs = json.loads(args.specs)
-    threads = [int(x) for x in args.threads.split(",") if x]
     try:
         train = dataset(torch, args.data_dir, "train")
         test = dataset(torch, args.data_dir, "test")

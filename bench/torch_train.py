@@ -15,7 +15,6 @@ torch.set_num_threads (OpenMP, oneDNN convolutions) and OpenBLAS's own pool (the
 GEMMs) are set, as in torch_gemm.py.
 """
 
-import argparse
 import json
 import math
 import os
@@ -26,7 +25,7 @@ import time
 
 # No bench/__pycache__ from importing the sibling script (the repo does not ignore it).
 sys.dont_write_bytecode = True
-from torch_gemm import load_openblas, print_results, set_threads  # noqa: E402
+from torch_gemm import import_torch, load_openblas, print_results, script_args, set_threads  # noqa: E402
 
 DEFAULT_SPECS = [
     {"id": "mlp-epoch", "arch": "mlp", "batchSize": 128},
@@ -210,23 +209,13 @@ def measure_epochs(runner, t):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--specs", help="JSON list of {id, arch: mlp|cnn, batchSize}")
-    p.add_argument("--threads", default="1,2", help="comma-separated thread counts")
-    p.add_argument("--timing", help="JSON of bench/timing.ts's TimingOptions")
-    p.add_argument("--quick", action="store_true")
-    p.add_argument("--data-dir", default=DATA_DIR, help="folder with the MNIST IDX files")
-    args = p.parse_args()
-
-    try:
-        import torch
-    except ImportError as e:
-        print(json.dumps({"error": f"torch not importable: {e}"}))
+    args, threads = script_args(__doc__, "JSON list of {id, arch: mlp|cnn, batchSize}", data_dir=DATA_DIR, quick=True)
+    torch = import_torch()
+    if torch is None:
         return 2
 
     specs = json.loads(args.specs) if args.specs else DEFAULT_SPECS
     timing = json.loads(args.timing) if args.timing else QUICK_TIMING if args.quick else FULL_TIMING
-    threads = [int(x) for x in args.threads.split(",") if x]
     try:
         x, y = training_set(torch, args.data_dir)
     except (OSError, ValueError) as e:
