@@ -52,7 +52,16 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
   k.maxPool(floats(x, 'maxPool2d'), g, floats(y, 'maxPool2d'), argmax);
   return record(y, 'maxPool2d', [x], (dy) => {
     const dx = empty(x.shape, x.dtype);
-    k.maxPoolBackward(floats(dy, 'maxPool2d'), argmax, floats(dx, 'maxPool2d'));
+    // maxPoolBackward with the geometry (a linear epilogue passes dy through): the scatter splits
+    // by sample over threads where a backend has them.
+    k.maxPoolEpilogueGrad(
+      'linear',
+      floats(y, 'maxPool2d'),
+      floats(dy, 'maxPool2d'),
+      argmax,
+      g,
+      floats(dx, 'maxPool2d'),
+    );
     return [dx];
   });
 }
