@@ -487,8 +487,18 @@ void apply_update(int kind, float* p, const float* g, size_t n, float* s0, float
 void gather_rows(const float* x, size_t row, const int32_t* idx, size_t count, float* out) {
   // Rows come from anywhere in a dataset far larger than the caches: split so each thread
   // streams at least ~64 KB.
+  // Each row a miss to memory: while one is copied, the one after next is already requested.
+  constexpr size_t kAhead = 2;
   ranges(count, std::max<size_t>(1, 16384 / std::max<size_t>(row, 1)), [&](size_t i0, size_t i1) {
-    for (size_t i = i0; i < i1; i++) std::memcpy(out + i * row, x + (size_t)idx[i] * row, row * sizeof(float));
+    for (size_t i = i0; i < i1; i++) {
+#if defined(__GNUC__)
+      if (i + kAhead < i1) {
+        const char* next = reinterpret_cast<const char*>(x + (size_t)idx[i + kAhead] * row);
+        for (size_t b = 0; b < row * sizeof(float); b += 64) __builtin_prefetch(next + b);
+      }
+#endif
+      std::memcpy(out + i * row, x + (size_t)idx[i] * row, row * sizeof(float));
+    }
   });
 }
 
