@@ -1,5 +1,6 @@
 import type { ConvGeometry, EpilogueActivation, FloatArray } from '../backend.js';
 import { checkCount, checkLength, checkPositive } from './check.js';
+import { scratchF64 } from './scratch.js';
 
 /**
  * 2-D convolution, channels-last, as direct loops. Each kernel visits every (output pixel,
@@ -186,7 +187,7 @@ export function epilogueGrad(
   checkLength('epilogueGrad', 'dpre', dpre, n);
   if (db) checkLength('epilogueGrad', 'db', db, cols);
   const relu = activation === 'relu';
-  const sums = db ? new Float64Array(cols) : null;
+  const sums = db ? scratchF64(0, cols) : null;
   for (let r = 0; r < rows; r++) {
     for (let c = 0, i = r * cols; c < cols; c++, i++) {
       const v = relu ? (y[i]! > 0 ? dy[i]! : 0) : dy[i]!;
