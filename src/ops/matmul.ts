@@ -59,20 +59,11 @@ function linear(
   const inputs = bias ? [a, b, bias] : [a, b];
   return record(out, bias ? 'dense' : 'matMul', inputs, (dyIn) => {
     let dy = dyIn;
-    const dbias = bias?.requiresGrad ? uninitialized([n], dtype) : null;
-    if (activation === 'relu' || dbias) {
-      // The epilogue's backward in one pass: relu'(pre) = [out > 0] (the output stands in for
-      // the pre-activation) and the bias gradient, the column sums.
-      dy = activation === 'relu' ? uninitialized(out.shape, dtype) : dyIn;
-      kern.epilogueGrad(
-        activation,
-        floats(out, 'dense'),
-        floats(dyIn, 'dense'),
-        m,
-        n,
-        floats(dy, 'dense'),
-        dbias ? floats(dbias, 'dense') : undefined,
-      );
+    if (activation === 'relu') {
+      // relu'(pre) = [out > 0]: the output stands in for the pre-activation.
+      dy = uninitialized(out.shape, dtype);
+      const o = floats(out, 'dense');
+      kern.unaryGrad('relu', o, o, floats(dyIn, 'dense'), floats(dy, 'dense'));
     }
     const dyd = floats(dy, 'matMul');
     let da: Tensor | null = null;
@@ -98,6 +89,12 @@ function linear(
           transB: transA,
         });
     }
-    return bias ? [da, db, dbias] : [da, db];
+    const grads: (Tensor | null)[] = [da, db];
+    if (bias) {
+      const dbias = uninitialized([n], dtype);
+      if (bias.requiresGrad) kern.reduce('sum', dyd, 1, m, n, floats(dbias, 'dense'));
+      grads.push(bias.requiresGrad ? dbias : null);
+    }
+    return grads;
   });
 }
