@@ -157,6 +157,17 @@ def script_args(doc, specs, timing="JSON of bench/timing.ts's TimingOptions", da
     return args, [int(x) for x in args.threads.split(",") if x]
 
 
+def run_specs(torch, blas, threads, specs, run):
+    """Runs run(spec, n_threads) (a dict of figures) for every spec at every thread count, and prints
+    the results the bench reads; returns the exit code."""
+    results = []
+    for n_threads in threads:
+        set_threads(torch, blas, n_threads)
+        for spec in specs:
+            results.append({"id": spec["id"], "threads": n_threads, **run(spec, n_threads)})
+    return print_results(torch, blas, results)
+
+
 def import_torch():
     """torch, or None once the error line the bench reads is printed (the script then exits 2)."""
     try:
@@ -178,14 +189,7 @@ def main():
     blas = load_openblas()
 
     torch.set_grad_enabled(False)
-    results = []
-    for n_threads in threads:
-        set_threads(torch, blas, n_threads)
-        for spec in specs:
-            r = measure(gemm_step(torch, spec), timing)
-            results.append({"id": spec["id"], "threads": n_threads, **r})
-
-    return print_results(torch, blas, results)
+    return run_specs(torch, blas, threads, specs, lambda spec, _: measure(gemm_step(torch, spec), timing))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import sys
 
 # No bench/__pycache__ from importing the sibling scripts (the repo does not ignore it).
 sys.dont_write_bytecode = True
-from torch_gemm import FULL_TIMING, import_torch, load_openblas, measure, print_results, script_args, set_threads  # noqa: E402
+from torch_gemm import FULL_TIMING, import_torch, load_openblas, measure, run_specs, script_args  # noqa: E402
 from torch_train import DATA_DIR, build, read_idx  # noqa: E402
 
 
@@ -74,27 +74,24 @@ def main():
     x = images.float().div_(255).unsqueeze(1)  # [n, 1, 28, 28]
     blas = load_openblas()
 
-    results = []
-    for n_threads in threads:
-        set_threads(torch, blas, n_threads)
-        for spec in specs:
-            net = predictor(torch, spec, load_weights(torch, spec))
-            xs = x.flatten(1) if spec["arch"] == "mlp" else x
-            n, bs = xs.shape[0], spec["batchSize"]
-            out = torch.empty((n, 10))
+    def run(spec, n_threads):
+        net = predictor(torch, spec, load_weights(torch, spec))
+        xs = x.flatten(1) if spec["arch"] == "mlp" else x
+        n, bs = xs.shape[0], spec["batchSize"]
+        out = torch.empty((n, 10))
 
-            def step(net=net, xs=xs, n=n, bs=bs, out=out):
-                with torch.inference_mode():
-                    for start in range(0, n, bs):
-                        out[start : start + bs] = net(xs[start : start + bs])
+        def step():
+            with torch.inference_mode():
+                for start in range(0, n, bs):
+                    out[start : start + bs] = net(xs[start : start + bs])
 
-            r = measure(step, timing)
-            path = os.path.join(spec["outputDir"], f"{spec['id']}-{n_threads}t.f32")
-            with open(path, "wb") as f:
-                f.write(out.numpy().tobytes())
-            results.append({"id": spec["id"], "threads": n_threads, "output": path, **r})
+        r = measure(step, timing)
+        path = os.path.join(spec["outputDir"], f"{spec['id']}-{n_threads}t.f32")
+        with open(path, "wb") as f:
+            f.write(out.numpy().tobytes())
+        return {"output": path, **r}
 
-    return print_results(torch, blas, results)
+    return run_specs(torch, blas, threads, specs, run)
 
 
 if __name__ == "__main__":

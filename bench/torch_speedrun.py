@@ -24,7 +24,7 @@ import sys
 import time
 
 sys.dont_write_bytecode = True
-from torch_gemm import import_torch, load_openblas, print_results, script_args, set_threads  # noqa: E402
+from torch_gemm import import_torch, load_openblas, run_specs, script_args  # noqa: E402
 from torch_train import DATA_DIR, read_idx  # noqa: E402
 
 
@@ -130,14 +130,9 @@ def main():
         return 2
     blas = load_openblas()
 
-    results = []
-    for n_threads in threads:
-        set_threads(torch, blas, n_threads)
-        for spec in specs:
-            r = speedrun(torch, spec["recipe"], spec["seed"], train, test)
-            results.append({"id": spec["id"], "threads": n_threads, **r})
-
-    return print_results(torch, blas, results)
+    return run_specs(
+        torch, blas, threads, specs, lambda spec, _: speedrun(torch, spec["recipe"], spec["seed"], train, test)
+    )
 
 
 if __name__ == "__main__":

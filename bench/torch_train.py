@@ -25,7 +25,7 @@ import time
 
 # No bench/__pycache__ from importing the sibling script (the repo does not ignore it).
 sys.dont_write_bytecode = True
-from torch_gemm import import_torch, load_openblas, print_results, script_args, set_threads  # noqa: E402
+from torch_gemm import import_torch, load_openblas, run_specs, script_args  # noqa: E402
 
 DEFAULT_SPECS = [
     {"id": "mlp-epoch", "arch": "mlp", "batchSize": 128},
@@ -223,15 +223,11 @@ def main():
         return 2
     blas = load_openblas()
 
-    results = []
-    for n_threads in threads:
-        set_threads(torch, blas, n_threads)
-        for spec in specs:
-            data = (x.flatten(1), y) if spec["arch"] == "mlp" else (x, y)
-            r = measure_epochs(Runner(torch, spec, *data), timing)
-            results.append({"id": spec["id"], "threads": n_threads, **r})
+    def run(spec, _):
+        data = (x.flatten(1), y) if spec["arch"] == "mlp" else (x, y)
+        return measure_epochs(Runner(torch, spec, *data), timing)
 
-    return print_results(torch, blas, results)
+    return run_specs(torch, blas, threads, specs, run)
 
 
 if __name__ == "__main__":

@@ -331,6 +331,14 @@ void conv2d_max_pool(const float* x, const float* w, const ConvGeom& g, const Po
   });
 }
 
+// The general path of the conv + pool backward kernels: the conv output's gradient (in a buffer
+// kept across calls) and db, formed by max_pool_epilogue_grad, whose result it returns.
+static size_t pooled_dpre(int act, const float* y, const float* dy, const int32_t* argmax, const ConvGeom& g,
+                          const PoolGeom& pg, float* db, float** dpre) {
+  *dpre = t_pre.get((size_t)g.n * g.outH * g.outW * g.outC);
+  return max_pool_epilogue_grad(act, y, dy, argmax, pg, *dpre, db);
+}
+
 // The geometry the kernels reading the pooled gradient directly take: a 'valid' conv with stride
 // 1 and no dilation, pooled by windows of at most 2x2 that tile it without overlap or pads.
 static bool pooled_windows_fit(const ConvGeom& g, const PoolGeom& pg) {
@@ -368,8 +376,8 @@ size_t conv2d_max_pool_backward_filter(const float* x, const float* dy, const fl
       return pooled;
     }
   }
-  float* dpre = t_pre.get((size_t)g.n * g.outH * g.outW * C);
-  const size_t bad = max_pool_epilogue_grad(act, y, dy, argmax, pg, dpre, db);
+  float* dpre = nullptr;
+  const size_t bad = pooled_dpre(act, y, dy, argmax, g, pg, db, &dpre);
   if (bad < pooled) return bad;
   conv2d_backward_filter(x, dpre, g, dw);
   return pooled;
@@ -422,8 +430,8 @@ size_t conv2d_max_pool_backward(const float* x, const float* w, const float* dy,
       return pooled;
     }
   }
-  float* dpre = t_pre.get((size_t)g.n * g.outH * g.outW * C);
-  const size_t bad = max_pool_epilogue_grad(act, y, dy, argmax, pg, dpre, db);
+  float* dpre = nullptr;
+  const size_t bad = pooled_dpre(act, y, dy, argmax, g, pg, db, &dpre);
   if (bad < pooled) return bad;
   conv2d_backward_input(dpre, w, g, dx);
   conv2d_backward_filter(x, dpre, g, dw);
@@ -460,26 +468,20 @@ void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, 
     if (db) std::memset(db, 0, g.outC * sizeof(float));
     return;
   }
+  // The GEMM paths take dy through the epilogue's backward first, when there is one.
+  std::vector<float> pre;
+  auto dpre = [&]() -> const float* {
+    if (!mask && !db) return dy;
+    pre.resize(P * g.outC);
+    epilogue_grad(act, y ? y : dy, dy, (long)P, g.outC, pre.data(), db);
+    return pre.data();
+  };
   if (pointwise(g)) {
-    const float* d = dy;
-    std::vector<float> pre;
-    if (mask || db) {
-      pre.resize(P * g.outC);
-      epilogue_grad(act, y ? y : dy, dy, (long)P, g.outC, pre.data(), db);
-      d = pre.data();
-    }
-    gemm(plain(g.inC, g.outC, (long)P, x, true, d, false, dw, 0.0f));
+    gemm(plain(g.inC, g.outC, (long)P, x, true, dpre(), false, dw, 0.0f));
     return;
   }
   if (kFilterGemm && K > 32) {
-    const float* d = dy;
-    std::vector<float> pre;
-    if (mask || db) {
-      pre.resize(P * g.outC);
-      epilogue_grad(act, y ? y : dy, dy, (long)P, g.outC, pre.data(), db);
-      d = pre.data();
-    }
-    filter_im2col(x, d, g, dw);
+    filter_im2col(x, dpre(), g, dw);
     return;
   }
   // Fixed sample ranges, each summed into its own padded dw partial (ranges in order, then the

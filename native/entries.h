@@ -476,16 +476,22 @@ void maxPool(A& a) {
   mln::max_pool(x, g, y, am);
 }
 
+// conv2dMaxPool's two geometries, at arguments ci (conv) and pi (pool): the pooling must take the
+// conv output.
+template <class A>
+bool conv_pool_geoms(A& a, size_t ci, size_t pi, ConvGeom* g, PoolGeom* p) {
+  if (!conv_geom(a, ci, g) || !pool_geom(a, pi, p)) return false;
+  if (p->n != g->n || p->inH != g->outH || p->inW != g->outW || p->c != g->outC)
+    return a.fail_range("the pooling geometry does not take the conv output");
+  return true;
+}
+
 // conv2dMaxPool(x, w, conv, pool, y, argmax, bias | null, activation)
 template <class A>
 void conv2dMaxPool(A& a) {
   ConvGeom g{};
   PoolGeom p{};
-  if (!conv_geom(a, 2, &g) || !pool_geom(a, 3, &p)) return;
-  if (p.n != g.n || p.inH != g.outH || p.inW != g.outW || p.c != g.outC) {
-    a.fail_range("the pooling geometry does not take the conv output");
-    return;
-  }
+  if (!conv_pool_geoms(a, 2, 3, &g, &p)) return;
   if (conv_y(g) > 2147483647.0) {
     a.fail_range("the conv output has more items than argmax can index");
     return;
@@ -526,11 +532,7 @@ template <class A>
 void conv2dMaxPoolBackwardFilter(A& a) {
   ConvGeom g{};
   PoolGeom p{};
-  if (!conv_geom(a, 4, &g) || !pool_geom(a, 5, &p)) return;
-  if (p.n != g.n || p.inH != g.outH || p.inW != g.outW || p.c != g.outC) {
-    a.fail_range("the pooling geometry does not take the conv output");
-    return;
-  }
+  if (!conv_pool_geoms(a, 4, 5, &g, &p)) return;
   const float* x = a.f32(0, "x", conv_x(g));
   const float* dy = a.f32(1, "dy", pool_y(p));
   const float* y = a.f32(2, "y", pool_y(p));
@@ -553,11 +555,7 @@ template <class A>
 void conv2dMaxPoolBackward(A& a) {
   ConvGeom g{};
   PoolGeom p{};
-  if (!conv_geom(a, 5, &g) || !pool_geom(a, 6, &p)) return;
-  if (p.n != g.n || p.inH != g.outH || p.inW != g.outW || p.c != g.outC) {
-    a.fail_range("the pooling geometry does not take the conv output");
-    return;
-  }
+  if (!conv_pool_geoms(a, 5, 6, &g, &p)) return;
   const float* x = a.f32(0, "x", conv_x(g));
   const float* w = a.f32(1, "w", conv_w(g));
   const float* dy = a.f32(2, "dy", pool_y(p));

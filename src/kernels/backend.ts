@@ -545,10 +545,7 @@ export const COMPOSED_KERNELS: {
     for (let i = 0; i < params.length; i++) k.applyUpdate(update, params[i]!, grads[i]!, slots[i]!);
   },
   conv2dMaxPool: (k) => (x, w, conv, pool, y, argmax, bias, activation) => {
-    checkConvPool('conv2dMaxPool', conv, pool);
-    const pre = new (y instanceof Float64Array ? Float64Array : Float32Array)(
-      conv.n * conv.outH * conv.outW * conv.outC,
-    );
+    const pre = convOutput('conv2dMaxPool', conv, pool, y);
     k.conv2d(x, w, conv, pre, bias, activation);
     k.maxPool(pre, pool, y, argmax);
   },
@@ -559,18 +556,12 @@ export const COMPOSED_KERNELS: {
     k.maxPoolBackward(d, argmax, dpre);
   },
   conv2dMaxPoolBackwardFilter: (k) => (x, dy, y, argmax, conv, pool, activation, dw, db) => {
-    checkConvPool('conv2dMaxPoolBackwardFilter', conv, pool);
-    const dpre = new (dw instanceof Float64Array ? Float64Array : Float32Array)(
-      conv.n * conv.outH * conv.outW * conv.outC,
-    );
+    const dpre = convOutput('conv2dMaxPoolBackwardFilter', conv, pool, dw);
     k.maxPoolEpilogueGrad(activation, y, dy, argmax, pool, dpre, db);
     k.conv2dBackwardFilter(x, dpre, conv, dw);
   },
   conv2dMaxPoolBackward: (k) => (x, w, dy, y, argmax, conv, pool, activation, dx, dw, db) => {
-    checkConvPool('conv2dMaxPoolBackward', conv, pool);
-    const dpre = new (dw instanceof Float64Array ? Float64Array : Float32Array)(
-      conv.n * conv.outH * conv.outW * conv.outC,
-    );
+    const dpre = convOutput('conv2dMaxPoolBackward', conv, pool, dw);
     k.maxPoolEpilogueGrad(activation, y, dy, argmax, pool, dpre, db);
     k.conv2dBackwardInput(dpre, w, conv, dx);
     k.conv2dBackwardFilter(x, dpre, conv, dw);
@@ -597,8 +588,23 @@ export const COMPOSED_KERNELS: {
 
 export type KernelName = keyof Kernels;
 
+/**
+ * A zeroed array the size of `conv`'s output, of `like`'s type, for the composed conv + pool
+ * kernels, once `pool` is checked to pool that output.
+ */
+function convOutput(
+  kernel: string,
+  conv: ConvGeometry,
+  pool: PoolGeometry,
+  like: FloatArray,
+): FloatArray {
+  checkConvPool(kernel, conv, pool);
+  const size = conv.n * conv.outH * conv.outW * conv.outC;
+  return like instanceof Float64Array ? new Float64Array(size) : new Float32Array(size);
+}
+
 /** Throws unless `pool` pools the output of `conv` (conv2dMaxPool's two geometries). */
-export function checkConvPool(kernel: string, conv: ConvGeometry, pool: PoolGeometry): void {
+function checkConvPool(kernel: string, conv: ConvGeometry, pool: PoolGeometry): void {
   if (
     pool.n !== conv.n ||
     pool.inH !== conv.outH ||

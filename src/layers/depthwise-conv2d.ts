@@ -49,6 +49,26 @@ export class DepthwiseGeometry extends ConvGeometry {
     }
   }
 
+  /**
+   * The input's channels and `layer`'s 'depthwise_kernel' weight for them
+   * ([kh, kw, channels, depthMultiplier]).
+   */
+  addKernel(
+    layer: Layer,
+    inputShape: LayerShape,
+    initializer: Initializer,
+    regularizer: Regularizer | null,
+  ): { channels: number; kernel: Variable } {
+    const channels = this.channels(inputShape, layer);
+    const kernel = layer.addWeight(
+      'depthwise_kernel',
+      [...this.kernelSize, channels, this.depthMultiplier],
+      initializer,
+      regularizer,
+    );
+    return { channels, kernel };
+  }
+
   depthwise(x: Tensor, kernel: Variable, bias: Variable | null): Tensor {
     return ops.depthwiseConv2d(x, kernel, {
       strides: this.strides,
@@ -94,18 +114,17 @@ export class DepthwiseConv2D extends Layer {
   }
 
   override build(inputShape: LayerShape): void {
-    const channels = this.geometry.channels(inputShape, this);
-    const { kernelSize, depthMultiplier } = this.geometry;
-    this.depthwiseKernel = this.addWeight(
-      'depthwise_kernel',
-      [...kernelSize, channels, depthMultiplier],
+    const { channels, kernel } = this.geometry.addKernel(
+      this,
+      inputShape,
       this.depthwiseInitializer,
       this.depthwiseRegularizer,
     );
+    this.depthwiseKernel = kernel;
     if (this.useBias) {
       this.bias = this.addWeight(
         'bias',
-        [channels * depthMultiplier],
+        [channels * this.geometry.depthMultiplier],
         this.biasInitializer,
         this.biasRegularizer,
       );

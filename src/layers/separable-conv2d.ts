@@ -43,17 +43,16 @@ export class SeparableConv2D extends BaseConv<DepthwiseGeometry> {
   }
 
   override build(inputShape: LayerShape): void {
-    const channels = this.geometry.channels(inputShape, this);
-    const { kernelSize, depthMultiplier } = this.geometry;
-    this.depthwiseKernel = this.addWeight(
-      'depthwise_kernel',
-      [...kernelSize, channels, depthMultiplier],
+    const { channels, kernel } = this.geometry.addKernel(
+      this,
+      inputShape,
       this.depthwiseInitializer,
       this.depthwiseRegularizer,
     );
+    this.depthwiseKernel = kernel;
     this.pointwiseKernel = this.addWeight(
       'pointwise_kernel',
-      [1, 1, channels * depthMultiplier, this.filters],
+      [1, 1, channels * this.geometry.depthMultiplier, this.filters],
       this.pointwiseInitializer,
       this.pointwiseRegularizer,
     );

@@ -27,11 +27,13 @@ const ySize = (g: ConvGeometry): number => g.n * g.outH * g.outW * g.outC;
 /**
  * Calls visit(yPix, xPix, wOff) for every output pixel of one image and every filter tap whose
  * input pixel is in bounds: yPix and xPix are offsets within the image's slice of y and x, wOff
- * the tap's offset in w ([kH, kW, inC, outC], so the tap's [inC, outC] block starts there).
+ * the tap's offset in w, whose taps are `tapSize` apart (conv2d's [kH, kW, inC, outC]: inC * outC;
+ * depthwiseConv2d's [kH, kW, inC, multiplier]: outC).
  */
-function forEachTap(
+export function forEachTap(
   g: ConvGeometry,
   visit: (yPix: number, xPix: number, wOff: number) => void,
+  tapSize = g.inC * g.outC,
 ): void {
   const { inH, inW, inC, outH, outW, outC, kH, kW } = g;
   for (let oh = 0; oh < outH; oh++) {
@@ -45,7 +47,7 @@ function forEachTap(
         for (let j = 0; j < kW; j++) {
           const iw = w0 + j * g.dilationW;
           if (iw < 0 || iw >= inW) continue;
-          visit(yPix, (ih * inW + iw) * inC, (i * kW + j) * inC * outC);
+          visit(yPix, (ih * inW + iw) * inC, (i * kW + j) * tapSize);
         }
       }
     }

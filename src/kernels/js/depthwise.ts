@@ -1,6 +1,6 @@
 import type { ConvGeometry, FloatArray } from '../backend.js';
 import { checkLength } from './check.js';
-import { checkGeometry } from './conv.js';
+import { checkGeometry, forEachTap } from './conv.js';
 
 /**
  * Depthwise 2-D convolution, channels-last, as direct loops: output channel ci * mult + m is
@@ -22,30 +22,6 @@ const xSize = (g: ConvGeometry): number => g.n * g.inH * g.inW * g.inC;
 const wSize = (g: ConvGeometry): number => g.kH * g.kW * g.outC;
 const ySize = (g: ConvGeometry): number => g.n * g.outH * g.outW * g.outC;
 
-/**
- * Calls visit(yPix, xPix, tap) for every output pixel of one image and every filter tap whose
- * input pixel is in bounds; tap is the offset of w[i, j, 0, 0] ([kH, kW, inC, mult]).
- */
-function forEachTap(g: ConvGeometry, visit: (yPix: number, xPix: number, tap: number) => void) {
-  const { inH, inW, inC, outH, outW, outC, kH, kW } = g;
-  for (let oh = 0; oh < outH; oh++) {
-    const h0 = oh * g.strideH - g.padTop;
-    for (let ow = 0; ow < outW; ow++) {
-      const w0 = ow * g.strideW - g.padLeft;
-      const yPix = (oh * outW + ow) * outC;
-      for (let i = 0; i < kH; i++) {
-        const ih = h0 + i * g.dilationH;
-        if (ih < 0 || ih >= inH) continue;
-        for (let j = 0; j < kW; j++) {
-          const iw = w0 + j * g.dilationW;
-          if (iw < 0 || iw >= inW) continue;
-          visit(yPix, (ih * inW + iw) * inC, (i * kW + j) * outC);
-        }
-      }
-    }
-  }
-}
-
 /** y[b, oh, ow, ci*mult + m] = sum_{i, j} x[b, ih, iw, ci] * w[i, j, ci, m]. */
 export function depthwiseConv2d(x: FloatArray, w: FloatArray, g: ConvGeometry, y: FloatArray) {
   const mult = checkDepthwise('depthwiseConv2d', g);
@@ -58,13 +34,17 @@ export function depthwiseConv2d(x: FloatArray, w: FloatArray, g: ConvGeometry, y
   for (let b = 0; b < g.n; b++) {
     const xBase = b * xImage;
     acc.fill(0);
-    forEachTap(g, (yPix, xPix, tap) => {
-      for (let ci = 0; ci < g.inC; ci++) {
-        const xv = x[xBase + xPix + ci];
-        const o = ci * mult;
-        for (let m = 0; m < mult; m++) acc[yPix + o + m] += xv * w[tap + o + m];
-      }
-    });
+    forEachTap(
+      g,
+      (yPix, xPix, tap) => {
+        for (let ci = 0; ci < g.inC; ci++) {
+          const xv = x[xBase + xPix + ci];
+          const o = ci * mult;
+          for (let m = 0; m < mult; m++) acc[yPix + o + m] += xv * w[tap + o + m];
+        }
+      },
+      g.outC,
+    );
     y.set(acc, b * yImage);
   }
 }
@@ -86,14 +66,18 @@ export function depthwiseConv2dBackwardInput(
   for (let b = 0; b < g.n; b++) {
     const yBase = b * yImage;
     acc.fill(0);
-    forEachTap(g, (yPix, xPix, tap) => {
-      for (let ci = 0; ci < g.inC; ci++) {
-        const o = ci * mult;
-        let sum = 0;
-        for (let m = 0; m < mult; m++) sum += dy[yBase + yPix + o + m] * w[tap + o + m];
-        acc[xPix + ci] += sum;
-      }
-    });
+    forEachTap(
+      g,
+      (yPix, xPix, tap) => {
+        for (let ci = 0; ci < g.inC; ci++) {
+          const o = ci * mult;
+          let sum = 0;
+          for (let m = 0; m < mult; m++) sum += dy[yBase + yPix + o + m] * w[tap + o + m];
+          acc[xPix + ci] += sum;
+        }
+      },
+      g.outC,
+    );
     dx.set(acc, b * xImage);
   }
 }
@@ -115,13 +99,17 @@ export function depthwiseConv2dBackwardFilter(
   for (let b = 0; b < g.n; b++) {
     const xBase = b * xImage;
     const yBase = b * yImage;
-    forEachTap(g, (yPix, xPix, tap) => {
-      for (let ci = 0; ci < g.inC; ci++) {
-        const xv = x[xBase + xPix + ci];
-        const o = ci * mult;
-        for (let m = 0; m < mult; m++) acc[tap + o + m] += xv * dy[yBase + yPix + o + m];
-      }
-    });
+    forEachTap(
+      g,
+      (yPix, xPix, tap) => {
+        for (let ci = 0; ci < g.inC; ci++) {
+          const xv = x[xBase + xPix + ci];
+          const o = ci * mult;
+          for (let m = 0; m < mult; m++) acc[tap + o + m] += xv * dy[yBase + yPix + o + m];
+        }
+      },
+      g.outC,
+    );
   }
   dw.set(acc);
 }
