@@ -14,9 +14,10 @@ import {
   type BackendName,
   type Engine,
 } from './engines.js';
-import { measurePeak, measureWasmPeak, peakAt, peakLines } from './peak.js';
+import { measurePeak, measureWasmPeak, peakAt, peakLines, wasmBuildOf } from './peak.js';
 import {
   addNote,
+  wasmCeilingLines,
   addPeakFractions,
   addRatios,
   formatTable,
@@ -130,6 +131,20 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** Whether an engine has a version of a workload; a pair without one gets no row at all. */
+function implemented(w: Workload, e: Engine): boolean {
+  switch (e.kind) {
+    case 'skipped':
+      return true;
+    case 'ours':
+      return w.ours !== undefined;
+    case 'tfjs':
+      return w.tfjs !== undefined;
+    case 'onnxruntime':
+      return w.onnxruntime !== undefined;
+  }
+}
+
 async function runOne(w: Workload, e: Engine, timing: TimingOptions): Promise<BenchRecord> {
   const base = {
     workload: w.id,
@@ -139,13 +154,6 @@ async function runOne(w: Workload, e: Engine, timing: TimingOptions): Promise<Be
     unit: w.unit,
   };
   if (e.kind === 'skipped') return { ...base, value: null, skipped: e.reason };
-  if (
-    (e.kind === 'ours' && !w.ours) ||
-    (e.kind === 'tfjs' && !w.tfjs) ||
-    (e.kind === 'onnxruntime' && !w.onnxruntime)
-  ) {
-    return { ...base, value: null, skipped: 'workload not implemented for this engine' };
-  }
   let prepared: Prepared | undefined;
   try {
     await activate(e);
@@ -253,15 +261,18 @@ async function main(): Promise<void> {
   // First, on a machine nothing of ours is loading yet.
   console.error('measuring the FMA peak...');
   const peak = await measurePeak(torchThreads);
-  const wasmPeak =
-    opts.backends.has('wasm') || opts.backends.has('wasm-simd128') ? [await measureWasmPeak()] : [];
+  const wasmPeak = ['wasm', 'wasm-simd128', 'tfjs-wasm'].some((b) =>
+    opts.backends.has(b as BackendName),
+  )
+    ? await measureWasmPeak()
+    : undefined;
 
   const t = opts.timing;
   console.log(
     [
       ...machineLines(),
       ...peakLines(peak),
-      ...wasmPeak,
+      ...(wasmPeak ? [wasmPeak.line] : []),
       ...info,
       `method: per row, warm-up >= ${t.warmupMs} ms (and >= 2 calls), then up to ${t.trials} trials of back-to-back ` +
         `calls lasting ~${t.trialMs} ms each (>= 2 trials, fewer when a call is slow; timed budget ~${t.budgetMs} ms); ` +
@@ -273,14 +284,14 @@ async function main(): Promise<void> {
   console.log('');
 
   const rowsByWorkload = new Map<string, Row[]>(opts.workloads.map((w) => [w.id, []]));
-  const total = opts.workloads.length * engines.length;
+  const pairs = opts.workloads.flatMap((w) =>
+    engines.filter((e) => implemented(w, e)).map((e) => ({ w, e })),
+  );
   let i = 0;
-  for (const w of opts.workloads) {
-    for (const e of engines) {
-      const record = await runOne(w, e, opts.timing);
-      progress(++i, total, e.label, record);
-      rowsByWorkload.get(w.id)!.push({ label: e.label, record });
-    }
+  for (const { w, e } of pairs) {
+    const record = await runOne(w, e, opts.timing);
+    progress(++i, pairs.length, e.label, record);
+    rowsByWorkload.get(w.id)!.push({ label: e.label, record });
   }
 
   const torchInfo: string[] = [];
@@ -288,14 +299,12 @@ async function main(): Promise<void> {
     console.error(`running PyTorch (${torchThreads.join(' and ')} threads)...`);
     const torch = await runTorch(opts.workloads, torchThreads, opts.timing);
     torchInfo.push(...torch.info);
-    for (const w of opts.workloads) {
+    for (const w of opts.workloads.filter((x) => x.torch !== undefined)) {
       for (const th of torchThreads) {
         const label = threadLabel('torch', th);
         const base = { workload: w.id, backend: 'torch', threads: th, unit: w.unit };
         const res = torch.results.find((r) => r.id === w.id && r.threads === th);
-        const reason =
-          torch.skipped.get(w.id) ??
-          (w.torch ? 'no result from the script' : 'no PyTorch version of this workload');
+        const reason = torch.skipped.get(w.id) ?? 'no result from the script';
         const record: BenchRecord = !res
           ? { ...base, value: null, skipped: reason }
           : w.once && res.accuracy !== undefined
@@ -305,7 +314,7 @@ async function main(): Promise<void> {
           ? undefined
           : w.epochs && isEpochTiming(res)
             ? w.epochs.check(res)
-            : await w.torch?.check?.(res);
+            : await w.torch!.check?.(res);
         if (problem !== undefined) record.checkFailed = problem;
         rowsByWorkload.get(w.id)!.push({ label, record });
       }
@@ -319,10 +328,14 @@ async function main(): Promise<void> {
     rows,
     (id) => flops.get(id),
     typeof peak === 'string' ? undefined : (th) => peakAt(peak, th),
+    (backend) => {
+      const build = wasmBuildOf(backend);
+      return build && wasmPeak?.peak[build];
+    },
   );
 
   console.log('');
-  const reference = torchReferenceLines(rows);
+  const reference = [...torchReferenceLines(rows), ...wasmCeilingLines(rows)];
   if (torchInfo.length || reference.length) console.log([...torchInfo, ...reference].join('\n'));
   // One table per unit, so each has its unit as the column header (GFLOP/s up, s/epoch down).
   const units = [...new Set(rows.map((r) => r.record.unit))];

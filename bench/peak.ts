@@ -73,23 +73,41 @@ export async function measurePeak(threadCounts: readonly number[]): Promise<Mach
   return { rows, isa: best.isa, perCore: best.gflops / best.threads };
 }
 
+/** The wasm peak per build, GFLOP/s on one thread; a build that failed to measure is absent. */
+export type WasmPeak = Partial<Record<'relaxed-simd' | 'simd128', number>>;
+
 /**
  * The same loop compiled to wasm, one thread, per build (simd128: a multiply and an add;
  * relaxed-simd: relaxed_madd): what a wasm row can reach on this machine.
  */
-export async function measureWasmPeak(): Promise<string> {
+export async function measureWasmPeak(): Promise<{ line: string; peak: WasmPeak }> {
   const url = new URL('../node/wasm/load.js', import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return 'wasm peak: node/wasm/load.js not built';
+  if (!existsSync(fileURLToPath(url)))
+    return { line: 'wasm peak: node/wasm/load.js not built', peak: {} };
   const mod = (await import(url.href)) as typeof import('../node/wasm/load.js');
   const parts: string[] = [];
+  const peak: WasmPeak = {};
   for (const isa of ['relaxed-simd', 'simd128'] as const) {
     try {
-      parts.push(`${isa} ${peakOf(mod.wasmPeakLoop(isa)).toFixed(1)}`);
+      peak[isa] = peakOf(mod.wasmPeakLoop(isa));
+      parts.push(`${isa} ${peak[isa].toFixed(1)}`);
     } catch (e) {
       parts.push(`${isa} unknown (${(e as Error).message})`);
     }
   }
-  return `wasm FP32 peak, GFLOP/s, one thread (the same loop compiled to wasm): ${parts.join('; ')}.`;
+  return {
+    line:
+      `wasm FP32 peak, GFLOP/s, one thread (the same loop compiled to wasm): ${parts.join('; ')}. ` +
+      `"% wasm peak" = a wasm row's GFLOP/s over its build's peak (tfjs-wasm: simd128, the instructions its binary has).`,
+    peak,
+  };
+}
+
+/** The wasm build whose peak bounds a row, or undefined for rows that are not wasm. */
+export function wasmBuildOf(backend: string): keyof WasmPeak | undefined {
+  if (backend === 'wasm') return 'relaxed-simd';
+  if (backend === 'wasm-simd128' || backend === 'tfjs-wasm') return 'simd128';
+  return undefined;
 }
 
 /** Best GFLOP/s of `loop` (one call runs `iters` iterations and returns the FLOPs done). */

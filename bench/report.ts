@@ -38,6 +38,8 @@ export interface BenchRecord {
   gflops?: number;
   /** gflops over the machine's measured peak at this row's thread count (see bench/peak.ts). */
   fractionOfPeak?: number;
+  /** Wasm rows (ours and TF.js's): gflops over the one-thread peak of the wasm build it runs. */
+  fractionOfWasmPeak?: number;
   /** Time of the fastest PyTorch row (any thread count) over this row's time: > 1 is faster. */
   vsBestTorch?: number;
   /** Time of TF.js wasm over this row's time: > 1 means faster than TF.js wasm. */
@@ -100,13 +102,33 @@ export function addPeakFractions(
   rows: readonly Row[],
   flopsOf: (workload: string) => number | undefined,
   peakAt: ((threads: number) => number) | undefined,
+  wasmPeakOf: (backend: string) => number | undefined = () => undefined,
 ): void {
   for (const { record: r } of rows) {
     const flops = flopsOf(r.workload);
     if (r.msPerCall === undefined || flops === undefined) continue;
     r.gflops = flops / (r.msPerCall * 1e6);
     if (peakAt) r.fractionOfPeak = r.gflops / peakAt(r.threads);
+    const wasmPeak = wasmPeakOf(r.backend);
+    if (wasmPeak !== undefined && r.threads === 1) r.fractionOfWasmPeak = r.gflops / wasmPeak;
   }
+}
+
+/**
+ * Per GEMM-sized workload with a TF.js wasm row: how fast any one-thread wasm kernel could be
+ * beside it, were it to run at the wasm peak (the bound of a "vs tfjs-wasm" ratio here).
+ */
+export function wasmCeilingLines(rows: readonly Row[]): string[] {
+  const lines: string[] = [];
+  for (const { record: r } of rows) {
+    if (r.backend !== 'tfjs-wasm' || r.fractionOfWasmPeak === undefined) continue;
+    if (r.checkFailed !== undefined) continue;
+    lines.push(
+      `${r.workload}: tfjs-wasm ran at ${(100 * r.fractionOfWasmPeak).toFixed(1)}% of the wasm peak, so a ` +
+        `one-thread wasm row at 100% would be ${ratio(1 / r.fractionOfWasmPeak)} tfjs-wasm`,
+    );
+  }
+  return lines;
 }
 
 /**
@@ -158,12 +180,14 @@ export function formatTable(rows: readonly Row[]): string {
   const valueHeader = units.size === 1 ? [...units][0]! : 'value';
   // A GFLOP/s table's value already is the useful GFLOP/s.
   const gflopsColumn = valueHeader !== 'GFLOP/s';
+  const wasmColumn = rows.some((r) => r.record.fractionOfWasmPeak !== undefined);
   const header = [
     'workload',
     'backend',
     valueHeader,
     ...(gflopsColumn ? ['GFLOP/s'] : []),
     '% peak',
+    ...(wasmColumn ? ['% wasm peak'] : []),
     'ms/call',
     'spread',
     'cpu',
@@ -187,7 +211,8 @@ export function formatTable(rows: readonly Row[]): string {
       label,
       num(r.value) + unit,
       ...(gflopsColumn ? [r.gflops === undefined ? '-' : num(r.gflops)] : []),
-      r.fractionOfPeak === undefined ? '-' : `${(100 * r.fractionOfPeak).toFixed(1)}%`,
+      percent(r.fractionOfPeak),
+      ...(wasmColumn ? [percent(r.fractionOfWasmPeak)] : []),
       num(r.msPerCall!),
       r.trials === 1 ? '-' : `±${((50 * spread) / r.msPerCall!).toFixed(1)}%`,
       r.cpuPerWall === undefined ? '-' : r.cpuPerWall.toFixed(2),
@@ -203,6 +228,10 @@ export function formatTable(rows: readonly Row[]): string {
     `| ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (right.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(header), rule, ...body.map(line)].join('\n');
+}
+
+function percent(x: number | undefined): string {
+  return x === undefined ? '-' : `${(100 * x).toFixed(1)}%`;
 }
 
 /** Small ratios keep two significant digits: 0.0049x, not 0.00x. */
