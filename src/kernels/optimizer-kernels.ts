@@ -197,9 +197,7 @@ export function checkUpdateFields(update: OptimizerUpdate): void {
   for (const [name, type] of Object.entries(def.fields)) {
     const value = (update as unknown as Record<string, unknown>)[name];
     if (type === 'step' && (!Number.isInteger(value) || (value as number) < 1)) {
-      throw new RangeError(
-        `applyUpdate(${update.kind}): ${name} is 1-based, got ${String(value)}`,
-      );
+      throw new RangeError(`applyUpdate(${update.kind}): ${name} is 1-based, got ${String(value)}`);
     }
   }
 }
