@@ -28,7 +28,8 @@ namespace mln {
 // GEMM epilogues: the unary ops the GEMM may fuse (only those the ops use).
 #define MLN_EPILOGUES(X) X(U_LINEAR, linear) X(U_RELU, relu)
 
-#define MLN_OPTIMIZERS(X) X(O_SGD, sgd) X(O_RMSPROP, rmsprop) X(O_ADAM, adam) X(O_ADAGRAD, adagrad) X(O_ADADELTA, adadelta)
+#define MLN_OPTIMIZERS(X) X(O_SGD, sgd) X(O_RMSPROP, rmsprop) X(O_ADAM, adam) X(O_ADAGRAD, adagrad) X(O_ADADELTA, adadelta) \
+  X(O_NADAM, nadam)
 
 // affineTransform's fill modes and interpolations (src/kernels/backend.ts FILL_MODES, INTERPOLATIONS).
 #define MLN_FILL_MODES(X) X(F_REFLECT, reflect) X(F_WRAP, wrap) X(F_CONSTANT, constant) X(F_NEAREST, nearest)

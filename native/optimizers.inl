@@ -193,3 +193,40 @@ struct adadelta {  // h: lr, rho, epsilon; slots ag, ad
     }
   }
 };
+
+struct nadam {  // h: lr, beta1, beta2, epsilon, step, uProduct; slots m, v
+  static int plan(const double* h, double* k, char* err, size_t cap) {
+    const double b1 = h[1], b2 = h[2], t = h[4], up = h[5];
+    if (!step_ok("nadam", t, err, cap)) return -1;
+    const double u = b1 * (1 - 0.5 * std::pow(0.96, t)), u_next = b1 * (1 - 0.5 * std::pow(0.96, t + 1));
+    k[0] = h[0], k[1] = 1.0 - b1, k[2] = 1.0 - b2, k[3] = h[3];
+    k[4] = u_next / (1 - up * u_next);  // weight of m in mhat
+    k[5] = (1 - u) / (1 - up);          // weight of g in mhat
+    k[6] = 1 - std::pow(b2, t);         // bias correction of v
+    return 2;
+  }
+  static void run(float* p, const float* g, float* const* s, size_t i0, size_t i1, const double* k) {
+    const float lr = (float)k[0], ob1 = (float)k[1], ob2 = (float)k[2], eps = (float)k[3];
+    const float cm = (float)k[4], cg = (float)k[5], bc2 = (float)k[6];
+    float *m = s[0], *v = s[1];
+    const V LR = set1(lr), OB1 = set1(ob1), OB2 = set1(ob2), EPS = set1(eps), CM = set1(cm), CG = set1(cg),
+            BC2 = set1(bc2);
+    size_t i = i0;
+    for (; i + W <= i1; i += W) {
+      const V gv = load(g + i);
+      V mv = load(m + i), vv = load(v + i);
+      mv = fmadd(sub(gv, mv), OB1, mv);
+      vv = fmadd(fmadd(gv, gv, neg(vv)), OB2, vv);
+      store(m + i, mv);
+      store(v + i, vv);
+      const V mhat = fmadd(CM, mv, mul(CG, gv));
+      store(p + i, sub(load(p + i), div(mul(LR, mhat), add(simd::sqrt(div(vv, BC2)), EPS))));
+    }
+    for (; i < i1; i++) {
+      const float gi = g[i];
+      m[i] += (gi - m[i]) * ob1;
+      v[i] += (gi * gi - v[i]) * ob2;
+      p[i] -= lr * (cm * m[i] + cg * gi) / (std::sqrt(v[i] / bc2) + eps);
+    }
+  }
+};

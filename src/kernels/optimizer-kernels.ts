@@ -153,6 +153,39 @@ export const OPTIMIZER_KERNELS = {
       }
     },
   }),
+  /**
+   * Keras 3's Nadam. t = step; u(i) = beta1 * (1 - 0.5 * 0.96^i); uProduct = u(1)...u(t)
+   * (the optimizer keeps it: Keras's `_u_product` after this step's update);
+   * m += (g - m)*(1-beta1); v += (g^2 - v)*(1-beta2);
+   * mhat = u(t+1) m / (1 - uProduct u(t+1)) + (1 - u(t)) g / (1 - uProduct);
+   * p -= lr * mhat / (sqrt(v / (1 - beta2^t)) + eps). Slots [m, v].
+   */
+  nadam: kernel({
+    fields: {
+      lr: 'number',
+      beta1: 'number',
+      beta2: 'number',
+      epsilon: 'number',
+      step: 'step',
+      uProduct: 'number',
+    },
+    slots: () => ['m', 'v'],
+    apply({ lr, beta1, beta2, epsilon, step, uProduct }, p, g, [m, v], n) {
+      const u = beta1 * (1 - 0.5 * 0.96 ** step);
+      const uNext = beta1 * (1 - 0.5 * 0.96 ** (step + 1));
+      const cm = uNext / (1 - uProduct * uNext);
+      const cg = (1 - u) / (1 - uProduct);
+      const bc2 = 1 - beta2 ** step;
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        const mi = m![i] + (gi - m![i]) * (1 - beta1);
+        const vi = v![i] + (gi * gi - v![i]) * (1 - beta2);
+        m![i] = mi;
+        v![i] = vi;
+        p[i] -= (lr * (cm * mi + cg * gi)) / (Math.sqrt(vi / bc2) + epsilon);
+      }
+    },
+  }),
 };
 
 export type OptimizerKind = keyof typeof OPTIMIZER_KERNELS;

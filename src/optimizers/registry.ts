@@ -8,6 +8,7 @@ import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
 import type { Optimizer } from './optimizer.js';
+import { Nadam } from './nadam.js';
 import { RMSprop } from './rmsprop.js';
 import { LearningRateSchedule } from './schedules/index.js';
 import { SGD } from './sgd.js';
@@ -16,6 +17,7 @@ export type { AdadeltaConfig } from './adadelta.js';
 export type { AdagradConfig } from './adagrad.js';
 export type { AdamConfig } from './adam.js';
 export type { AdamWConfig } from './adamw.js';
+export type { NadamConfig } from './nadam.js';
 export type { RMSpropConfig } from './rmsprop.js';
 export type { SGDConfig } from './sgd.js';
 
@@ -30,6 +32,7 @@ const OPTIMIZER_CLASSES = {
   adamw: AdamW,
   adagrad: Adagrad,
   adadelta: Adadelta,
+  nadam: Nadam,
 } satisfies Record<string, OptimizerClass>;
 export default OPTIMIZER_CLASSES;
 
@@ -61,4 +64,4 @@ const FACTORIES = Object.fromEntries(
 ) as Factories;
 
 // The public factories; index.ts checks that every OptimizerName is exported here.
-export const { sgd, rmsprop, adam, adamw, adagrad, adadelta } = FACTORIES;
+export const { sgd, rmsprop, adam, adamw, adagrad, adadelta, nadam } = FACTORIES;
