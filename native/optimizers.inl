@@ -230,3 +230,32 @@ struct nadam {  // h: lr, beta1, beta2, epsilon, step, uProduct; slots m, v
     }
   }
 };
+
+struct adamax {  // h: lr, beta1, beta2, epsilon, step; slots m, u
+  static int plan(const double* h, double* k, char* err, size_t cap) {
+    if (!step_ok("adamax", h[4], err, cap)) return -1;
+    k[0] = h[0] / (1 - std::pow(h[1], h[4]));  // the bias correction folds into the step size
+    k[1] = 1.0 - h[1], k[2] = h[2], k[3] = h[3];
+    return 2;
+  }
+  static void run(float* p, const float* g, float* const* s, size_t i0, size_t i1, const double* k) {
+    const float a = (float)k[0], ob1 = (float)k[1], b2 = (float)k[2], eps = (float)k[3];
+    float *m = s[0], *u = s[1];
+    const V A = set1(a), OB1 = set1(ob1), B2 = set1(b2), EPS = set1(eps);
+    size_t i = i0;
+    for (; i + W <= i1; i += W) {
+      const V gv = load(g + i);
+      const V mv = fmadd(sub(gv, load(m + i)), OB1, load(m + i));
+      const V uv = max(mul(B2, load(u + i)), abs(gv));
+      store(m + i, mv);
+      store(u + i, uv);
+      store(p + i, sub(load(p + i), div(mul(A, mv), add(uv, EPS))));
+    }
+    for (; i < i1; i++) {
+      const float gi = g[i];
+      m[i] += (gi - m[i]) * ob1;
+      u[i] = std::max(b2 * u[i], std::fabs(gi));
+      p[i] -= a * m[i] / (u[i] + eps);
+    }
+  }
+};

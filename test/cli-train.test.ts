@@ -149,7 +149,10 @@ test('a loss that turns NaN stops the run with advice and keeps the run folder',
 });
 
 // The optimizers added after 0.1, each end to end: trains, saves its name and config, reloads.
-for (const [name, className] of [['nadam', 'Nadam']] as const) {
+for (const [name, className] of [
+  ['nadam', 'Nadam'],
+  ['adamax', 'Adamax'],
+] as const) {
   test(`train --optimizer ${name} learns on a small slice and saves the optimizer`, async () => {
     const out = await tempRun(name);
     const r = await runCli([

@@ -2159,6 +2159,16 @@ const OPTIMIZER_CASES: { [K in OptimizerKind]: () => OptimizerCase[] } = {
       slots: ['m', 'v'],
       decays: [s.beta1, s.beta2],
     })),
+  adamax: () =>
+    [
+      { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      { lr: 0.1, beta1: 0.5, beta2: 0.8, epsilon: 0.1 },
+    ].map((s) => ({
+      name: `adamax lr=${s.lr} beta1=${s.beta1} beta2=${s.beta2} eps=${s.epsilon}`,
+      update: (step: number) => ({ kind: 'adamax' as const, ...s, step }),
+      slots: ['m', 'u'],
+      decays: [s.beta1, s.beta2],
+    })),
 };
 
 /** Keras's Nadam momentum product u(1)...u(step). */

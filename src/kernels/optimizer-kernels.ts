@@ -186,6 +186,25 @@ export const OPTIMIZER_KERNELS = {
       }
     },
   }),
+  /**
+   * Keras 3's Adamax. t = step; m += (g - m)*(1-beta1); u = max(beta2*u, |g|);
+   * p -= lr * m / ((1 - beta1^t) * (u + eps)). Slots [m, u].
+   */
+  adamax: kernel({
+    fields: { lr: 'number', beta1: 'number', beta2: 'number', epsilon: 'number', step: 'step' },
+    slots: () => ['m', 'u'],
+    apply({ lr, beta1, beta2, epsilon, step }, p, g, [m, u], n) {
+      const alpha = lr / (1 - beta1 ** step);
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        const mi = m![i] + (gi - m![i]) * (1 - beta1);
+        const ui = Math.max(beta2 * u![i], Math.abs(gi));
+        m![i] = mi;
+        u![i] = ui;
+        p[i] -= (alpha * mi) / (ui + epsilon);
+      }
+    },
+  }),
 };
 
 export type OptimizerKind = keyof typeof OPTIMIZER_KERNELS;

@@ -12,6 +12,7 @@ import {
   serializeOptimizer,
   SGD,
 } from './index.js';
+import { Adamax } from './adamax.js';
 import { Nadam } from './nadam.js';
 
 describe('getOptimizer', () => {
@@ -30,6 +31,7 @@ describe('getOptimizer', () => {
       ['adadelta', Adadelta],
       ['nadam', Nadam],
       ['Nadam', Nadam],
+      ['adamax', Adamax],
     ];
     for (const [name, cls] of cases) assert.ok(getOptimizer(name) instanceof cls, name);
     assert.notEqual(getOptimizer('adam'), getOptimizer('adam'));
@@ -40,7 +42,7 @@ describe('getOptimizer', () => {
       () => getOptimizer('nadamw'),
       (e: Error) =>
         /Unknown optimizer 'nadamw'/.test(e.message) &&
-        ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad', 'adadelta', 'nadam'].every((n) =>
+        ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad', 'adadelta', 'nadam', 'adamax'].every((n) =>
           e.message.toLowerCase().includes(`'${n}'`),
         ),
     );
@@ -63,6 +65,7 @@ describe('getOptimizer', () => {
       new Adagrad({ initialAccumulatorValue: 0.3 }),
       new Adadelta({ rho: 0.9, epsilon: 1e-6 }),
       new Nadam({ beta1: 0.8, epsilon: 1e-6 }),
+      new Adamax({ beta2: 0.99 }),
     ];
     for (const opt of all) {
       const copy = getOptimizer(serializeOptimizer(opt));
@@ -81,5 +84,6 @@ describe('optimizers namespace', () => {
     assert.equal(optimizers.adadelta({ rho: 0.9 }).rho, 0.9);
     assert.ok(optimizers.get('sgd') instanceof SGD);
     assert.ok(optimizers.nadam(0.01) instanceof Nadam);
+    assert.ok(optimizers.adamax({ beta2: 0.99 }) instanceof Adamax);
   });
 });

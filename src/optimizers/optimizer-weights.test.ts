@@ -4,6 +4,7 @@ import '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { Adadelta, Adagrad, Adam, RMSprop, SGD, type Optimizer } from './index.js';
+import { Adamax } from './adamax.js';
 import { Nadam } from './nadam.js';
 import { gradAt, START } from './optimizer-test-util.js';
 
@@ -28,6 +29,7 @@ const cases: [string, () => Optimizer, string[]][] = [
   ['Adagrad', () => new Adagrad(), ['accumulator']],
   ['Adadelta', () => new Adadelta({ learningRate: 1 }), ['accum_grad', 'accum_var']],
   ['Nadam', () => new Nadam({ learningRate: 0.01 }), ['momentum', 'velocity']],
+  ['Adamax', () => new Adamax({ learningRate: 0.01 }), ['momentum', 'norm']],
 ];
 
 describe('Optimizer getWeights / setWeights', () => {

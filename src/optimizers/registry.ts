@@ -6,6 +6,7 @@
 import { Adadelta } from './adadelta.js';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
+import { Adamax } from './adamax.js';
 import { AdamW } from './adamw.js';
 import type { Optimizer } from './optimizer.js';
 import { Nadam } from './nadam.js';
@@ -16,6 +17,7 @@ import { SGD } from './sgd.js';
 export type { AdadeltaConfig } from './adadelta.js';
 export type { AdagradConfig } from './adagrad.js';
 export type { AdamConfig } from './adam.js';
+export type { AdamaxConfig } from './adamax.js';
 export type { AdamWConfig } from './adamw.js';
 export type { NadamConfig } from './nadam.js';
 export type { RMSpropConfig } from './rmsprop.js';
@@ -33,6 +35,7 @@ const OPTIMIZER_CLASSES = {
   adagrad: Adagrad,
   adadelta: Adadelta,
   nadam: Nadam,
+  adamax: Adamax,
 } satisfies Record<string, OptimizerClass>;
 export default OPTIMIZER_CLASSES;
 
@@ -64,4 +67,4 @@ const FACTORIES = Object.fromEntries(
 ) as Factories;
 
 // The public factories; index.ts checks that every OptimizerName is exported here.
-export const { sgd, rmsprop, adam, adamw, adagrad, adadelta, nadam } = FACTORIES;
+export const { sgd, rmsprop, adam, adamw, adagrad, adadelta, nadam, adamax } = FACTORIES;

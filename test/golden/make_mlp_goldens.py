@@ -142,6 +142,19 @@ def nadam(lr=0.001, b1=0.9, b2=0.999, eps=1e-7):
     return step
 
 
+def adamax(lr=0.001, b1=0.9, b2=0.999, eps=1e-7):
+    # Keras 3's Adamax. torch.optim.Adamax (1.13) adds eps to |g| inside the max (so into the
+    # norm it keeps) where Keras adds it to the norm in the denominator, and its defaults are
+    # lr 2e-3, eps 1e-8. So the update is written out here.
+    def step(p, g, s, t):
+        m, u = s
+        m.add_((g - m) * (1 - b1))
+        torch.maximum(b2 * u, g.abs(), out=u)
+        p.sub_(lr * m / ((1 - b1**t) * (u + eps)))
+
+    return step
+
+
 def main():
     data_dir = sys.argv[1]
     out = {
@@ -159,6 +172,8 @@ def main():
                      "losses": run(data_dir, "adam", adam(), 2)},
             "nadam": {"optimizer": {"name": "nadam", "learningRate": 0.001},
                       "losses": run(data_dir, "nadam", nadam(), 2)},
+            "adamax": {"optimizer": {"name": "adamax", "learningRate": 0.001},
+                       "losses": run(data_dir, "adamax", adamax(), 2)},
         },
     }
     json.dump(out, sys.stdout, indent=1)
