@@ -29,7 +29,7 @@ namespace mln {
 #define MLN_EPILOGUES(X) X(U_LINEAR, linear) X(U_RELU, relu)
 
 #define MLN_OPTIMIZERS(X) X(O_SGD, sgd) X(O_RMSPROP, rmsprop) X(O_ADAM, adam) X(O_ADAGRAD, adagrad) X(O_ADADELTA, adadelta) \
-  X(O_NADAM, nadam) X(O_ADAMAX, adamax)
+  X(O_NADAM, nadam) X(O_ADAMAX, adamax) X(O_LION, lion)
 
 // affineTransform's fill modes and interpolations (src/kernels/backend.ts FILL_MODES, INTERPOLATIONS).
 #define MLN_FILL_MODES(X) X(F_REFLECT, reflect) X(F_WRAP, wrap) X(F_CONSTANT, constant) X(F_NEAREST, nearest)

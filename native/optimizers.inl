@@ -259,3 +259,31 @@ struct adamax {  // h: lr, beta1, beta2, epsilon, step; slots m, u
     }
   }
 };
+
+struct lion {  // h: lr, beta1, beta2; slots m
+  static int plan(const double* h, double* k, char*, size_t) {
+    k[0] = h[0], k[1] = h[1], k[2] = 1.0 - h[1], k[3] = h[2], k[4] = 1.0 - h[2];
+    return 1;
+  }
+  static void run(float* p, const float* g, float* const* s, size_t i0, size_t i1, const double* k) {
+    const float lr = (float)k[0], b1 = (float)k[1], ob1 = (float)k[2], b2 = (float)k[3], ob2 = (float)k[4];
+    float* m = s[0];
+    const V LR = set1(lr), B1 = set1(b1), OB1 = set1(ob1), B2 = set1(b2), OB2 = set1(ob2), one = set1(1.0f),
+            z = zero();
+    size_t i = i0;
+    for (; i + W <= i1; i += W) {
+      const V gv = load(g + i), mv = load(m + i);
+      const V c = fmadd(B1, mv, mul(OB1, gv));
+      // sign(c), 0 (and NaN) passed through as c.
+      const V sg = select(gt(c, z), one, select(lt(c, z), set1(-1.0f), c));
+      store(p + i, fnmadd(LR, sg, load(p + i)));
+      store(m + i, fmadd(B2, mv, mul(OB2, gv)));
+    }
+    for (; i < i1; i++) {
+      const float gi = g[i];
+      const float c = b1 * m[i] + ob1 * gi;
+      p[i] -= lr * (c > 0 ? 1.0f : c < 0 ? -1.0f : c);
+      m[i] = b2 * m[i] + ob2 * gi;
+    }
+  }
+};

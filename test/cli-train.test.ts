@@ -152,6 +152,7 @@ test('a loss that turns NaN stops the run with advice and keeps the run folder',
 for (const [name, className] of [
   ['nadam', 'Nadam'],
   ['adamax', 'Adamax'],
+  ['lion', 'Lion'],
 ] as const) {
   test(`train --optimizer ${name} learns on a small slice and saves the optimizer`, async () => {
     const out = await tempRun(name);

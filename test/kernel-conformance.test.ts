@@ -2169,6 +2169,16 @@ const OPTIMIZER_CASES: { [K in OptimizerKind]: () => OptimizerCase[] } = {
       slots: ['m', 'u'],
       decays: [s.beta1, s.beta2],
     })),
+  lion: () =>
+    [
+      { lr: 0.001, beta1: 0.9, beta2: 0.99 },
+      { lr: 0.1, beta1: 0.5, beta2: 0.8 },
+    ].map((s) => ({
+      name: `lion lr=${s.lr} beta1=${s.beta1} beta2=${s.beta2}`,
+      update: fixed({ kind: 'lion', ...s }),
+      slots: ['m'],
+      decays: [s.beta1, s.beta2],
+    })),
 };
 
 /** Keras's Nadam momentum product u(1)...u(step). */

@@ -199,7 +199,7 @@ test('saving an unbuilt model is a clear error', async () => {
 
 // Every optimizer whose state has its own formats' slots (Adam: TF.js's names; the others:
 // Keras's).
-for (const optimizer of ['adam', 'nadam', 'adamax']) {
+for (const optimizer of ['adam', 'nadam', 'adamax', 'lion']) {
   test(`includeOptimizer (${optimizer}): a loaded model continues fit exactly where the saved one was`, async () => {
     setSeed(3);
     const make = (): Sequential =>

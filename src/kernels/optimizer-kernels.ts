@@ -205,6 +205,21 @@ export const OPTIMIZER_KERNELS = {
       }
     },
   }),
+  /**
+   * Keras 3's Lion. p -= lr * sign(beta1*m + (1-beta1)*g); then m = beta2*m + (1-beta2)*g.
+   * sign(0) = 0. Slots [m].
+   */
+  lion: kernel({
+    fields: { lr: 'number', beta1: 'number', beta2: 'number' },
+    slots: () => ['m'],
+    apply({ lr, beta1, beta2 }, p, g, [m], n) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        p[i] -= lr * Math.sign(beta1 * m![i] + (1 - beta1) * gi);
+        m![i] = beta2 * m![i] + (1 - beta2) * gi;
+      }
+    },
+  }),
 };
 
 export type OptimizerKind = keyof typeof OPTIMIZER_KERNELS;

@@ -13,6 +13,7 @@ import {
   SGD,
 } from './index.js';
 import { Adamax } from './adamax.js';
+import { Lion } from './lion.js';
 import { Nadam } from './nadam.js';
 
 describe('getOptimizer', () => {
@@ -32,6 +33,7 @@ describe('getOptimizer', () => {
       ['nadam', Nadam],
       ['Nadam', Nadam],
       ['adamax', Adamax],
+      ['lion', Lion],
     ];
     for (const [name, cls] of cases) assert.ok(getOptimizer(name) instanceof cls, name);
     assert.notEqual(getOptimizer('adam'), getOptimizer('adam'));
@@ -42,8 +44,8 @@ describe('getOptimizer', () => {
       () => getOptimizer('nadamw'),
       (e: Error) =>
         /Unknown optimizer 'nadamw'/.test(e.message) &&
-        ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad', 'adadelta', 'nadam', 'adamax'].every((n) =>
-          e.message.toLowerCase().includes(`'${n}'`),
+        ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad', 'adadelta', 'nadam', 'adamax', 'lion'].every(
+          (n) => e.message.toLowerCase().includes(`'${n}'`),
         ),
     );
   });
@@ -66,6 +68,7 @@ describe('getOptimizer', () => {
       new Adadelta({ rho: 0.9, epsilon: 1e-6 }),
       new Nadam({ beta1: 0.8, epsilon: 1e-6 }),
       new Adamax({ beta2: 0.99 }),
+      new Lion({ learningRate: 3e-4, beta2: 0.95 }),
     ];
     for (const opt of all) {
       const copy = getOptimizer(serializeOptimizer(opt));
@@ -85,5 +88,6 @@ describe('optimizers namespace', () => {
     assert.ok(optimizers.get('sgd') instanceof SGD);
     assert.ok(optimizers.nadam(0.01) instanceof Nadam);
     assert.ok(optimizers.adamax({ beta2: 0.99 }) instanceof Adamax);
+    assert.equal(optimizers.lion(3e-4).learningRate, 3e-4);
   });
 });

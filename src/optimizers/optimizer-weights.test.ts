@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { Adadelta, Adagrad, Adam, RMSprop, SGD, type Optimizer } from './index.js';
 import { Adamax } from './adamax.js';
+import { Lion } from './lion.js';
 import { Nadam } from './nadam.js';
 import { gradAt, START } from './optimizer-test-util.js';
 
@@ -30,6 +31,7 @@ const cases: [string, () => Optimizer, string[]][] = [
   ['Adadelta', () => new Adadelta({ learningRate: 1 }), ['accum_grad', 'accum_var']],
   ['Nadam', () => new Nadam({ learningRate: 0.01 }), ['momentum', 'velocity']],
   ['Adamax', () => new Adamax({ learningRate: 0.01 }), ['momentum', 'norm']],
+  ['Lion', () => new Lion({ learningRate: 0.01 }), ['momentum']],
 ];
 
 describe('Optimizer getWeights / setWeights', () => {

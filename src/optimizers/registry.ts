@@ -9,6 +9,7 @@ import { Adam } from './adam.js';
 import { Adamax } from './adamax.js';
 import { AdamW } from './adamw.js';
 import type { Optimizer } from './optimizer.js';
+import { Lion } from './lion.js';
 import { Nadam } from './nadam.js';
 import { RMSprop } from './rmsprop.js';
 import { LearningRateSchedule } from './schedules/index.js';
@@ -19,6 +20,7 @@ export type { AdagradConfig } from './adagrad.js';
 export type { AdamConfig } from './adam.js';
 export type { AdamaxConfig } from './adamax.js';
 export type { AdamWConfig } from './adamw.js';
+export type { LionConfig } from './lion.js';
 export type { NadamConfig } from './nadam.js';
 export type { RMSpropConfig } from './rmsprop.js';
 export type { SGDConfig } from './sgd.js';
@@ -36,6 +38,7 @@ const OPTIMIZER_CLASSES = {
   adadelta: Adadelta,
   nadam: Nadam,
   adamax: Adamax,
+  lion: Lion,
 } satisfies Record<string, OptimizerClass>;
 export default OPTIMIZER_CLASSES;
 
@@ -67,4 +70,4 @@ const FACTORIES = Object.fromEntries(
 ) as Factories;
 
 // The public factories; index.ts checks that every OptimizerName is exported here.
-export const { sgd, rmsprop, adam, adamw, adagrad, adadelta, nadam, adamax } = FACTORIES;
+export const { sgd, rmsprop, adam, adamw, adagrad, adadelta, nadam, adamax, lion } = FACTORIES;

@@ -155,6 +155,16 @@ def adamax(lr=0.001, b1=0.9, b2=0.999, eps=1e-7):
     return step
 
 
+def lion(lr=0.001, b1=0.9, b2=0.99):
+    # Keras 3's Lion (PyTorch 1.13 has none).
+    def step(p, g, s, t):
+        (m,) = s
+        p.sub_(lr * torch.sign(m * b1 + g * (1 - b1)))
+        m.mul_(b2).add_(g * (1 - b2))
+
+    return step
+
+
 def main():
     data_dir = sys.argv[1]
     out = {
@@ -174,6 +184,8 @@ def main():
                       "losses": run(data_dir, "nadam", nadam(), 2)},
             "adamax": {"optimizer": {"name": "adamax", "learningRate": 0.001},
                        "losses": run(data_dir, "adamax", adamax(), 2)},
+            "lion": {"optimizer": {"name": "lion", "learningRate": 0.0001},
+                     "losses": run(data_dir, "lion", lion(0.0001), 1)},
         },
     }
     json.dump(out, sys.stdout, indent=1)
