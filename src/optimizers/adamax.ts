@@ -1,27 +1,10 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
+import { ADAM_FAMILY_OPTIONS, type AdamFamilyConfig, type AdamFamilyOptions } from './adam.js';
 import { readOptions } from './config.js';
-import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
+import { Optimizer, takeSchedule, type OptimizerConfig, type SlotSpec } from './optimizer.js';
 
-export interface AdamaxConfig {
-  /** Keras 3 default 0.001 (PyTorch's Adamax: 0.002). */
-  learningRate?: LearningRate;
-  /** Decay of the first-moment estimate (default 0.9). */
-  beta1?: number;
-  /** Decay of the infinity norm (default 0.999). */
-  beta2?: number;
-  /** Keras 3 default 1e-7, added to the norm in the denominator (PyTorch: 1e-8, inside the max). */
-  epsilon?: number;
-  learning_rate?: LearningRate;
-  beta_1?: number;
-  beta_2?: number;
-}
-
-interface AdamaxOptions extends Record<string, number | boolean> {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-}
+/** Keras 3's defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7 (PyTorch's Adamax: lr 0.002, eps 1e-8, added to |g| inside the max). */
+export type AdamaxConfig = AdamFamilyConfig;
 
 /** Keras 3's Adamax: Adam with an exponentially weighted infinity norm (see OptimizerUpdate 'adamax'). */
 export class Adamax extends Optimizer {
@@ -32,12 +15,11 @@ export class Adamax extends Optimizer {
 
   constructor(config: AdamaxConfig = {}) {
     const { config: rest, schedule } = takeSchedule(config);
-    const o = readOptions<AdamaxOptions>('Adamax', rest as Record<string, unknown>, {
-      learningRate: { snake: 'learning_rate', default: 0.001 },
-      beta1: { snake: 'beta_1', default: 0.9 },
-      beta2: { snake: 'beta_2', default: 0.999 },
-      epsilon: { snake: 'epsilon', default: 1e-7 },
-    });
+    const o = readOptions<AdamFamilyOptions>(
+      'Adamax',
+      rest as Record<string, unknown>,
+      ADAM_FAMILY_OPTIONS,
+    );
     super(schedule ?? o.learningRate);
     this.beta1 = o.beta1;
     this.beta2 = o.beta2;
@@ -48,11 +30,7 @@ export class Adamax extends Optimizer {
     return new Adamax(config);
   }
 
-  protected slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  } {
+  protected slotSpec(): SlotSpec {
     // Keras's names.
     return { names: ['momentum', 'norm'], initialValue: 0 };
   }

@@ -1,6 +1,12 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
+import {
+  Optimizer,
+  takeSchedule,
+  type LearningRate,
+  type OptimizerConfig,
+  type SlotSpec,
+} from './optimizer.js';
 
 export interface LionConfig {
   /** Keras 3 default 0.001; Lion's sign steps usually want 3-10x less than Adam's rate. */
@@ -48,11 +54,7 @@ export class Lion extends Optimizer {
     return new Lion(config);
   }
 
-  protected slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  } {
+  protected slotSpec(): SlotSpec {
     // Keras's name.
     return { names: ['momentum'], initialValue: 0 };
   }

@@ -1,32 +1,15 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
+import { ADAM_FAMILY_OPTIONS, type AdamFamilyConfig, type AdamFamilyOptions } from './adam.js';
 import { readOptions } from './config.js';
-import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
+import { Optimizer, takeSchedule, type OptimizerConfig, type SlotSpec } from './optimizer.js';
 
-export interface NadamConfig {
-  /** Keras 3 default 0.001 (PyTorch's NAdam: 0.002). */
-  learningRate?: LearningRate;
-  /** Decay of the first-moment estimate (default 0.9). */
-  beta1?: number;
-  /** Decay of the second-moment estimate (default 0.999). */
-  beta2?: number;
-  /** Keras 3 default 1e-7 (PyTorch uses 1e-8). */
-  epsilon?: number;
-  learning_rate?: LearningRate;
-  beta_1?: number;
-  beta_2?: number;
-}
-
-interface NadamOptions extends Record<string, number | boolean> {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-}
+/** Keras 3's defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7 (PyTorch's NAdam: lr 0.002, eps 1e-8). */
+export type NadamConfig = AdamFamilyConfig;
 
 /**
  * Keras 3's Nadam: Adam with Nesterov momentum, whose momentum schedule is
- * u(t) = beta1 * (1 - 0.5 * 0.96^t) (see OptimizerUpdate 'nadam'). PyTorch's NAdam uses
- * 0.96^(0.004 t) (its momentum_decay) instead.
+ * u(t) = beta1 * (1 - 0.5 * 0.96^t) (see OptimizerUpdate 'nadam'). PyTorch 1.13's NAdam uses
+ * 0.96^(0.004 t) (its momentum_decay) and counts u(t) twice in the next step's product.
  */
 export class Nadam extends Optimizer {
   readonly className = 'Nadam';
@@ -39,12 +22,11 @@ export class Nadam extends Optimizer {
 
   constructor(config: NadamConfig = {}) {
     const { config: rest, schedule } = takeSchedule(config);
-    const o = readOptions<NadamOptions>('Nadam', rest as Record<string, unknown>, {
-      learningRate: { snake: 'learning_rate', default: 0.001 },
-      beta1: { snake: 'beta_1', default: 0.9 },
-      beta2: { snake: 'beta_2', default: 0.999 },
-      epsilon: { snake: 'epsilon', default: 1e-7 },
-    });
+    const o = readOptions<AdamFamilyOptions>(
+      'Nadam',
+      rest as Record<string, unknown>,
+      ADAM_FAMILY_OPTIONS,
+    );
     super(schedule ?? o.learningRate);
     this.beta1 = o.beta1;
     this.beta2 = o.beta2;
@@ -55,11 +37,7 @@ export class Nadam extends Optimizer {
     return new Nadam(config);
   }
 
-  protected slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  } {
+  protected slotSpec(): SlotSpec {
     // Keras's names.
     return { names: ['momentum', 'velocity'], initialValue: 0 };
   }
