@@ -2,7 +2,9 @@
 // formulas: Keras 3's), registered in the kernel table through MLN_OPTIMIZERS (kernels.h).
 // Included by isa-kernels.inl inside its per-ISA namespace, after the SIMD helpers.
 //
-//   plan(h, k, err, cap): h holds the update's fields in OPTIMIZER_FIELDS order; checks them,
+//   kFields: the update's fields in the order h holds them, as OPTIMIZER_FIELDS lists them (a
+//     test reads these strings and compares).
+//   plan(h, k, err, cap): h holds the update's fields in kFields order; checks them,
 //     forms the step's constants k (in double, once per step) and returns how many slot arrays
 //     the update needs, or -1 with a message in err.
 //   run(p, g, s, i0, i1, k): one fused pass over [i0, i1); s holds the slot arrays in the
@@ -15,7 +17,8 @@ inline bool step_ok(const char* kind, double step, char* err, size_t cap) {
   return false;
 }
 
-struct sgd {  // h: lr, momentum, nesterov
+struct sgd {
+  static constexpr const char* kFields = "lr, momentum, nesterov";
   static int plan(const double* h, double* k, char*, size_t) {
     k[0] = h[0], k[1] = h[1], k[2] = h[2];
     return h[1] != 0 ? 1 : 0;
@@ -47,7 +50,8 @@ struct sgd {  // h: lr, momentum, nesterov
   }
 };
 
-struct rmsprop {  // h: lr, rho, momentum, epsilon, centered; slots ms, mg?, mom?
+struct rmsprop {  // slots ms, mg?, mom?
+  static constexpr const char* kFields = "lr, rho, momentum, epsilon, centered";
   static int plan(const double* h, double* k, char*, size_t) {
     const bool centered = h[4] != 0, momentum = h[2] > 0;
     k[0] = h[0], k[1] = h[1], k[2] = 1.0 - h[1], k[3] = h[2], k[4] = h[3], k[5] = centered, k[6] = momentum;
@@ -102,7 +106,8 @@ struct rmsprop {  // h: lr, rho, momentum, epsilon, centered; slots ms, mg?, mom
   }
 };
 
-struct adam {  // h: lr, beta1, beta2, epsilon, step, amsgrad; slots m, v, vhat?
+struct adam {  // slots m, v, vhat?
+  static constexpr const char* kFields = "lr, beta1, beta2, epsilon, step, amsgrad";
   static int plan(const double* h, double* k, char* err, size_t cap) {
     if (!step_ok("adam", h[4], err, cap)) return -1;
     // The bias corrections fold into one step size.
@@ -142,7 +147,8 @@ struct adam {  // h: lr, beta1, beta2, epsilon, step, amsgrad; slots m, v, vhat?
   }
 };
 
-struct adagrad {  // h: lr, epsilon; slots acc
+struct adagrad {  // slots acc
+  static constexpr const char* kFields = "lr, epsilon";
   static int plan(const double* h, double* k, char*, size_t) {
     k[0] = h[0], k[1] = h[1];
     return 1;
@@ -165,7 +171,8 @@ struct adagrad {  // h: lr, epsilon; slots acc
   }
 };
 
-struct adadelta {  // h: lr, rho, epsilon; slots ag, ad
+struct adadelta {  // slots ag, ad
+  static constexpr const char* kFields = "lr, rho, epsilon";
   static int plan(const double* h, double* k, char*, size_t) {
     k[0] = h[0], k[1] = h[1], k[2] = 1.0 - h[1], k[3] = h[2];
     return 2;
@@ -194,7 +201,8 @@ struct adadelta {  // h: lr, rho, epsilon; slots ag, ad
   }
 };
 
-struct nadam {  // h: lr, beta1, beta2, epsilon, step, uProduct; slots m, v
+struct nadam {  // slots m, v
+  static constexpr const char* kFields = "lr, beta1, beta2, epsilon, step, uProduct";
   static int plan(const double* h, double* k, char* err, size_t cap) {
     const double b1 = h[1], b2 = h[2], t = h[4], up = h[5];
     if (!step_ok("nadam", t, err, cap)) return -1;
@@ -231,7 +239,8 @@ struct nadam {  // h: lr, beta1, beta2, epsilon, step, uProduct; slots m, v
   }
 };
 
-struct adamax {  // h: lr, beta1, beta2, epsilon, step; slots m, u
+struct adamax {  // slots m, u
+  static constexpr const char* kFields = "lr, beta1, beta2, epsilon, step";
   static int plan(const double* h, double* k, char* err, size_t cap) {
     if (!step_ok("adamax", h[4], err, cap)) return -1;
     k[0] = h[0] / (1 - std::pow(h[1], h[4]));  // the bias correction folds into the step size
@@ -260,7 +269,8 @@ struct adamax {  // h: lr, beta1, beta2, epsilon, step; slots m, u
   }
 };
 
-struct lion {  // h: lr, beta1, beta2; slots m
+struct lion {  // slots m
+  static constexpr const char* kFields = "lr, beta1, beta2";
   static int plan(const double* h, double* k, char*, size_t) {
     k[0] = h[0], k[1] = h[1], k[2] = 1.0 - h[1], k[3] = h[2], k[4] = 1.0 - h[2];
     return 1;
