@@ -4,7 +4,8 @@
  * math (each element in JS doubles, its new state rounded once when stored). `OptimizerUpdate`,
  * the field lists of the argument schema (kernel-args.ts) and the js backend's kernel are
  * derived from this table; the native and wasm kernels implement the same names in
- * native/optimizers.inl, and a test checks native/kernels.h's MLN_OPTIMIZERS list against it.
+ * native/optimizers.inl, and test/native-op-codes.test.ts checks native/kernels.h's
+ * MLN_OPTIMIZERS list and each C++ struct's field order (its kFields) against this table.
  *
  * Formulas are Keras 3's (keras/src/optimizers/*.py). Fields are explicit: Keras's defaults
  * live in the optimizer classes (src/optimizers/), never here.
