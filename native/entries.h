@@ -676,12 +676,9 @@ void affineTransform(A& a) {
 }
 
 // applyUpdate(kind, h0..h5, param, grad, slot0 | null, slot1 | null, slot2 | null). h holds the
-// optimizer's fields in the order of its OptimizerUpdate variant in backend.ts:
-//   sgd: lr, momentum, nesterov          rmsprop: lr, rho, momentum, epsilon, centered
-//   adam: lr, beta1, beta2, epsilon, step, amsgrad
-//   adagrad: lr, epsilon                 adadelta: lr, rho, epsilon
-// Slots come in the variant's documented order, optional ones left out. Reads and checks one
-// update of one parameter into `t` (the kernel's constants in t->k); false after a failure.
+// optimizer's fields in OPTIMIZER_FIELDS order (src/kernels/optimizer-kernels.ts); slots come in
+// the declared order, optional ones left out. Reads and checks one update of one parameter into
+// `t` (the kernel's constants in t->k, formed by its plan); false after a failure.
 // applyUpdates (addon.cc) reads each parameter of its lists through this too.
 template <class A>
 bool update_target(A& a, int* kind_out, UpdateTarget* t) {
@@ -700,57 +697,21 @@ bool update_target(A& a, int* kind_out, UpdateTarget* t) {
       given = i + 1;
     }
   if (!a.ok) return false;
-  int want = 0;
-  double* k = t->k;
-  for (int i = 0; i < 4; i++) k[i] = 0;
-  float* slot[3] = {s[0], s[1], s[2]};
-  switch (kind) {
-    case O_SGD:
-      want = h[1] != 0 ? 1 : 0;
-      k[0] = h[0], k[1] = h[1], k[2] = h[2];
-      break;
-    case O_RMSPROP: {
-      const bool centered = h[4] != 0, momentum = h[2] > 0;
-      want = 1 + centered + momentum;
-      slot[1] = centered ? s[1] : nullptr;
-      slot[2] = momentum ? s[centered ? 2 : 1] : nullptr;
-      k[0] = h[0], k[1] = h[1], k[2] = h[2], k[3] = h[3];
-      break;
-    }
-    case O_ADAM: {
-      const double step = h[4];
-      if (!(step >= 1 && step == std::floor(step))) {
-        char msg[80];
-        std::snprintf(msg, sizeof msg, "adam's step is 1-based, got %g", step);
-        a.fail_range(msg);
-        return false;
-      }
-      want = h[5] != 0 ? 3 : 2;
-      if (h[5] == 0) slot[2] = nullptr;
-      // The bias corrections fold into one step size, computed once in double.
-      k[0] = h[0] * std::sqrt(1 - std::pow(h[2], step)) / (1 - std::pow(h[1], step));
-      k[1] = h[1], k[2] = h[2], k[3] = h[3];
-      break;
-    }
-    case O_ADAGRAD:
-      want = 1;
-      k[0] = h[0], k[1] = h[1];
-      break;
-    case O_ADADELTA:
-      want = 2;
-      k[0] = h[0], k[1] = h[1], k[2] = h[2];
-      break;
+  char msg[96];
+  for (double& k : t->k) k = 0;
+  const int want = kt().optimizers[kind].plan(h, t->k, msg, sizeof msg);
+  if (want < 0) {
+    a.fail_range(msg);
+    return false;
   }
   if (given != want) {
-    char msg[80];
     std::snprintf(msg, sizeof msg, "expected %d slot arrays, got %d", want, given);
     a.fail_range(msg);
     return false;
   }
-  if (kind == O_SGD && want == 0) slot[0] = nullptr;
   *kind_out = kind;
   t->p = p, t->g = g, t->n = n;
-  for (int i = 0; i < 3; i++) t->s[i] = slot[i];
+  for (int i = 0; i < 3; i++) t->s[i] = i < want ? s[i] : nullptr;
   return true;
 }
 

@@ -3,6 +3,7 @@
 // micro-tile: MR rows by NV vectors).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -1311,149 +1312,7 @@ void avg_pool_backward(const float* dy, const PoolGeom& g, float* dx, long n0, l
 }
 
 // ---------------------------------------------------------------------------------------------
-// Optimizers: one fused pass over [i0, i1). Formulas from backend.ts (Keras 3).
-
-void sgd(float* p, const float* g, float* v, size_t i0, size_t i1, float lr, float momentum, int nesterov) {
-  const V LR = set1(lr), MO = set1(momentum);
-  const size_t n = i1 - i0;
-  p += i0, g += i0;
-  if (!v) {
-    map2(p, g, p, n, [&](V pv, V gv) { return fnmadd(LR, gv, pv); });
-    return;
-  }
-  v += i0;
-  size_t i = 0;
-  auto step = [&](V pv, V gv, V vv, V* pout, V* vout) {
-    V nv = fnmadd(LR, gv, mul(MO, vv));
-    *vout = nv;
-    *pout = nesterov ? add(pv, fnmadd(LR, gv, mul(MO, nv))) : add(pv, nv);
-  };
-  for (; i + W <= n; i += W) {
-    V pn, vn;
-    step(load(p + i), load(g + i), load(v + i), &pn, &vn);
-    store(p + i, pn);
-    store(v + i, vn);
-  }
-  for (; i < n; i++) {
-    float nv = momentum * v[i] - lr * g[i];
-    v[i] = nv;
-    p[i] = nesterov ? p[i] + (momentum * nv - lr * g[i]) : p[i] + nv;
-  }
-}
-
-void rmsprop(float* p, const float* g, float* ms, float* mg, float* mom, size_t i0, size_t i1, float lr, float rho,
-             float orho, float momentum, float eps) {
-  auto scalar = [&](size_t i) {
-    const float gi = g[i];
-    ms[i] = rho * ms[i] + orho * gi * gi;
-    float denom;
-    if (mg) {
-      mg[i] = rho * mg[i] + orho * gi;
-      denom = ms[i] - mg[i] * mg[i] + eps;
-    } else {
-      denom = ms[i] + eps;
-    }
-    const float inc = lr * gi / std::sqrt(denom);
-    if (mom) {
-      mom[i] = momentum * mom[i] + inc;
-      p[i] -= mom[i];
-    } else {
-      p[i] -= inc;
-    }
-  };
-  const V RHO = set1(rho), ORHO = set1(orho), LR = set1(lr), MO = set1(momentum), EPS = set1(eps);
-  size_t i = i0;
-  for (; i + W <= i1; i += W) {
-    V gv = load(g + i);
-    V msv = fmadd(RHO, load(ms + i), mul(mul(ORHO, gv), gv));
-    store(ms + i, msv);
-    V denom;
-    if (mg) {
-      V mgv = fmadd(RHO, load(mg + i), mul(ORHO, gv));
-      store(mg + i, mgv);
-      denom = add(fnmadd(mgv, mgv, msv), EPS);
-    } else {
-      denom = add(msv, EPS);
-    }
-    V inc = div(mul(LR, gv), simd::sqrt(denom));
-    if (mom) {
-      V mv = fmadd(MO, load(mom + i), inc);
-      store(mom + i, mv);
-      store(p + i, sub(load(p + i), mv));
-    } else {
-      store(p + i, sub(load(p + i), inc));
-    }
-  }
-  for (; i < i1; i++) scalar(i);
-}
-
-void adam(float* p, const float* g, float* m, float* v, float* vhat, size_t i0, size_t i1, float a, float ob1,
-          float ob2, float eps) {
-  const V A = set1(a), OB1 = set1(ob1), OB2 = set1(ob2), EPS = set1(eps);
-  size_t i = i0;
-  for (; i + W <= i1; i += W) {
-    V gv = load(g + i);
-    V mv = load(m + i), vv = load(v + i);
-    mv = fmadd(sub(gv, mv), OB1, mv);
-    vv = fmadd(fmadd(gv, gv, neg(vv)), OB2, vv);  // v + (g*g - v) * (1 - b2)
-    store(m + i, mv);
-    store(v + i, vv);
-    if (vhat) {
-      V h = max(load(vhat + i), vv);
-      store(vhat + i, h);
-      vv = h;
-    }
-    store(p + i, sub(load(p + i), div(mul(A, mv), add(simd::sqrt(vv), EPS))));
-  }
-  for (; i < i1; i++) {
-    const float gi = g[i];
-    m[i] += (gi - m[i]) * ob1;
-    v[i] += (gi * gi - v[i]) * ob2;
-    float vv = v[i];
-    if (vhat) {
-      vhat[i] = std::max(vhat[i], vv);
-      vv = vhat[i];
-    }
-    p[i] -= a * m[i] / (std::sqrt(vv) + eps);
-  }
-}
-
-void adagrad(float* p, const float* g, float* acc, size_t i0, size_t i1, float lr, float eps) {
-  const V LR = set1(lr), EPS = set1(eps);
-  size_t i = i0;
-  for (; i + W <= i1; i += W) {
-    V gv = load(g + i);
-    V av = fmadd(gv, gv, load(acc + i));
-    store(acc + i, av);
-    store(p + i, sub(load(p + i), div(mul(LR, gv), simd::sqrt(add(av, EPS)))));
-  }
-  for (; i < i1; i++) {
-    acc[i] += g[i] * g[i];
-    p[i] -= lr * g[i] / std::sqrt(acc[i] + eps);
-  }
-}
-
-void adadelta(float* p, const float* g, float* ag, float* ad, size_t i0, size_t i1, float lr, float rho, float orho,
-              float eps) {
-  const V LR = set1(lr), RHO = set1(rho), ORHO = set1(orho), EPS = set1(eps);
-  size_t i = i0;
-  for (; i + W <= i1; i += W) {
-    V gv = load(g + i);
-    V agv = fmadd(RHO, load(ag + i), mul(mul(ORHO, gv), gv));
-    store(ag + i, agv);
-    V adv = load(ad + i);
-    V d = mul(neg(div(simd::sqrt(add(adv, EPS)), simd::sqrt(add(agv, EPS)))), gv);
-    store(ad + i, fmadd(RHO, adv, mul(mul(ORHO, d), d)));
-    store(p + i, fmadd(LR, d, load(p + i)));
-  }
-  for (; i < i1; i++) {
-    const float gi = g[i];
-    ag[i] = rho * ag[i] + orho * gi * gi;
-    const float d = -std::sqrt(ad[i] + eps) / std::sqrt(ag[i] + eps) * gi;
-    ad[i] = rho * ad[i] + orho * d * d;
-    p[i] += lr * d;
-  }
-}
+#include "optimizers.inl"
 
 // ---------------------------------------------------------------------------------------------
 // GEMM: epilogue, packing, micro-kernels, and the unpacked path for skinny shapes.
@@ -1822,11 +1681,9 @@ const KernelTable* table() {
     k.conv_pool_backward = &conv_pool_backward;
     k.avg_pool = &avg_pool;
     k.avg_pool_backward = &avg_pool_backward;
-    k.sgd = &sgd;
-    k.rmsprop = &rmsprop;
-    k.adam = &adam;
-    k.adagrad = &adagrad;
-    k.adadelta = &adadelta;
+#define MLN_OPTIMIZER_ENTRY(code, name) k.optimizers[code] = {&name::plan, &name::run};
+    MLN_OPTIMIZERS(MLN_OPTIMIZER_ENTRY)
+#undef MLN_OPTIMIZER_ENTRY
     k.fma_peak = &fma_peak;
     return k;
   }();

@@ -28,7 +28,8 @@ namespace mln {
 // GEMM epilogues: the unary ops the GEMM may fuse (only those the ops use).
 #define MLN_EPILOGUES(X) X(U_LINEAR, linear) X(U_RELU, relu)
 
-#define MLN_OPTIMIZERS(X) X(O_SGD, sgd) X(O_RMSPROP, rmsprop) X(O_ADAM, adam) X(O_ADAGRAD, adagrad) X(O_ADADELTA, adadelta)
+#define MLN_OPTIMIZERS(X) X(O_SGD, sgd) X(O_RMSPROP, rmsprop) X(O_ADAM, adam) X(O_ADAGRAD, adagrad) X(O_ADADELTA, adadelta) \
+  X(O_NADAM, nadam) X(O_ADAMAX, adamax) X(O_LION, lion)
 
 // affineTransform's fill modes and interpolations (src/kernels/backend.ts FILL_MODES, INTERPOLATIONS).
 #define MLN_FILL_MODES(X) X(F_REFLECT, reflect) X(F_WRAP, wrap) X(F_CONSTANT, constant) X(F_NEAREST, nearest)
@@ -42,6 +43,17 @@ enum OptimizerKind : int { MLN_OPTIMIZERS(MLN_ENUM_MEMBER) O_COUNT };
 enum FillMode : int { MLN_FILL_MODES(MLN_ENUM_MEMBER) F_COUNT };
 enum Interpolation : int { MLN_INTERPOLATIONS(MLN_ENUM_MEMBER) I_COUNT };
 #undef MLN_ENUM_MEMBER
+
+// Constants an optimizer's plan may form for its step.
+constexpr int kOptimizerConsts = 8;
+// One optimizer (native/optimizers.inl). plan: checks the update's fields h (in the order of
+// OPTIMIZER_FIELDS in src/kernels/optimizer-kernels.ts) and forms the step's constants k once;
+// returns the number of slot arrays wanted, or -1 with a message in err. run: one fused pass
+// over [i0, i1), slots in declared order (optional ones left out, then null).
+struct OptimizerKernel {
+  int (*plan)(const double* h, double* k, char* err, size_t cap);
+  void (*run)(float* p, const float* g, float* const* s, size_t i0, size_t i1, const double* k);
+};
 
 struct ConvGeom {
   long n, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft;
@@ -141,16 +153,8 @@ struct KernelTable {
   void (*avg_pool)(const float* x, const PoolGeom& g, float* y, long n0, long n1);
   void (*avg_pool_backward)(const float* dy, const PoolGeom& g, float* dx, long n0, long n1);
 
-  // Optimizer steps over [i0, i1). `orho`, `ob1`, `ob2` are 1 - rho etc., formed in double by
-  // the caller (1 - 0.999f in float would be off by 1e-5 relative).
-  void (*sgd)(float* p, const float* g, float* v, size_t i0, size_t i1, float lr, float momentum, int nesterov);
-  void (*rmsprop)(float* p, const float* g, float* ms, float* mg, float* mom, size_t i0, size_t i1, float lr,
-                  float rho, float orho, float momentum, float eps);
-  void (*adam)(float* p, const float* g, float* m, float* v, float* vhat, size_t i0, size_t i1, float a, float ob1,
-               float ob2, float eps);
-  void (*adagrad)(float* p, const float* g, float* acc, size_t i0, size_t i1, float lr, float eps);
-  void (*adadelta)(float* p, const float* g, float* ag, float* ad, size_t i0, size_t i1, float lr, float rho,
-                   float orho, float eps);
+  // The optimizers, by code (MLN_OPTIMIZERS; see OptimizerKernel).
+  OptimizerKernel optimizers[O_COUNT];
 
   // Benchmark only: a register-resident FMA loop of `iters` iterations; returns its flop count.
   double (*fma_peak)(long iters, float* sink);

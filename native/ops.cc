@@ -448,26 +448,10 @@ void avg_pool_backward(const float* dy, const PoolGeom& g, float* dx) {
 namespace {
 
 void update_range(const KernelTable& T, int kind, float* p, const float* g, float* s0, float* s1, float* s2,
-                  const double* h, size_t i0, size_t i1) {
-  switch (kind) {
-    case O_SGD:  // h: lr, momentum, nesterov
-      T.sgd(p, g, s0, i0, i1, (float)h[0], (float)h[1], h[2] != 0);
-      break;
-    case O_RMSPROP:  // h: lr, rho, momentum, epsilon; slots ms, mg?, mom?
-      T.rmsprop(p, g, s0, s1, s2, i0, i1, (float)h[0], (float)h[1], (float)(1.0 - h[1]), (float)h[2], (float)h[3]);
-      break;
-    case O_ADAM:  // h: a = lr sqrt(1 - b2^t) / (1 - b1^t), beta1, beta2, epsilon
-      T.adam(p, g, s0, s1, s2, i0, i1, (float)h[0], (float)(1.0 - h[1]), (float)(1.0 - h[2]), (float)h[3]);
-      break;
-    case O_ADAGRAD:  // h: lr, epsilon
-      T.adagrad(p, g, s0, i0, i1, (float)h[0], (float)h[1]);
-      break;
-    case O_ADADELTA:  // h: lr, rho, epsilon
-      T.adadelta(p, g, s0, s1, i0, i1, (float)h[0], (float)h[1], (float)(1.0 - h[1]), (float)h[2]);
-      break;
-    default:
-      break;
-  }
+                  const double* k, size_t i0, size_t i1) {
+  if (kind < 0 || kind >= O_COUNT) return;
+  float* const s[3] = {s0, s1, s2};
+  T.optimizers[kind].run(p, g, s, i0, i1, k);
 }
 
 // Optimizer items per thread worth waking a worker for.

@@ -70,7 +70,7 @@ size_t max_pool_backward(const float* dy, const int32_t* argmax, size_t n, float
 void avg_pool(const float* x, const PoolGeom& g, float* y);
 void avg_pool_backward(const float* dy, const PoolGeom& g, float* dx);
 
-// s0..s2: slot arrays (null when absent); h: hyper-parameters (see native-backend.ts).
+// s0..s2: slot arrays (null when absent); h: the constants the optimizer's plan formed (kernels.h).
 void apply_update(int kind, float* p, const float* g, size_t n, float* s0, float* s1, float* s2, const double* h);
 
 // One parameter of a multi-parameter update: its arrays and the kernel's constants (as `h` above).
@@ -79,7 +79,7 @@ struct UpdateTarget {
   const float* g;
   size_t n;
   float* s[3];
-  double k[4];
+  double k[kOptimizerConsts];
 };
 // The same step over every target, split over the pool as one job (each element exactly as
 // apply_update computes it, at any thread count).

@@ -75,7 +75,7 @@ test('train runs are repeatable with the same seed', async () => {
 
 test('bad train flags get a clear message and a non-zero exit', async () => {
   const cases: [string[], RegExp][] = [
-    [['--optimizer', 'nadam'], /Unknown optimizer.*nadam/i],
+    [['--optimizer', 'nadamw'], /Unknown optimizer.*nadamw/i],
     [['--activation', 'swishy'], /swishy/],
     [['--loss', 'hinge2'], /hinge2/],
     [['--lr', '-1'], /--lr takes a positive number/],
@@ -147,6 +147,36 @@ test('a loss that turns NaN stops the run with advice and keeps the run folder',
   await assert.rejects(readFile(join(out, 'metrics.json')), { code: 'ENOENT' });
   assert.ok((await readJson(out, 'history.json')).epoch);
 });
+
+// The optimizers added after 0.1, each end to end: trains, saves its name and config, reloads.
+for (const [name, className] of [
+  ['nadam', 'Nadam'],
+  ['adamax', 'Adamax'],
+  ['lion', 'Lion'],
+] as const) {
+  test(`train --optimizer ${name} learns on a small slice and saves the optimizer`, async () => {
+    const out = await tempRun(name);
+    const r = await runCli([
+      'train',
+      '--optimizer',
+      name,
+      '--epochs',
+      '1',
+      ...slice(2000, 500),
+      '--out',
+      out,
+      '--verbose',
+      '0',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const acc = (await readJson(out, 'metrics.json')).test.accuracy;
+    // One epoch of 2000 images: about 80% (chance is 10%).
+    assert.ok(acc > 0.7, `test accuracy ${acc}`);
+    assert.equal((await readJson(out, 'config.json')).optimizer, name);
+    const model = await loadModel(join(out, 'model'));
+    assert.equal(model.trainingConfig?.optimizer.className, className);
+  });
+}
 
 test('train with a hold-out, AdamW, a warm-up cosine schedule and label smoothing', async () => {
   const out = await tempRun('recipe');

@@ -30,6 +30,7 @@ import {
   type UnaryOp,
 } from '../src/kernels/backend.js';
 import { KERNEL_NAMES } from '../src/kernels/kernel-args.js';
+import type { OptimizerKind } from '../src/kernels/optimizer-kernels.js';
 import { WASM_ISAS } from '../src/kernels/wasm/wasm-backend.js';
 import { findBackend, jsBackend, registeredBackends } from '../src/kernels/index.js';
 import {
@@ -2078,77 +2079,117 @@ const fixed =
   () =>
     u;
 
-function optimizerCases(): OptimizerCase[] {
-  const cases: OptimizerCase[] = [];
-  for (const [lr, momentum, nesterov] of [
-    [0.01, 0, false],
-    [0.01, 0, true],
-    [0.1, 0.9, false],
-    [0.1, 0.9, true],
-    [0.5, 0.5, true],
-  ] as const) {
-    cases.push({
+// Keras defaults, then exaggerated values that make every term of the formula visible. Keyed
+// by kind, so a kernel declared without cases here fails to compile.
+const OPTIMIZER_CASES: { [K in OptimizerKind]: () => OptimizerCase[] } = {
+  sgd: () =>
+    (
+      [
+        [0.01, 0, false],
+        [0.01, 0, true],
+        [0.1, 0.9, false],
+        [0.1, 0.9, true],
+        [0.5, 0.5, true],
+      ] as const
+    ).map(([lr, momentum, nesterov]) => ({
       name: `sgd lr=${lr} momentum=${momentum} nesterov=${nesterov}`,
       update: fixed({ kind: 'sgd', lr, momentum, nesterov }),
       slots: momentum === 0 ? [] : ['velocity'],
       decays: [momentum],
-    });
-  }
-  // Keras defaults, then exaggerated values that make every term of the formula visible.
-  const rmspropSettings = [
-    { lr: 0.001, rho: 0.9, epsilon: 1e-7 },
-    { lr: 0.1, rho: 0.5, epsilon: 0.1 },
-  ];
-  for (const s of rmspropSettings) {
-    for (const centered of [false, true]) {
-      for (const momentum of [0, 0.9]) {
-        cases.push({
+    })),
+  rmsprop: () =>
+    [
+      { lr: 0.001, rho: 0.9, epsilon: 1e-7 },
+      { lr: 0.1, rho: 0.5, epsilon: 0.1 },
+    ].flatMap((s) =>
+      [false, true].flatMap((centered) =>
+        [0, 0.9].map((momentum) => ({
           name: `rmsprop lr=${s.lr} rho=${s.rho} eps=${s.epsilon} centered=${centered} momentum=${momentum}`,
           update: fixed({ kind: 'rmsprop', ...s, momentum, centered }),
           slots: ['ms', ...(centered ? ['mg'] : []), ...(momentum > 0 ? ['mom'] : [])],
           decays: [s.rho, momentum],
-        });
-      }
-    }
-  }
-  const adamSettings = [
-    { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
-    { lr: 0.1, beta1: 0.5, beta2: 0.8, epsilon: 0.1 },
-  ];
-  for (const s of adamSettings) {
-    for (const amsgrad of [false, true]) {
-      cases.push({
+        })),
+      ),
+    ),
+  adam: () =>
+    [
+      { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      { lr: 0.1, beta1: 0.5, beta2: 0.8, epsilon: 0.1 },
+    ].flatMap((s) =>
+      [false, true].map((amsgrad) => ({
         name: `adam lr=${s.lr} beta1=${s.beta1} beta2=${s.beta2} eps=${s.epsilon} amsgrad=${amsgrad}`,
-        update: (step) => ({ kind: 'adam', ...s, step, amsgrad }),
+        update: (step: number) => ({ kind: 'adam' as const, ...s, step, amsgrad }),
         slots: amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v'],
         decays: [s.beta1, s.beta2],
-      });
-    }
-  }
-  for (const s of [
-    { lr: 0.001, epsilon: 1e-7 },
-    { lr: 0.5, epsilon: 0.1 },
-  ]) {
-    cases.push({
+      })),
+    ),
+  adagrad: () =>
+    [
+      { lr: 0.001, epsilon: 1e-7 },
+      { lr: 0.5, epsilon: 0.1 },
+    ].map((s) => ({
       name: `adagrad lr=${s.lr} eps=${s.epsilon}`,
       update: fixed({ kind: 'adagrad', ...s }),
       slots: ['acc'],
       init: 0.1,
       decays: [],
-    });
-  }
-  for (const s of [
-    { lr: 0.001, rho: 0.95, epsilon: 1e-7 },
-    { lr: 1, rho: 0.5, epsilon: 0.1 },
-  ]) {
-    cases.push({
+    })),
+  adadelta: () =>
+    [
+      { lr: 0.001, rho: 0.95, epsilon: 1e-7 },
+      { lr: 1, rho: 0.5, epsilon: 0.1 },
+    ].map((s) => ({
       name: `adadelta lr=${s.lr} rho=${s.rho} eps=${s.epsilon}`,
       update: fixed({ kind: 'adadelta', ...s }),
       slots: ['ag', 'ad'],
       decays: [s.rho],
-    });
-  }
-  return cases;
+    })),
+  nadam: () =>
+    [
+      { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      { lr: 0.1, beta1: 0.5, beta2: 0.8, epsilon: 0.1 },
+    ].map((s) => ({
+      name: `nadam lr=${s.lr} beta1=${s.beta1} beta2=${s.beta2} eps=${s.epsilon}`,
+      update: (step: number) => ({
+        kind: 'nadam' as const,
+        ...s,
+        step,
+        uProduct: uProduct(s.beta1, step),
+      }),
+      slots: ['m', 'v'],
+      decays: [s.beta1, s.beta2],
+    })),
+  adamax: () =>
+    [
+      { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      { lr: 0.1, beta1: 0.5, beta2: 0.8, epsilon: 0.1 },
+    ].map((s) => ({
+      name: `adamax lr=${s.lr} beta1=${s.beta1} beta2=${s.beta2} eps=${s.epsilon}`,
+      update: (step: number) => ({ kind: 'adamax' as const, ...s, step }),
+      slots: ['m', 'u'],
+      decays: [s.beta1, s.beta2],
+    })),
+  lion: () =>
+    [
+      { lr: 0.001, beta1: 0.9, beta2: 0.99 },
+      { lr: 0.1, beta1: 0.5, beta2: 0.8 },
+    ].map((s) => ({
+      name: `lion lr=${s.lr} beta1=${s.beta1} beta2=${s.beta2}`,
+      update: fixed({ kind: 'lion', ...s }),
+      slots: ['m'],
+      decays: [s.beta1, s.beta2],
+    })),
+};
+
+/** Keras's Nadam momentum product u(1)...u(step). */
+function uProduct(beta1: number, step: number): number {
+  let p = 1;
+  for (let i = 1; i <= step; i++) p *= beta1 * (1 - 0.5 * 0.96 ** i);
+  return p;
+}
+
+function optimizerCases(): OptimizerCase[] {
+  return Object.values(OPTIMIZER_CASES).flatMap((cases) => cases());
 }
 
 test('kernel conformance: applyUpdate, every optimizer and option over several steps', (t) => {

@@ -7,11 +7,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { codeListProblems, DECLARED, macroNames } from './helpers/native-codes.js';
+import {
+  codeListProblems,
+  DECLARED,
+  macroNames,
+  optimizerFieldProblems,
+} from './helpers/native-codes.js';
 
 const root = new URL('../../', import.meta.url);
 const kernelsH = readFileSync(new URL('native/kernels.h', root), 'utf8');
 const entriesH = readFileSync(new URL('native/entries.h', root), 'utf8');
+const optimizersInl = readFileSync(new URL('native/optimizers.inl', root), 'utf8');
 
 test('native/kernels.h and entries.h list every declared op code and kernel', () => {
   assert.deepEqual(codeListProblems(kernelsH, entriesH), []);
@@ -29,5 +35,18 @@ test('an op code missing from the C++ list is reported', () => {
   const noKernel = entriesH.replace(/X\(conv2d\)/, '');
   assert.deepEqual(codeListProblems(kernelsH, noKernel), [
     "kernel 'conv2d' has no entry in MLN_KERNELS or MLN_ADDON_KERNELS",
+  ]);
+});
+
+test('each native optimizer reads the fields in the order TypeScript sends them', () => {
+  assert.deepEqual(optimizerFieldProblems(optimizersInl), []);
+  // Swapped fields, as a C++ edit that forgot the declaration would have them.
+  const swapped = optimizersInl.replace('"lr, beta1, beta2"', '"lr, beta2, beta1"');
+  assert.notEqual(swapped, optimizersInl, 'the edit applied');
+  assert.deepEqual(optimizerFieldProblems(swapped), [
+    'lion reads fields [lr, beta2, beta1], TypeScript sends [lr, beta1, beta2]',
+  ]);
+  assert.deepEqual(optimizerFieldProblems(optimizersInl.replace('struct lion', 'struct lions')), [
+    'native/optimizers.inl has no struct lion with its kFields',
   ]);
 });

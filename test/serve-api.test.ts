@@ -276,7 +276,7 @@ describe('serve: the HTTP API, against the real server', () => {
 
   test('the form is checked by the CLI parsers; server-owned flags are refused', async () => {
     const cases: [unknown, RegExp][] = [
-      [{ kind: 'train', args: ['--optimizer', 'nadam'] }, /Unknown optimizer 'nadam'/],
+      [{ kind: 'train', args: ['--optimizer', 'nadamw'] }, /Unknown optimizer 'nadamw'/],
       [{ kind: 'train', args: ['--lr', '-1'] }, /--lr takes a positive number/],
       [{ kind: 'train', args: ['--bogus'] }, /unknown option '--bogus'/],
       [{ kind: 'train', args: ['--out', '/etc'] }, /--out is set by the server/],

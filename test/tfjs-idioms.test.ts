@@ -333,6 +333,14 @@ describe('TF.js spellings', () => {
   it('tf.train.* make optimizers; getBackend() names the backend', async () => {
     assert.equal(tf.train.adam(0.01).learningRate, 0.01);
     assert.equal(tf.train.sgd(0.1).className, 'SGD');
+    // Every registered optimizer has its factory under both namespaces.
+    const factories = (ns: object, name: string) =>
+      (ns as Record<string, (lr: number) => { className: string }>)[name.toLowerCase()];
+    for (const name of tf.optimizers.names) {
+      assert.equal(factories(tf.optimizers, name)?.(0.01).className, name);
+      assert.equal(factories(tf.train, name)?.(0.01).className, name);
+    }
+    assert.ok(tf.optimizers.names.includes('Lion'));
     assert.ok(['native', 'wasm', 'js'].includes(tf.getBackend()));
     const before = tf.getBackend();
     assert.equal(await tf.setBackend('js'), true);

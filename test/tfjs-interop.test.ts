@@ -156,3 +156,32 @@ for (const [i, c] of cases.entries()) {
     again.dispose();
   });
 }
+
+test('mnist-lab -> TF.js: an optimizer TF.js lacks (Nadam) saved with its state', async () => {
+  const shape = cases[0]!.shape;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const x = new Tensor(uniform(N * size, 40), [N, ...shape]);
+  const y = new Tensor(oneHot(N, 10, 41), [N, 10]);
+  setSeed(40);
+  const m = cases[0]!.ours();
+  m.compile({ optimizer: 'nadam', loss: 'categorical_crossentropy' });
+  await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+  const dir = join(root, 'ours-nadam');
+  await m.save(dir, { includeOptimizer: true });
+  // TF.js has no Nadam: it loads the model uncompiled and predicts the same.
+  const theirs = await tfl.loadLayersModel(`${server.url}ours-nadam/model.json`);
+  assert.equal(theirs.optimizer, undefined);
+  const d = maxAbsDiff(
+    tfjsPredict(theirs, x.values as Float32Array, [[N, ...shape]]),
+    m.predict(x).values,
+  );
+  assert.ok(d <= 1e-6, `max abs difference ${d}`);
+  theirs.dispose();
+  // Here it comes back compiled, with the Nadam state, and trains on exactly.
+  const back = await loadModel(dir);
+  assert.equal(back.optimizer.className, 'Nadam');
+  assert.equal(back.optimizer.iterations, m.optimizer.iterations);
+  await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, shuffle: false });
+  await back.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, shuffle: false });
+  assert.deepEqual(Array.from(back.predict(x).values), Array.from(m.predict(x).values));
+});

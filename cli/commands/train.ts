@@ -13,7 +13,7 @@ import {
 } from '../../src/experiments/model-spec.js';
 import { getActivation } from '../../src/activations/index.js';
 import { getLoss } from '../../src/losses/index.js';
-import { getOptimizer } from '../../src/optimizers/index.js';
+import { getOptimizer, OPTIMIZER_NAMES } from '../../src/optimizers/index.js';
 import { setBackend } from '../../src/kernels/registry.js';
 import {
   readRunConfig,
@@ -108,7 +108,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--activation <name>', 'hidden activation', 'relu')
     .option('--dropout <rate>', 'dropout after each hidden layer', fraction('--dropout'), 0)
     .option('--batchnorm', 'BatchNormalization after each hidden Dense', false)
-    .option('--optimizer <name>', 'sgd, rmsprop, adam, adamw, adagrad or adadelta', 'adam')
+    .option('--optimizer <name>', orList(OPTIMIZER_NAMES.map((n) => n.toLowerCase())), 'adam')
     .option(
       '--lr <rate>',
       "learning rate (default: the optimizer's Keras default)",
@@ -356,16 +356,29 @@ function augmentFromFlags(flags: TrainFlags): AugmentSpec | undefined {
   return a;
 }
 
+/** 'a, b or c'. */
+function orList(names: readonly string[], last = 'or'): string {
+  return names.length < 2
+    ? names.join('')
+    : `${names.slice(0, -1).join(', ')} ${last} ${names.at(-1)}`;
+}
+
 /** Checks flag combinations and names, and fills the model's defaults. */
 export function specFromFlags(flags: TrainFlags): TrainSpec {
   const base = defaultSpec(flags.model);
   getActivation(flags.activation);
   getLoss(flags.loss);
   const opt = flags.optimizer.toLowerCase();
-  getOptimizer(opt);
-  if (flags.momentum !== undefined && !['sgd', 'rmsprop'].includes(opt)) {
-    throw new Error(`--momentum applies to sgd and rmsprop, not ${flags.optimizer}.`);
+  if (flags.momentum !== undefined && !('momentum' in getOptimizer(opt).getConfig())) {
+    const withMomentum = OPTIMIZER_NAMES.filter((n) => 'momentum' in getOptimizer(n).getConfig());
+    throw new Error(
+      `--momentum applies to ${orList(
+        withMomentum.map((n) => n.toLowerCase()),
+        'and',
+      )}, not ${flags.optimizer}.`,
+    );
   }
+  getOptimizer(opt);
   if (flags.holdout !== undefined && flags.validationSplit > 0) {
     throw new Error('--holdout and --validation-split both pick validation images: give one.');
   }

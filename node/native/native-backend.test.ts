@@ -409,6 +409,26 @@ test('wrong lengths and geometry throw RangeErrors instead of touching memory', 
       ),
     RangeError,
   );
+  // Each optimizer's plan checks its own fields and slot count.
+  const nadam = {
+    kind: 'nadam',
+    lr: 1,
+    beta1: 0.9,
+    beta2: 0.99,
+    epsilon: 1e-7,
+    uProduct: 0.5,
+  } as const;
+  assert.throws(() => native.applyUpdate({ ...nadam, step: 0 }, ok, ok, [ok, ok]), {
+    name: 'RangeError',
+    message: /nadam's step is 1-based, got 0/,
+  });
+  assert.throws(
+    () => native.applyUpdate({ kind: 'lion', lr: 1, beta1: 0.9, beta2: 0.99 }, ok, ok, []),
+    {
+      name: 'RangeError',
+      message: /expected 1 slot arrays, got 0/,
+    },
+  );
 });
 
 test(

@@ -1,9 +1,8 @@
 // The `optimizers` namespace: one factory per optimizer (`optimizers.adam({ learningRate })`,
-// or just a learning rate: `optimizers.adam(0.01)`), `get` for names, the base class, and the
-// learning-rate schedules (Keras's `keras.optimizers.schedules`).
-import { optimizers } from '../optimizers/index.js';
-
-export const { sgd, rmsprop, adam, adamw, adagrad, adadelta } = optimizers;
+// or just a learning rate: `optimizers.adam(0.01)`; the list is src/optimizers/registry.ts),
+// `get` for names, the base class, and the learning-rate schedules (Keras's
+// `keras.optimizers.schedules`).
+export * from '../optimizers/registry.js';
 export * as schedules from './schedules.js';
 export {
   getOptimizer as get,
@@ -14,12 +13,4 @@ export {
   type OptimizerConfig,
   type OptimizerIdentifier,
   type SerializedOptimizer,
-} from '../optimizers/index.js';
-export type {
-  AdadeltaConfig,
-  AdagradConfig,
-  AdamConfig,
-  AdamWConfig,
-  RMSpropConfig,
-  SGDConfig,
 } from '../optimizers/index.js';

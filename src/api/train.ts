@@ -1,3 +1,3 @@
 // `train`: TF.js's spelling of the optimizer factories (`tf.train.adam(0.001)`), the same
-// functions as `optimizers.*`.
-export { sgd, rmsprop, adam, adamw, adagrad, adadelta } from './optimizers.js';
+// functions as `optimizers.*` (src/optimizers/registry.ts lists them).
+export * from '../optimizers/registry.js';

@@ -14,6 +14,9 @@
 export type FloatArray = Float32Array | Float64Array;
 
 import type { UnaryOp } from './unary-ops.js';
+// Fused optimizer updates, declared with their formulas in optimizer-kernels.ts.
+import type { OptimizerUpdate } from './optimizer-kernels.js';
+export type { OptimizerUpdate };
 
 export type { UnaryOp };
 export { UNARY_OPS } from './unary-ops.js';
@@ -111,69 +114,6 @@ export interface PoolGeometry {
   padTop: number;
   padLeft: number;
 }
-
-/**
- * Fused optimizer updates. Each call updates one parameter in place in a single pass.
- * Formulas are Keras 3's (keras/src/optimizers/*.py); `slots` are the optimizer's per-parameter
- * state arrays, same length as `param`, updated in place.
- */
-export type OptimizerUpdate =
-  | {
-      /** v = momentum*v - lr*g; nesterov: p += momentum*v - lr*g, else p += v. momentum 0: p -= lr*g (no slot needed). */
-      kind: 'sgd';
-      lr: number;
-      momentum: number;
-      nesterov: boolean;
-      /** [velocity] when momentum != 0, else []. */
-    }
-  | {
-      /**
-       * ms = rho*ms + (1-rho)*g^2;
-       * centered: mg = rho*mg + (1-rho)*g; denom = ms - mg^2 + eps, else denom = ms + eps;
-       * inc = lr * g / sqrt(denom);
-       * momentum > 0: mom = momentum*mom + inc; p -= mom, else p -= inc.
-       * Slots: [ms, mg?, mom?] — mg only when centered, mom only when momentum > 0, in that order.
-       */
-      kind: 'rmsprop';
-      lr: number;
-      rho: number;
-      momentum: number;
-      epsilon: number;
-      centered: boolean;
-    }
-  | {
-      /**
-       * t = step (1-based); a = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
-       * m += (g - m)*(1-beta1); v += (g^2 - v)*(1-beta2);
-       * amsgrad: vhat = max(vhat, v), use vhat below;
-       * p -= a * m / (sqrt(v) + eps).  Slots: [m, v, vhat?].
-       */
-      kind: 'adam';
-      lr: number;
-      beta1: number;
-      beta2: number;
-      epsilon: number;
-      step: number;
-      amsgrad: boolean;
-    }
-  | {
-      /** acc += g^2; p -= lr * g / sqrt(acc + eps). Slots: [acc] (caller initialises it, Keras: 0.1). */
-      kind: 'adagrad';
-      lr: number;
-      epsilon: number;
-    }
-  | {
-      /**
-       * ag = rho*ag + (1-rho)*g^2;
-       * d = -sqrt(ad + eps) / sqrt(ag + eps) * g;
-       * ad = rho*ad + (1-rho)*d^2;
-       * p += lr * d.  Slots: [ag, ad].
-       */
-      kind: 'adadelta';
-      lr: number;
-      rho: number;
-      epsilon: number;
-    };
 
 /**
  * The kernels, one signature each. Every kernel also has an argument schema in KERNEL_ARGS

@@ -183,39 +183,7 @@ const conv: GeometrySpec<ConvGeometry> = { kind: 'geometry', name: 'geometry', k
 const pool: GeometrySpec<PoolGeometry> = { kind: 'geometry', name: 'geometry', keys: POOL_KEYS };
 const rowsCols = dims('rows', 'cols');
 
-/**
- * Fields of each optimizer kind in the order they are sent (native/entries.h `applyUpdate`
- * reads them in this order); every field of the variant must be listed.
- */
-export const OPTIMIZER_FIELDS = {
-  sgd: ['lr', 'momentum', 'nesterov'],
-  rmsprop: ['lr', 'rho', 'momentum', 'epsilon', 'centered'],
-  adam: ['lr', 'beta1', 'beta2', 'epsilon', 'step', 'amsgrad'],
-  adagrad: ['lr', 'epsilon'],
-  adadelta: ['lr', 'rho', 'epsilon'],
-} as const satisfies {
-  [K in OptimizerUpdate['kind']]: readonly Exclude<
-    keyof Extract<OptimizerUpdate, { kind: K }>,
-    'kind'
-  >[];
-};
-type OptimizerKind = OptimizerUpdate['kind'];
-type Missing<K extends OptimizerKind> = Exclude<
-  Exclude<keyof Extract<OptimizerUpdate, { kind: K }>, 'kind'>,
-  (typeof OPTIMIZER_FIELDS)[K][number]
->;
-// Fails to compile when a field of some variant is not listed above.
-const optimizerFieldsComplete: { [K in OptimizerKind]: Missing<K> extends never ? true : false } = {
-  sgd: true,
-  rmsprop: true,
-  adam: true,
-  adagrad: true,
-  adadelta: true,
-};
-void optimizerFieldsComplete;
-export const OPTIMIZER_KINDS = Object.keys(OPTIMIZER_FIELDS) as OptimizerKind[];
-/** Numeric fields sent per optimizer step (the longest field list). */
-export const UPDATE_FIELDS = 6;
+export { OPTIMIZER_FIELDS, OPTIMIZER_KINDS, UPDATE_FIELDS } from './optimizer-kernels.js';
 
 /** Every kernel's arguments; the compiler checks each against the kernel's signature. */
 export const KERNEL_ARGS: { [K in KernelName]: ArgsFor<Kernels[K]> } = {

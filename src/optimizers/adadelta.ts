@@ -1,6 +1,12 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
+import {
+  Optimizer,
+  takeSchedule,
+  type LearningRate,
+  type OptimizerConfig,
+  type SlotSpec,
+} from './optimizer.js';
 
 export interface AdadeltaConfig {
   /** Keras 3 default 0.001 (the original paper's method corresponds to 1.0). */
@@ -40,11 +46,7 @@ export class Adadelta extends Optimizer {
     return new Adadelta(config);
   }
 
-  protected slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  } {
+  protected slotSpec(): SlotSpec {
     // [accumulated squared gradients, accumulated squared updates]
     return { names: ['accum_grad', 'accum_var'], initialValue: 0 };
   }

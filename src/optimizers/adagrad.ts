@@ -1,6 +1,12 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
+import {
+  Optimizer,
+  takeSchedule,
+  type LearningRate,
+  type OptimizerConfig,
+  type SlotSpec,
+} from './optimizer.js';
 
 export interface AdagradConfig {
   /** Keras 3 default 0.001. */
@@ -46,11 +52,7 @@ export class Adagrad extends Optimizer {
     return new Adagrad(config);
   }
 
-  protected slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  } {
+  protected slotSpec(): SlotSpec {
     return { names: ['accumulator'], initialValue: this.initialAccumulatorValue };
   }
 

@@ -1,28 +1,49 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
-import { readOptions } from './config.js';
-import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
+import { readOptions, type OptionSpecs } from './config.js';
+import {
+  Optimizer,
+  takeSchedule,
+  type LearningRate,
+  type OptimizerConfig,
+  type SlotSpec,
+} from './optimizer.js';
 
-export interface AdamConfig {
+/** The hyperparameters Adam, Adamax and Nadam share (Keras 3 gives all three the same defaults). */
+export interface AdamFamilyConfig {
   /** Keras 3 default 0.001. */
   learningRate?: LearningRate;
   /** Decay of the first-moment estimate (default 0.9). */
   beta1?: number;
-  /** Decay of the second-moment estimate (default 0.999). */
+  /** Decay of the second-moment estimate (Adamax: of the infinity norm; default 0.999). */
   beta2?: number;
   /** Keras 3 default 1e-7 (PyTorch uses 1e-8). */
   epsilon?: number;
-  /** Use the running maximum of the second moment (AMSGrad); default false. */
-  amsgrad?: boolean;
   learning_rate?: LearningRate;
   beta_1?: number;
   beta_2?: number;
 }
 
-interface AdamOptions extends Record<string, number | boolean> {
+export interface AdamFamilyOptions extends Record<string, number | boolean> {
   learningRate: number;
   beta1: number;
   beta2: number;
   epsilon: number;
+}
+
+/** Keras 3's defaults of AdamFamilyConfig. */
+export const ADAM_FAMILY_OPTIONS: OptionSpecs<AdamFamilyOptions> = {
+  learningRate: { snake: 'learning_rate', default: 0.001 },
+  beta1: { snake: 'beta_1', default: 0.9 },
+  beta2: { snake: 'beta_2', default: 0.999 },
+  epsilon: { snake: 'epsilon', default: 1e-7 },
+};
+
+export interface AdamConfig extends AdamFamilyConfig {
+  /** Use the running maximum of the second moment (AMSGrad); default false. */
+  amsgrad?: boolean;
+}
+
+interface AdamOptions extends AdamFamilyOptions {
   amsgrad: boolean;
 }
 
@@ -37,10 +58,7 @@ export class Adam extends Optimizer {
   constructor(config: AdamConfig = {}) {
     const { config: rest, schedule } = takeSchedule(config);
     const o = readOptions<AdamOptions>('Adam', rest as Record<string, unknown>, {
-      learningRate: { snake: 'learning_rate', default: 0.001 },
-      beta1: { snake: 'beta_1', default: 0.9 },
-      beta2: { snake: 'beta_2', default: 0.999 },
-      epsilon: { snake: 'epsilon', default: 1e-7 },
+      ...ADAM_FAMILY_OPTIONS,
       amsgrad: { snake: 'amsgrad', default: false },
     });
     super(schedule ?? o.learningRate);
@@ -54,11 +72,7 @@ export class Adam extends Optimizer {
     return new Adam(config);
   }
 
-  protected slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  } {
+  protected slotSpec(): SlotSpec {
     // TF.js's names; 'vhat' (AMSGrad, which TF.js lacks) follows the same style.
     return { names: this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v'], initialValue: 0 };
   }

@@ -12,6 +12,9 @@ import {
   serializeOptimizer,
   SGD,
 } from './index.js';
+import { Adamax } from './adamax.js';
+import { Lion } from './lion.js';
+import { Nadam } from './nadam.js';
 
 describe('getOptimizer', () => {
   it('resolves names case-insensitively to fresh optimizers with defaults', () => {
@@ -27,6 +30,10 @@ describe('getOptimizer', () => {
       ['AdamW', AdamW],
       ['adagrad', Adagrad],
       ['adadelta', Adadelta],
+      ['nadam', Nadam],
+      ['Nadam', Nadam],
+      ['adamax', Adamax],
+      ['lion', Lion],
     ];
     for (const [name, cls] of cases) assert.ok(getOptimizer(name) instanceof cls, name);
     assert.notEqual(getOptimizer('adam'), getOptimizer('adam'));
@@ -34,11 +41,11 @@ describe('getOptimizer', () => {
 
   it('names every valid choice for an unknown name', () => {
     assert.throws(
-      () => getOptimizer('nadam'),
+      () => getOptimizer('nadamw'),
       (e: Error) =>
-        /Unknown optimizer 'nadam'/.test(e.message) &&
-        ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad', 'adadelta'].every((n) =>
-          e.message.toLowerCase().includes(`'${n}'`),
+        /Unknown optimizer 'nadamw'/.test(e.message) &&
+        ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad', 'adadelta', 'nadam', 'adamax', 'lion'].every(
+          (n) => e.message.toLowerCase().includes(`'${n}'`),
         ),
     );
   });
@@ -59,6 +66,9 @@ describe('getOptimizer', () => {
       new Adam({ beta1: 0.8, amsgrad: true }),
       new Adagrad({ initialAccumulatorValue: 0.3 }),
       new Adadelta({ rho: 0.9, epsilon: 1e-6 }),
+      new Nadam({ beta1: 0.8, epsilon: 1e-6 }),
+      new Adamax({ beta2: 0.99 }),
+      new Lion({ learningRate: 3e-4, beta2: 0.95 }),
     ];
     for (const opt of all) {
       const copy = getOptimizer(serializeOptimizer(opt));
@@ -76,5 +86,8 @@ describe('optimizers namespace', () => {
     assert.equal(optimizers.adagrad().learningRate, 0.001);
     assert.equal(optimizers.adadelta({ rho: 0.9 }).rho, 0.9);
     assert.ok(optimizers.get('sgd') instanceof SGD);
+    assert.ok(optimizers.nadam(0.01) instanceof Nadam);
+    assert.ok(optimizers.adamax({ beta2: 0.99 }) instanceof Adamax);
+    assert.equal(optimizers.lion(3e-4).learningRate, 3e-4);
   });
 });

@@ -1,12 +1,7 @@
-import { Adadelta, type AdadeltaConfig } from './adadelta.js';
-import { Adagrad, type AdagradConfig } from './adagrad.js';
-import { Adam, type AdamConfig } from './adam.js';
-import { AdamW, type AdamWConfig } from './adamw.js';
 import { Registry } from '../util/options.js';
 import { Optimizer, type OptimizerConfig } from './optimizer.js';
-import { RMSprop, type RMSpropConfig } from './rmsprop.js';
-import { LearningRateSchedule } from './schedules/index.js';
-import { SGD, type SGDConfig } from './sgd.js';
+import OPTIMIZER_CLASSES, * as factories from './registry.js';
+import type { OptimizerName } from './registry.js';
 
 export {
   Optimizer,
@@ -31,15 +26,19 @@ export interface SerializedOptimizer {
 export type OptimizerIdentifier = string | SerializedOptimizer | Optimizer;
 
 const REGISTRY = new Registry<(config: OptimizerConfig) => Optimizer>('optimizer');
-REGISTRY.register('SGD', (c) => new SGD(c as SGDConfig));
-REGISTRY.register('RMSprop', (c) => new RMSprop(c as RMSpropConfig));
-REGISTRY.register('Adam', (c) => new Adam(c as AdamConfig));
-REGISTRY.register('AdamW', (c) => new AdamW(c as AdamWConfig));
-REGISTRY.register('Adagrad', (c) => new Adagrad(c as AdagradConfig));
-REGISTRY.register('Adadelta', (c) => new Adadelta(c as AdadeltaConfig));
+for (const Class of Object.values(OPTIMIZER_CLASSES)) {
+  const make = (c: OptimizerConfig): Optimizer =>
+    new (Class as new (config: OptimizerConfig) => Optimizer)(c);
+  REGISTRY.register(make({}).className, make);
+}
 
 /** Registry names, in Keras's spelling of the class. */
 export const OPTIMIZER_NAMES = REGISTRY.names();
+export type { OptimizerName } from './registry.js';
+
+// Every optimizer has its public factory (a missing one fails to compile).
+const everyFactoryExported: Record<OptimizerName, unknown> = factories;
+void everyFactoryExported;
 
 /**
  * Keras's `optimizers.get`: a name ('adam', 'SGD', 'RMSprop'; any case) gives a new optimizer
@@ -60,25 +59,11 @@ export function serializeOptimizer(optimizer: Optimizer): Required<SerializedOpt
   return { className: optimizer.className, config: optimizer.getConfig() };
 }
 
-/** Config, or just the learning rate (a number or a schedule) as in `tf.train.adam(0.01)`. */
-function configOf<C>(config: C | number | LearningRateSchedule | undefined): C {
-  return (
-    typeof config === 'number' || config instanceof LearningRateSchedule
-      ? { learningRate: config }
-      : (config ?? {})
-  ) as C;
-}
-
-type RateOr<C> = C | number | LearningRateSchedule;
-
 /** Factories in the style of `tf.train`: `optimizers.adam({ learningRate: 0.01 })`. */
 export const optimizers = {
-  sgd: (config?: RateOr<SGDConfig>): SGD => new SGD(configOf(config)),
-  rmsprop: (config?: RateOr<RMSpropConfig>): RMSprop => new RMSprop(configOf(config)),
-  adam: (config?: RateOr<AdamConfig>): Adam => new Adam(configOf(config)),
-  adamw: (config?: RateOr<AdamWConfig>): AdamW => new AdamW(configOf(config)),
-  adagrad: (config?: RateOr<AdagradConfig>): Adagrad => new Adagrad(configOf(config)),
-  adadelta: (config?: RateOr<AdadeltaConfig>): Adadelta => new Adadelta(configOf(config)),
+  ...(Object.fromEntries(
+    Object.keys(OPTIMIZER_CLASSES).map((k) => [k, factories[k as OptimizerName]]),
+  ) as Pick<typeof factories, OptimizerName>),
   get: getOptimizer,
   serialize: serializeOptimizer,
 };

@@ -4,6 +4,9 @@ import '../kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { Adadelta, Adagrad, Adam, RMSprop, SGD, type Optimizer } from './index.js';
+import { Adamax } from './adamax.js';
+import { Lion } from './lion.js';
+import { Nadam } from './nadam.js';
 import { gradAt, START } from './optimizer-test-util.js';
 
 function variables(): Variable[] {
@@ -26,6 +29,9 @@ const cases: [string, () => Optimizer, string[]][] = [
   ['Adam amsgrad', () => new Adam({ amsgrad: true, beta2: 0.5 }), ['m', 'v', 'vhat']],
   ['Adagrad', () => new Adagrad(), ['accumulator']],
   ['Adadelta', () => new Adadelta({ learningRate: 1 }), ['accum_grad', 'accum_var']],
+  ['Nadam', () => new Nadam({ learningRate: 0.01 }), ['momentum', 'velocity']],
+  ['Adamax', () => new Adamax({ learningRate: 0.01 }), ['momentum', 'norm']],
+  ['Lion', () => new Lion({ learningRate: 0.01 }), ['momentum']],
 ];
 
 describe('Optimizer getWeights / setWeights', () => {

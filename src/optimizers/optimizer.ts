@@ -26,6 +26,17 @@ interface PendingSlots {
   arrays: (FloatArray | undefined)[];
 }
 
+/**
+ * Names (TF.js's where TF.js has the optimizer, else Keras's; in the kernel's slot order) and
+ * initial value of the state arrays one variable needs; `saveOrder` lists slot indices in
+ * TF.js's `getWeights` order when it differs.
+ */
+export interface SlotSpec {
+  names: readonly string[];
+  initialValue: number;
+  saveOrder?: readonly number[];
+}
+
 export interface OptimizerConfig {
   learningRate?: LearningRate;
   [key: string]: unknown;
@@ -112,15 +123,8 @@ export abstract class Optimizer {
     return this.schedule ? serializeSchedule(this.schedule) : this.fixedRate;
   }
 
-  /**
-   * Names (TF.js's, in the kernel's slot order) and initial value of the state arrays one
-   * variable needs; `saveOrder` lists slot indices in TF.js's `getWeights` order when it differs.
-   */
-  protected abstract slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  };
+  /** The state arrays one variable needs (see SlotSpec). */
+  protected abstract slotSpec(): SlotSpec;
 
   /** The fused update for the current step (`iterations` is the 0-based step). */
   protected abstract update(): OptimizerUpdate;

@@ -1,6 +1,12 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
+import {
+  Optimizer,
+  takeSchedule,
+  type LearningRate,
+  type OptimizerConfig,
+  type SlotSpec,
+} from './optimizer.js';
 
 export interface RMSpropConfig {
   /** Keras 3 default 0.001. */
@@ -53,11 +59,7 @@ export class RMSprop extends Optimizer {
     return new RMSprop(config);
   }
 
-  protected slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  } {
+  protected slotSpec(): SlotSpec {
     // [ms, mg?, mom?] in that order (the kernel contract), named as TF.js names them; TF.js
     // lists them rms, momentum, mg.
     const names = [

@@ -1,6 +1,12 @@
 import type { OptimizerUpdate } from '../kernels/backend.js';
 import { readOptions } from './config.js';
-import { Optimizer, takeSchedule, type LearningRate, type OptimizerConfig } from './optimizer.js';
+import {
+  Optimizer,
+  takeSchedule,
+  type LearningRate,
+  type OptimizerConfig,
+  type SlotSpec,
+} from './optimizer.js';
 
 export interface SGDConfig {
   /** Keras 3 default 0.01. */
@@ -47,11 +53,7 @@ export class SGD extends Optimizer {
     return new SGD(config);
   }
 
-  protected slotSpec(): {
-    names: readonly string[];
-    initialValue: number;
-    saveOrder?: readonly number[];
-  } {
+  protected slotSpec(): SlotSpec {
     return { names: this.momentum !== 0 ? ['momentum'] : [], initialValue: 0 };
   }
 

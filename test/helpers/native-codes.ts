@@ -12,7 +12,7 @@ import {
   UNARY_OPS,
 } from '../../src/kernels/backend.js';
 import type { CodeList } from '../../src/kernels/kernel-args.js';
-import { KERNEL_NAMES, OPTIMIZER_KINDS } from '../../src/kernels/kernel-args.js';
+import { KERNEL_NAMES, OPTIMIZER_FIELDS, OPTIMIZER_KINDS } from '../../src/kernels/kernel-args.js';
 
 /** The declared members of each code list. */
 export const DECLARED: Record<CodeList, readonly string[]> = {
@@ -73,5 +73,30 @@ export function codeListProblems(kernelsH: string, entriesH: string): string[] {
   for (const k of addonOnly)
     if (!(k in COMPOSED_KERNELS))
       problems.push(`addon-only kernel '${k}' has no composed definition for the other hosts`);
+  return problems;
+}
+
+/**
+ * One line per optimizer whose C++ struct (native/optimizers.inl) is missing or reads its
+ * fields in another order than OPTIMIZER_FIELDS sends them (its `kFields` string).
+ */
+export function optimizerFieldProblems(optimizersInl: string): string[] {
+  const problems: string[] = [];
+  for (const kind of OPTIMIZER_KINDS) {
+    const m = new RegExp(
+      `struct ${kind} \\{[^\\n]*\\n\\s*static constexpr const char\\* kFields = "([^"]*)";`,
+    ).exec(optimizersInl);
+    if (!m) {
+      problems.push(`native/optimizers.inl has no struct ${kind} with its kFields`);
+      continue;
+    }
+    const native = m[1]!.split(',').map((f) => f.trim());
+    const declared = OPTIMIZER_FIELDS[kind] as readonly string[];
+    if (native.join(',') !== declared.join(',')) {
+      problems.push(
+        `${kind} reads fields [${native.join(', ')}], TypeScript sends [${declared.join(', ')}]`,
+      );
+    }
+  }
   return problems;
 }

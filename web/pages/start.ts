@@ -1,5 +1,6 @@
 import type { Page } from '../app.js';
 import { api, store, type JobInfo } from '../api.js';
+import { OPTIMIZER_NAMES } from '../../src/optimizers/index.js';
 import { fill, h, link, when } from '../dom.js';
 
 type Field = {
@@ -32,7 +33,8 @@ const TRAIN_FIELDS: Field[] = [
     flag: 'optimizer',
     label: 'optimizer',
     kind: 'select',
-    options: ['adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta'],
+    // Every registered optimizer, the CLI's default first.
+    options: ['adam', ...OPTIMIZER_NAMES.map((n) => n.toLowerCase()).filter((n) => n !== 'adam')],
   },
   {
     flag: 'lr',
