@@ -10,6 +10,7 @@ import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { workerCommand } from './commands/worker.js';
+import { UsageError } from './parse.js';
 
 /**
  * Exit codes (README "Command-line conventions"): 0 success; 1 the command failed while running
@@ -49,6 +50,6 @@ try {
     process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
   } else {
     console.error(`mnist-lab: ${(e as Error).message}`);
-    process.exitCode = EXIT_FAILED;
+    process.exitCode = e instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
   }
 }

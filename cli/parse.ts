@@ -1,5 +1,20 @@
 import { InvalidArgumentError } from 'commander';
 
+/**
+ * The command line is wrong: flags that do not go together, or a name nothing answers to. Found
+ * after commander's parse, before anything runs; the CLI prints its message and exits 2.
+ */
+export class UsageError extends Error {}
+
+/** Runs `check`, turning whatever it throws into a UsageError (for checks of flag values). */
+export function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw e instanceof UsageError ? e : new UsageError((e as Error).message);
+  }
+}
+
 /** Commander argument parsers that reject bad values with a message naming the flag. */
 export function positiveInt(flag: string) {
   return (value: string): number => {

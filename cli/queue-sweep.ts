@@ -5,6 +5,7 @@ import type { PlannedRun } from '../src/experiments/sweep-plan.js';
 import { checkRedis, parseQueueUrl } from '../node/experiments/queue-connection.js';
 import { cancelQueued, queueRunner } from '../node/experiments/queue-driver.js';
 import type { SweepRunner } from '../node/experiments/sweep.js';
+import { asUsage, UsageError } from './parse.js';
 import { trainArgs } from './train-args.js';
 
 /** The `sweep` flags of a queued sweep. */
@@ -22,8 +23,8 @@ export async function cancelQueuedSweep(
   flags: QueueFlags,
   print: (l: string) => void,
 ): Promise<void> {
-  if (flags.queue === undefined) throw new Error('--cancel goes with --queue URL.');
-  const conn = parseQueueUrl(flags.queue);
+  if (flags.queue === undefined) throw new UsageError('--cancel goes with --queue URL.');
+  const conn = asUsage(() => parseQueueUrl(flags.queue!));
   await checkRedis(conn);
   const outDir = flags.out !== undefined ? resolve(flags.out) : undefined;
   const { removed, active } = await cancelQueued(conn, outDir);
@@ -45,9 +46,9 @@ export async function queueSweep(
   specs: ReadonlyMap<string, TrainSpec>,
   print: (l: string) => void,
 ): Promise<{ outDir: string; runner: SweepRunner; display: string }> {
-  const conn = parseQueueUrl(flags.queue!);
+  const conn = asUsage(() => parseQueueUrl(flags.queue!));
   if (flags.store === undefined) {
-    throw new Error(
+    throw new UsageError(
       '--queue needs --store DIR: a folder the driver and every worker reach (a shared filesystem).',
     );
   }
@@ -63,7 +64,7 @@ export async function queueSweep(
   const outDir = resolve(flags.out ?? join(store, defaultOut));
   const sweepPath = relative(store, outDir);
   if (sweepPath === '' || sweepPath.startsWith('..') || isAbsolute(sweepPath)) {
-    throw new Error(
+    throw new UsageError(
       `--out ${outDir} must be a folder inside --store ${store}: workers write there.`,
     );
   }

@@ -54,7 +54,7 @@ test('export --format onnx and --format tfjs: ONNX Runtime and TF.js agree with 
   }
 
   r = await runCli(['export', '--run', dir, '--format', 'onnx', '--out', join(root, 'cnn.bin')]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /--out .*cnn\.bin: an ONNX model is one file; name it \*\.onnx\./);
   r = await runCli(['export', '--run', dir, '--format', 'pb', '--out', join(root, 'x')]);
   assert.notEqual(r.code, 0);

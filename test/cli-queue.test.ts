@@ -242,48 +242,58 @@ test('--cancel drains queued runs; a driver still attached stops and says how to
   await assertQueueEmpty(redis.url({ db: 3 }));
 });
 
-test('bad queue flags get one clear line and exit 1 (2 for what commander rejects), before anything is written or queued', async () => {
+test('bad queue flags get one clear line and exit 2 (1 when Redis or the store is not there), before anything is written or queued', async () => {
   const store = await tempDir('store');
   const elsewhere = await tempDir('elsewhere');
   const dead = `redis://127.0.0.1:${await freePort()}`;
   const grid = ['sweep', '--grid', 'hidden=8,16'];
   const wrong = redis.url({ db: 4 }).replace(redis.password!, 'not-the-password');
-  const cases: [string[], RegExp][] = [
+  // Exit 2: the command line is wrong (flags that do not go together, a malformed URL); 1: what
+  // it names is not there (Redis, the store folder).
+  const cases: [string[], RegExp, 1 | 2][] = [
     [
       [...grid, '--queue', 'http://127.0.0.1:1', '--store', store],
       /--queue: http:\/\/ is not a Redis URL; give redis:\/\//,
+      2,
     ],
     [
       [...grid, '--queue', 'redis://127.0.0.1/x', '--store', store],
       /the database in 'redis:\/\/127\.0\.0\.1\/x' must be a number/,
+      2,
     ],
     [
       [...grid, '--queue', dead, '--store', store],
       /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\)\. Start Redis there, or fix --queue\./,
+      1,
     ],
     [
       [...grid, '--queue', wrong, '--store', store],
       /cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/4 \(WRONGPASS/,
+      1,
     ],
-    [[...grid, '--queue', redis.url({ db: 4 })], /--queue needs --store DIR/],
+    [[...grid, '--queue', redis.url({ db: 4 })], /--queue needs --store DIR/, 2],
     [
       [...grid, '--queue', redis.url({ db: 4 }), '--store', store, '--out', elsewhere],
       /must be a folder inside --store/,
+      2,
     ],
-    [[...grid, '--store', store], /--store goes with --queue URL/],
-    [['sweep', '--cancel'], /--cancel goes with --queue URL/],
-    [['worker', '--queue', redis.url({ db: 4 })], /required option '--store <dir>' not specified/],
+    [[...grid, '--store', store], /--store goes with --queue URL/, 2],
+    [['sweep', '--cancel'], /--cancel goes with --queue URL/, 2],
+    [
+      ['worker', '--queue', redis.url({ db: 4 })],
+      /required option '--store <dir>' not specified/,
+      2,
+    ],
     [
       ['worker', '--queue', redis.url({ db: 4 }), '--store', join(store, 'nope')],
       /--store .*nope is not a folder/,
+      1,
     ],
-    [['worker', '--queue', dead, '--store', store], /cannot reach Redis at/],
+    [['worker', '--queue', dead, '--store', store], /cannot reach Redis at/, 1],
   ];
-  // A missing required option is a usage error, which commander reports: exit code 2.
-  const usage = (args: string[]): boolean => args[0] === 'worker' && !args.includes('--store');
-  for (const [args, message] of cases) {
+  for (const [args, message, code] of cases) {
     const r = await runCli(args);
-    assert.equal(r.code, usage(args) ? 2 : 1, `${args.join(' ')}: ${r.stdout}`);
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message, args.join(' '));
     assert.doesNotMatch(r.stderr, /not-the-password/);
   }

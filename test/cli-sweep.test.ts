@@ -269,12 +269,13 @@ test('a sweep killed half-way finishes with --resume without redoing finished ru
   assert.doesNotMatch(await readFile(join(out, 'report.md'), 'utf8'), /runs finished so far/);
 });
 
-test('bad sweep flags get a clear message and exit 1 before anything trains', async () => {
+test('bad sweep flags get a clear message and exit 2 (1 for missing data) before anything trains', async () => {
   const dir = await tempDir();
   const noData = await tempDir();
-  const cases: [string[], RegExp][] = [
+  // Exit 2: the command line is wrong; 1: what it names is not there (README, exit codes).
+  const cases: [string[], RegExp, (1 | 2)?][] = [
     // The data is checked once, before any worker starts.
-    [['--grid', 'hidden=8,16', '--data-dir', noData], /train-images-idx3-ubyte: not found/],
+    [['--grid', 'hidden=8,16', '--data-dir', noData], /train-images-idx3-ubyte: not found/, 1],
     [
       ['--grid', 'hiden=1,2'],
       /'hiden' is not a train flag a sweep can set; use one of: model, hidden, /,
@@ -287,14 +288,14 @@ test('bad sweep flags get a clear message and exit 1 before anything trains', as
     [['hidden'], /unknown sweep preset 'hidden'; presets: hidden-size/],
     [[], /name a preset \(see `mnist-lab sweep --list`\) or give --grid/],
     [['hidden-size', '--resume'], /--resume needs --out DIR/],
-    [['hidden-size', '--resume', '--out', join(dir, 'nothing')], /there is nothing to resume/],
+    [['hidden-size', '--resume', '--out', join(dir, 'nothing')], /there is nothing to resume/, 1],
     [['--grid', 'batchnorm=maybe'], /--batchnorm is on or off: use true or false, got 'maybe'/],
-    [['--grid', 'hidden=8', '--backend', 'cuda'], /Unknown backend 'cuda'/],
+    [['--grid', 'hidden=8', '--backend', 'cuda'], /--backend must be one of native, wasm, js/],
   ];
-  for (const [flags, message] of cases) {
+  for (const [flags, message, code = 2] of cases) {
     const out = flags.includes('--resume') ? [] : ['--out', join(dir, 'x')];
     const r = await runCli(['sweep', ...flags, ...out, ...SMALL]);
-    assert.equal(r.code, 1, `${flags.join(' ')}: ${r.stdout}`);
+    assert.equal(r.code, code, `${flags.join(' ')}: ${r.stdout}`);
     assert.match(r.stderr, message, flags.join(' '));
   }
   assert.deepEqual(await readdir(dir), [], 'nothing was written');

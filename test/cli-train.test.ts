@@ -73,7 +73,7 @@ test('train runs are repeatable with the same seed', async () => {
   assert.deepEqual(la, lb);
 });
 
-test('bad train flags get a clear message and a non-zero exit', async () => {
+test('bad train flags get a clear message and exit 2 (the command line is wrong)', async () => {
   const cases: [string[], RegExp][] = [
     [['--optimizer', 'nadamw'], /Unknown optimizer.*nadamw/i],
     [['--activation', 'swishy'], /swishy/],
@@ -82,7 +82,7 @@ test('bad train flags get a clear message and a non-zero exit', async () => {
     [['--hidden', '512,x'], /--hidden takes comma-separated whole numbers/],
     [['--momentum', '0.9', '--optimizer', 'adam'], /--momentum applies to sgd and rmsprop/],
     [['--early-stopping', '3'], /--early-stopping watches val_loss: add --validation-split/],
-    [['--backend', 'cuda'], /Unknown backend 'cuda'/],
+    [['--backend', 'cuda'], /--backend must be one of native, wasm, js; got 'cuda'/],
     [['--model', 'rnn'], /--model must be one of mlp, cnn/],
     [['--lr-schedule', 'linear'], /--lr-schedule must be one of exponential, cosine, piecewise/],
     [['--lr-alpha', '0.1'], /--lr-alpha applies to --lr-schedule cosine/],
@@ -114,7 +114,7 @@ test('bad train flags get a clear message and a non-zero exit', async () => {
   ];
   for (const [flags, pattern] of cases) {
     const r = await runCli(['train', ...flags, '--train-samples', '100', '--epochs', '1']);
-    assert.notEqual(r.code, 0, `${flags.join(' ')} should fail`);
+    assert.equal(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, pattern, `${flags.join(' ')}: ${r.stderr}`);
   }
 });

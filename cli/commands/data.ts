@@ -3,7 +3,7 @@ import { classCounts } from '../../src/data/preprocess.js';
 import { loadDataset, type LoadedDataset } from '../../node/data/load-dataset.js';
 import { renderSampleGrid } from '../../node/reports/sample-grid.js';
 import { writeFileAtomic } from '../../node/fs/write-atomic.js';
-import { oneOf, positiveInt } from '../parse.js';
+import { oneOf, positiveInt, UsageError } from '../parse.js';
 
 interface DataFlags {
   dataset: 'mnist' | 'fashion-mnist';
@@ -38,10 +38,10 @@ export function dataCommand(): Command {
     .option('--json', 'print the description as one JSON object on stdout', false)
     .action(async (flags: DataFlags) => {
       if (flags.samples !== undefined && flags.out === undefined) {
-        throw new Error('--samples needs --out FILE.png to say where to write the grid.');
+        throw new UsageError('--samples needs --out FILE.png to say where to write the grid.');
       }
       if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png')) {
-        throw new Error(`--out must name a .png file, got '${flags.out}'.`);
+        throw new UsageError(`--out must name a .png file, got '${flags.out}'.`);
       }
       const ds = await loadDataset(flags.dataset, {
         ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),

@@ -5,7 +5,7 @@ import { loadModel } from '../../node/models/index.js';
 import { deserializeLayer, RandomImageLayer } from '../../src/layers/index.js';
 import { Sequential, sequential, type Model } from '../../src/models/index.js';
 import { compileFromConfig } from '../../src/models/layers-format.js';
-import { oneOf } from '../parse.js';
+import { oneOf, UsageError } from '../parse.js';
 import { modelDir } from '../run-model.js';
 
 interface ExportFlags {
@@ -32,7 +32,7 @@ export function exportCommand(): Command {
     .action(async (flags: ExportFlags) => {
       const out = resolve(flags.out);
       if (flags.format === 'onnx' && !out.endsWith('.onnx')) {
-        throw new Error(`--out ${flags.out}: an ONNX model is one file; name it *.onnx.`);
+        throw new UsageError(`--out ${flags.out}: an ONNX model is one file; name it *.onnx.`);
       }
       const model = await loadModel(await modelDir(flags.run), {
         compile: flags.format === 'tfjs',

@@ -9,7 +9,7 @@ import { loadDataset } from '../../node/data/load-dataset.js';
 import { readImage } from '../../node/data/read-image.js';
 import { loadModel } from '../../node/models/index.js';
 import { regularFileSize } from '../../node/models/safe-read.js';
-import { oneOf, positiveInt } from '../parse.js';
+import { oneOf, positiveInt, UsageError } from '../parse.js';
 import { runDataset } from '../run-data.js';
 import { modelDir } from '../run-model.js';
 
@@ -64,9 +64,9 @@ export function predictCommand(): Command {
           'give image files, or --idx FILE, or --dataset test --index N (one of them).',
         );
       if (flags.dataset !== undefined && flags.index === undefined)
-        throw new Error('--dataset needs --index N.');
+        throw new UsageError('--dataset needs --index N.');
       if (flags.index !== undefined && images.length > 0)
-        throw new Error('--index goes with --idx or --dataset, not image files.');
+        throw new UsageError('--index goes with --idx or --dataset, not image files.');
       const dir = await modelDir(flags.run);
       const spec = await runDataset(dir);
       const model = await loadModel(dir, { compile: false });

@@ -14,7 +14,7 @@ import { getOptimizer } from '../../src/optimizers/index.js';
 import { runSweep } from '../../node/experiments/sweep.js';
 import { setBackend } from '../../src/kernels/registry.js';
 import { fileStamp } from '../../node/fs/file-stamp.js';
-import { oneOf, positiveInt } from '../parse.js';
+import { asUsage, oneOf, positiveInt, UsageError } from '../parse.js';
 import { checkQueueLibraries, hidePassword } from '../../node/experiments/queue-connection.js';
 import { addTrainOptions, checkHoldoutSize, specFromFlags } from './train.js';
 
@@ -53,7 +53,7 @@ function flagParser(cmd: Command) {
   const option = (key: string): Option => {
     const o = byKey.get(key);
     if (!o) {
-      throw new Error(
+      throw new UsageError(
         `'${key}' is not a train flag a sweep can set; use one of: ${[...byKey.keys()].join(', ')}.`,
       );
     }
@@ -67,7 +67,7 @@ function flagParser(cmd: Command) {
       if (!o.required && !o.optional) {
         const v = value.trim().toLowerCase();
         if (!['true', 'false', 'yes', 'no', '1', '0'].includes(v)) {
-          throw new Error(`--${key} is on or off: use true or false, got '${value}'.`);
+          throw new UsageError(`--${key} is on or off: use true or false, got '${value}'.`);
         }
         return [o.attributeName(), ['true', 'yes', '1'].includes(v)];
       }
@@ -269,24 +269,24 @@ export function sweepCommand(): Command {
     };
     if (flags.cancel) return (await queueing()).cancelQueuedSweep(flags, print);
     if (flags.store !== undefined && flags.queue === undefined) {
-      throw new Error('--store goes with --queue URL.');
+      throw new UsageError('--store goes with --queue URL.');
     }
     // Every worker sets it; one that cannot load here would fail each run, so it is checked
     // once (the loader's reason included), before anything is written.
     if (flags.backend !== undefined && flags.queue === undefined) setBackend(flags.backend);
     const preset: SweepPreset | undefined =
-      presetName !== undefined ? getSweepPreset(presetName) : undefined;
-    const userAxes = (flags.grid ?? []).map(parseGridArg);
+      presetName !== undefined ? asUsage(() => getSweepPreset(presetName)) : undefined;
+    const userAxes = asUsage(() => (flags.grid ?? []).map(parseGridArg));
     if (!preset && userAxes.length === 0 && flags.repeats === 1) {
-      throw new Error(
+      throw new UsageError(
         'name a preset (see `mnist-lab sweep --list`) or give --grid KEY=V1,V2 (or --repeats N).',
       );
     }
     if (flags.resume && flags.out === undefined) {
-      throw new Error('--resume needs --out DIR: the folder of the sweep to finish.');
+      throw new UsageError('--resume needs --out DIR: the folder of the sweep to finish.');
     }
     if (flags.retryFailed && !flags.resume) {
-      throw new Error('--retry-failed applies to --resume: add --resume --out DIR.');
+      throw new UsageError('--retry-failed applies to --resume: add --resume --out DIR.');
     }
     const { attr, parse } = flagParser(cmd);
     // User axes replace a preset's axis on the same flag.
@@ -298,7 +298,7 @@ export function sweepCommand(): Command {
     const sweptFlags = new Set(axes.flatMap((a) => a.values.flatMap((v) => Object.keys(v.flags))));
     for (const key of sweptFlags) {
       if (cmd.getOptionValueSource(attr(key)) === 'cli') {
-        throw new Error(`--${key} is both set and swept; drop --${key} or its --grid.`);
+        throw new UsageError(`--${key} is both set and swept; drop --${key} or its --grid.`);
       }
     }
 
@@ -320,7 +320,7 @@ export function sweepCommand(): Command {
         checkHoldoutSize(spec, flags.trainSamples);
         specs.set(run.id, spec);
       } catch (e) {
-        throw new Error(`run ${run.id}: ${(e as Error).message}`);
+        throw new UsageError(`run ${run.id}: ${(e as Error).message}`);
       }
     }
 

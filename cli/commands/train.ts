@@ -15,6 +15,7 @@ import { getActivation } from '../../src/activations/index.js';
 import { getLoss } from '../../src/losses/index.js';
 import { getOptimizer, OPTIMIZER_NAMES } from '../../src/optimizers/index.js';
 import { setBackend } from '../../src/kernels/registry.js';
+import { BACKEND_NAMES } from '../../node/backend-names.js';
 import {
   readRunConfig,
   trainRun,
@@ -36,6 +37,8 @@ import {
   positiveInt,
   positiveNumber,
   positiveNumberList,
+  asUsage,
+  UsageError,
 } from '../parse.js';
 
 interface TrainFlags {
@@ -237,7 +240,8 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--seed <n>', 'global random seed', nonNegativeInt('--seed'), 42)
     .option(
       '--backend <name>',
-      'native, wasm or js (default: native when built; env MNIST_LAB_BACKEND)',
+      `${BACKEND_NAMES.join(', ')} (default: native when built; env MNIST_LAB_BACKEND)`,
+      oneOf('--backend', BACKEND_NAMES),
     )
     .option(
       '--dataset <name>',
@@ -289,7 +293,7 @@ function scheduleFromFlags(flags: TrainFlags): LrScheduleSpec | undefined {
   ];
   for (const [value, flag, kind] of owners) {
     if (value !== undefined && flags.lrSchedule !== kind) {
-      throw new Error(`${flag} applies to --lr-schedule ${kind}.`);
+      throw new UsageError(`${flag} applies to --lr-schedule ${kind}.`);
     }
   }
   switch (flags.lrSchedule) {
@@ -305,7 +309,7 @@ function scheduleFromFlags(flags: TrainFlags): LrScheduleSpec | undefined {
     case 'cosine': {
       const warmupEpochs = flags.lrWarmupEpochs ?? 0;
       if (warmupEpochs >= flags.epochs) {
-        throw new Error(
+        throw new UsageError(
           `--lr-warmup-epochs (${warmupEpochs}) must be below --epochs (${flags.epochs}).`,
         );
       }
@@ -315,20 +319,22 @@ function scheduleFromFlags(flags: TrainFlags): LrScheduleSpec | undefined {
       const b = flags.lrBoundaries;
       const v = flags.lrValues;
       if (!b || !v) {
-        throw new Error(
+        throw new UsageError(
           '--lr-schedule piecewise needs --lr-boundaries (epochs) and --lr-values (rates), e.g. 3,6 and 0.01,0.001,0.0001.',
         );
       }
       if (v.length !== b.length + 1) {
-        throw new Error(
+        throw new UsageError(
           `--lr-values needs one more rate than --lr-boundaries has epochs: got ${v.length} and ${b.length}.`,
         );
       }
       if (b.some((e, i) => i > 0 && e <= b[i - 1]!)) {
-        throw new Error(`--lr-boundaries must increase, got ${b.join(',')}.`);
+        throw new UsageError(`--lr-boundaries must increase, got ${b.join(',')}.`);
       }
       if (flags.lr !== undefined) {
-        throw new Error('--lr-schedule piecewise takes its rates from --lr-values: drop --lr.');
+        throw new UsageError(
+          '--lr-schedule piecewise takes its rates from --lr-values: drop --lr.',
+        );
       }
       return { kind: 'piecewise', boundaries: b, values: v };
     }
@@ -349,7 +355,7 @@ function augmentFromFlags(flags: TrainFlags): AugmentSpec | undefined {
   if (flags.augmentFill !== undefined) a.fill = flags.augmentFill;
   if (!augments(a)) {
     if (flags.augmentFill !== undefined) {
-      throw new Error('--augment-fill applies to --augment or one of its transforms.');
+      throw new UsageError('--augment-fill applies to --augment or one of its transforms.');
     }
     return undefined;
   }
@@ -366,25 +372,25 @@ function orList(names: readonly string[], last = 'or'): string {
 /** Checks flag combinations and names, and fills the model's defaults. */
 export function specFromFlags(flags: TrainFlags): TrainSpec {
   const base = defaultSpec(flags.model);
-  getActivation(flags.activation);
-  getLoss(flags.loss);
+  asUsage(() => getActivation(flags.activation));
+  asUsage(() => getLoss(flags.loss));
   const opt = flags.optimizer.toLowerCase();
-  if (flags.momentum !== undefined && !('momentum' in getOptimizer(opt).getConfig())) {
+  const optimizer = asUsage(() => getOptimizer(opt));
+  if (flags.momentum !== undefined && !('momentum' in optimizer.getConfig())) {
     const withMomentum = OPTIMIZER_NAMES.filter((n) => 'momentum' in getOptimizer(n).getConfig());
-    throw new Error(
+    throw new UsageError(
       `--momentum applies to ${orList(
         withMomentum.map((n) => n.toLowerCase()),
         'and',
       )}, not ${flags.optimizer}.`,
     );
   }
-  getOptimizer(opt);
   if (flags.holdout !== undefined && flags.validationSplit > 0) {
-    throw new Error('--holdout and --validation-split both pick validation images: give one.');
+    throw new UsageError('--holdout and --validation-split both pick validation images: give one.');
   }
   const validates = flags.validationSplit > 0 || flags.holdout !== undefined;
   if (flags.earlyStopping !== undefined && !validates) {
-    throw new Error(
+    throw new UsageError(
       '--early-stopping watches val_loss: add --validation-split (e.g. 0.1) or --holdout (e.g. last:10000).',
     );
   }
@@ -394,23 +400,23 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
       [flags.reduceLrFactor, '--reduce-lr-factor'],
       [flags.minLr, '--min-lr'],
     ] as const) {
-      if (set !== undefined) throw new Error(`${flag} applies to --reduce-lr-on-plateau.`);
+      if (set !== undefined) throw new UsageError(`${flag} applies to --reduce-lr-on-plateau.`);
     }
   } else if (lrSchedule) {
     // Keras cannot set a scheduled rate either.
-    throw new Error('--reduce-lr-on-plateau and --lr-schedule both steer the rate: give one.');
+    throw new UsageError('--reduce-lr-on-plateau and --lr-schedule both steer the rate: give one.');
   } else if (flags.reduceLrFactor === 0) {
-    throw new Error('--reduce-lr-factor must be above 0.');
+    throw new UsageError('--reduce-lr-factor must be above 0.');
   }
   if (flags.labelSmoothing !== undefined && flags.labelSmoothing > 0) {
     const key = flags.loss.replace(/_/g, '').toLowerCase();
     if (key === 'sparsecategoricalcrossentropy') {
-      throw new Error(
+      throw new UsageError(
         "--label-smoothing: Keras's sparse_categorical_crossentropy has no label smoothing; use categorical_crossentropy (one-hot labels).",
       );
     }
     if (key !== 'categoricalcrossentropy' && key !== 'binarycrossentropy') {
-      throw new Error(
+      throw new UsageError(
         `--label-smoothing applies to categorical_crossentropy and binary_crossentropy, not ${flags.loss}.`,
       );
     }
@@ -420,11 +426,13 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
       [flags.filters, '--filters'],
       [flags.blockConvs, '--block-convs'],
     ] as const) {
-      if (set !== undefined) throw new Error(`${flag} applies to --model cnn-bn.`);
+      if (set !== undefined) throw new UsageError(`${flag} applies to --model cnn-bn.`);
     }
   }
   if (flags.weightDecay !== undefined && opt !== 'adamw') {
-    throw new Error(`--weight-decay is AdamW's: use --optimizer adamw (not ${flags.optimizer}).`);
+    throw new UsageError(
+      `--weight-decay is AdamW's: use --optimizer adamw (not ${flags.optimizer}).`,
+    );
   }
   const augment = augmentFromFlags(flags);
   return {
@@ -469,7 +477,7 @@ export function specFromFlags(flags: TrainFlags): TrainSpec {
 export function checkHoldoutSize(spec: TrainSpec, trainSamples?: number): void {
   const n = Math.min(trainSamples ?? 60000, 60000);
   if (spec.holdout && spec.holdout.count >= n) {
-    throw new Error(
+    throw new UsageError(
       `--holdout ${spec.holdout.where}:${spec.holdout.count} leaves no training images: there are ${n}.`,
     );
   }
@@ -519,13 +527,13 @@ export function trainCommand(): Command {
         );
         if (extra.length > 0) {
           const opt = cmd.options.find((o) => o.attributeName() === extra[0]);
-          throw new Error(
+          throw new UsageError(
             `train --resume takes the run's settings from its config.json; drop ${opt?.long ?? extra[0]}.`,
           );
         }
       }
       if (flags.overwrite && flags.out === undefined) {
-        throw new Error('--overwrite replaces the run in --out: add --out DIR.');
+        throw new UsageError('--overwrite replaces the run in --out: add --out DIR.');
       }
       if (flags.preset !== undefined) applyPreset(cmd, flags, getTrainPreset(flags.preset));
       const resumed = flags.resume !== undefined ? await readRunConfig(flags.resume) : undefined;

@@ -9,7 +9,8 @@ import {
   parseQueueUrl,
   QUEUE_NAME,
 } from '../../node/experiments/queue-connection.js';
-import { positiveInt } from '../parse.js';
+import { BACKEND_NAMES } from '../../node/backend-names.js';
+import { asUsage, oneOf, positiveInt } from '../parse.js';
 import { parseTrainArgs } from '../train-args.js';
 
 interface WorkerFlags {
@@ -61,13 +62,17 @@ export function workerCommand(): Command {
       positiveInt('--stall-timeout'),
       30,
     )
-    .option('--backend <name>', 'native, wasm or js (default: native when built)')
+    .option(
+      '--backend <name>',
+      `${BACKEND_NAMES.join(', ')} (default: native when built)`,
+      oneOf('--backend', BACKEND_NAMES),
+    )
     .option('--data-dir <dir>', "this machine's folder of IDX files")
     .action(async (flags: WorkerFlags) => {
       const print = (l: string): void => console.log(l);
       if (flags.backend !== undefined) setBackend(flags.backend);
       checkQueueLibraries('worker');
-      const conn = parseQueueUrl(flags.queue);
+      const conn = asUsage(() => parseQueueUrl(flags.queue));
       const store = resolve(flags.store);
       await checkStore(store);
       const [{ startQueueWorker }] = await Promise.all([

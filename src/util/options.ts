@@ -159,7 +159,7 @@ export class Registry<T> {
     if (found !== undefined) return found;
     const hint = typeof name === 'string' ? closest(name, this.shown) : undefined;
     throw new Error(
-      `Unknown ${this.kind} ${typeof name === 'string' ? `'${name}'` : show(name)}${hint ? `; did you mean '${hint}'?` : '.'} Valid ${this.kind}s: ${this.shown
+      `Unknown ${this.kind} ${typeof name === 'string' ? `'${name}'` : show(name)}${hint ? `; did you mean '${hint}'?` : '.'} Valid ${this.kind.endsWith('s') ? `${this.kind}es` : `${this.kind}s`}: ${this.shown
         .map((n) => [n, ...(this.aliases.get(n) ?? [])].map((a) => `'${a}'`).join(' / '))
         .join(', ')} (any case; snake_case and camelCase spellings are the same name).`,
     );
