@@ -498,6 +498,43 @@ void div_row(float* out, float s, long n) {
 }
 
 void softmax_rows(int kind, const float* x, long r0, long r1, long cols, float* out) {
+  if (kind == 0 && cols < W) {
+    // Rows narrower than a vector (a 10-class output): each in one vector padded with -inf,
+    // the steps and their rounding those of the loop below (the pads' exponentials are 0).
+    long r = r0;
+    if constexpr (W == 16) {
+      // W rows at once, a vector per column (lane q: row r + q), the row sums added in the tree
+      // hsum's _mm512_reduce_add_ps adds a vector's lanes in (lanes i and i + 8, then i + 4,
+      // i + 2, i + 1), so every probability is the one-row path's to the bit.
+      for (; r + W <= r1; r += W) {
+        alignas(64) float t[W][W];
+        for (long q = 0; q < W; q++)
+          for (long j = 0; j < cols; j++) t[j][q] = x[(size_t)(r + q) * cols + j];
+        V m = load(t[0]);
+        for (long j = 1; j < cols; j++) m = max(m, load(t[j]));
+        V e[W];
+        for (long j = 0; j < W; j++) e[j] = v_exp(sub(j < cols ? load(t[j]) : set1(-kInf), m));
+        for (int half = W / 2; half >= 1; half /= 2)
+          for (int i = 0; i < half; i++) e[i] = add(e[i], e[i + half]);
+        // e[0] now holds the sums; the exponentials again for the quotients.
+        const V sum = e[0];
+        for (long j = 0; j < cols; j++) store(t[j], div(v_exp(sub(load(t[j]), m)), sum));
+        for (long q = 0; q < W; q++)
+          for (long j = 0; j < cols; j++) out[(size_t)(r + q) * cols + j] = t[j][q];
+      }
+    }
+    alignas(64) float t[W];
+    for (int l = 0; l < W; l++) t[l] = -kInf;
+    for (; r < r1; r++) {
+      std::memcpy(t, x + (size_t)r * cols, cols * sizeof(float));
+      const V v = load(t);
+      const V e = v_exp(sub(v, set1(hmax(v))));
+      alignas(64) float o[W];
+      store(o, div(e, set1(hsum(e))));
+      std::memcpy(out + (size_t)r * cols, o, cols * sizeof(float));
+    }
+    return;
+  }
   for (long r = r0; r < r1; r++) {
     const float* xr = x + (size_t)r * cols;
     float* orow = out + (size_t)r * cols;

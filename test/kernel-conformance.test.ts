@@ -855,6 +855,8 @@ const softmaxShapes: [number, number][] = [
   [5, 3],
   [17, 31],
   [128, 10],
+  // Blocks of 16 narrow rows (avx512 takes them a vector per column) and the rows left over.
+  [37, 7],
   [2, 257],
 ];
 
