@@ -987,9 +987,11 @@ void epilogue_grad_rows(int act, const float* y, const float* dy, long r0, long 
 // Pooling (NHWC), vectorised over channels; a call covers samples [n0, n1).
 
 // argmax receives am_base + (n * inH + ih) * am_row + iw * C + c for the winner at (n, ih, iw, c):
-// the index into x when am_row = inW * C and am_base = 0.
-void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
-              long am_base) {
+// the index into x when am_row = inW * C and am_base = 0. AM false: no argmax (inference), the
+// same maxima.
+template <bool AM>
+void max_pool_t(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
+                long am_base) {
   const long C = g.c;
   for (long n = n0; n < n1; n++) {
     for (long oh = 0; oh < g.outH; oh++) {
@@ -1001,7 +1003,7 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
         const size_t o = (((size_t)n * g.outH + oh) * g.outW + ow) * C;
         if (h0 >= h1 || w0 >= w1) {
           std::fill(y + o, y + o + C, -kInf);
-          std::fill(argmax + o, argmax + o + C, -1);
+          if constexpr (AM) std::fill(argmax + o, argmax + o + C, -1);
           continue;
         }
         const size_t first = (((size_t)n * g.inH + h0) * g.inW + w0) * C;
@@ -1020,23 +1022,25 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
           const long a1 = afirst + C, a2 = afirst + am_row, a3 = a2 + C;
           for (; c + W <= C; c += W) {
             V best = load(x + first + c);
-            VI bi = iadd(iset1((int32_t)(afirst + c)), iota());
+            VI bi{};
+            if constexpr (AM) bi = iadd(iset1((int32_t)(afirst + c)), iota());
             auto step = [&](size_t at, long aidx) {
               const V v = load(x + at + c);
               const M better = mand(eq(best, best), mor(gt(v, best), isnan(v)));
               best = select(better, v, best);
-              bi = iselect(better, iadd(iset1((int32_t)(aidx + c)), iota()), bi);
+              if constexpr (AM) bi = iselect(better, iadd(iset1((int32_t)(aidx + c)), iota()), bi);
             };
             step(p1, a1);
             step(p2, a2);
             step(p3, a3);
             store(y + o + c, best);
-            istore(argmax + o + c, bi);
+            if constexpr (AM) istore(argmax + o + c, bi);
           }
         }
         for (; c + W <= C; c += W) {
           V best = load(x + first + c);
-          VI bi = iadd(iset1((int32_t)(afirst + c)), iota());
+          VI bi{};
+          if constexpr (AM) bi = iadd(iset1((int32_t)(afirst + c)), iota());
           for (long ih = h0; ih < h1; ih++) {
             for (long iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
               const size_t idx = (((size_t)n * g.inH + ih) * g.inW + iw) * C + c;
@@ -1044,12 +1048,14 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
               // As js: strictly greater keeps the first max; a NaN wins and is then kept.
               M better = mand(eq(best, best), mor(gt(v, best), isnan(v)));
               best = select(better, v, best);
-              const long aidx = am_base + (n * g.inH + ih) * am_row + iw * C + c;
-              bi = iselect(better, iadd(iset1((int32_t)aidx), iota()), bi);
+              if constexpr (AM) {
+                const long aidx = am_base + (n * g.inH + ih) * am_row + iw * C + c;
+                bi = iselect(better, iadd(iset1((int32_t)aidx), iota()), bi);
+              }
             }
           }
           store(y + o + c, best);
-          istore(argmax + o + c, bi);
+          if constexpr (AM) istore(argmax + o + c, bi);
         }
         for (; c < C; c++) {
           float best = x[first + c];
@@ -1065,11 +1071,18 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
             }
           }
           y[o + c] = best;
-          argmax[o + c] = bi;
+          if constexpr (AM) argmax[o + c] = bi;
         }
       }
     }
   }
+}
+
+// argmax may be null (no positions kept).
+void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
+              long am_base) {
+  if (argmax) max_pool_t<true>(x, g, y, argmax, n0, n1, am_row, am_base);
+  else max_pool_t<false>(x, g, y, argmax, n0, n1, am_row, am_base);
 }
 
 // The filter (and bias) gradient of conv + epilogue + max pooling for a first layer, straight

@@ -1621,9 +1621,21 @@ function checkConvPool(
           b,
           activation,
         );
-        return { y, argmax };
+        // Without argmax (inference): the same maxima.
+        const alone = floats(dtype, pooled).fill(NaN);
+        backend.conv2dMaxPool(
+          floats(dtype, xi),
+          floats(dtype, wi),
+          cg,
+          pg,
+          alone,
+          undefined,
+          b,
+          activation,
+        );
+        return { y, argmax, alone };
       },
-      { y: 'exact', argmax: 'exact' },
+      { y: 'exact', argmax: 'exact', alone: 'exact' },
     );
     // Random values: the pooled maxima within the conv's rounding.
     const x = uniforms(rng, sizes.x);
