@@ -743,6 +743,14 @@ constexpr int kConvAcc = W >= 16 ? 24 : W == 8 ? 12 : 8;
 constexpr int kConvMaxV = W >= 16 ? 4 : 2;
 constexpr int kConvMaxPX = 12;
 
+// Whether conv_pixels gets its STEP = 1 copies: not in wasm, where the second set of inlined
+// tiles made V8's code for every conv about 1.6x slower (the seed CNN's convs in Node 20).
+#if defined(__wasm__)
+constexpr bool kConvStep1 = false;
+#else
+constexpr bool kConvStep1 = true;
+#endif
+
 // conv_pixels<NB, px> for a run-time px in [1, PX]: instantiates only the sizes that can occur;
 // `step1`: one input float between adjacent pixels (inC = 1, stride 1), conv_pixels' STEP = 1.
 template <int NB, int PX>
@@ -751,8 +759,10 @@ MLN_INLINE void conv_pixels_n(const float* x, const float* wp, long ldw, const C
   if constexpr (PX > 1) {
     if (px < PX) return conv_pixels_n<NB, PX - 1>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu, px, step1);
   }
-  if (step1) conv_pixels<NB, PX, 1>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu);
-  else conv_pixels<NB, PX>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu);
+  if constexpr (kConvStep1) {
+    if (step1) return conv_pixels<NB, PX, 1>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu);
+  }
+  conv_pixels<NB, PX>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu);
 }
 
 template <int NB>
@@ -764,7 +774,7 @@ constexpr int conv_max_px() {
 // (a row of 13 as 7 + 6, not 12 + 1: a short block leaves the FMA pipes waiting).
 MLN_INLINE void conv_interior(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
                               long count, float* yr, const float* bp, bool relu) {
-  const bool s1 = g.inC == 1 && g.strideW == 1;
+  const bool s1 = kConvStep1 && g.inC == 1 && g.strideW == 1;
   for (long cb = 0; cb < g.outC; cb += kConvMaxV * W) {
     const long valid = std::min<long>(kConvMaxV * W, g.outC - cb);
     const int nb = (int)((valid + W - 1) / W);
