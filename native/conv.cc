@@ -284,7 +284,7 @@ void conv2d(const float* x, const float* w, const ConvGeom& g, float* y, const f
 // columns the windows read, into a small buffer, and pools it: the conv output never reaches
 // memory. Where every output column's taps lie inside the input (no column padding), each pixel
 // takes the direct kernel's interior path, summed exactly as conv2d sums it; other geometries run
-// conv2d, then max_pool.
+// conv2d, then max_pool. argmax may be null (inference).
 void conv2d_max_pool(const float* x, const float* w, const ConvGeom& g, const PoolGeom& pg, float* y,
                      int32_t* argmax, const float* bias, int act) {
   const size_t pooled_rows = (size_t)pg.n * pg.outH;
@@ -326,7 +326,8 @@ void conv2d_max_pool(const float* x, const float* w, const ConvGeom& g, const Po
                        pg.padLeft};
       const size_t o = r * pg.outW * C;
       // argmax as positions in the conv output: its row stride, from the band's first row.
-      T.max_pool(band, q, y + o, argmax + o, 0, 1, (long)conv_row, (long)(((size_t)n * g.outH + r0) * conv_row));
+      T.max_pool(band, q, y + o, argmax ? argmax + o : nullptr, 0, 1, (long)conv_row,
+                 (long)(((size_t)n * g.outH + r0) * conv_row));
     }
   });
 }

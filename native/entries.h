@@ -486,7 +486,7 @@ bool conv_pool_geoms(A& a, size_t ci, size_t pi, ConvGeom* g, PoolGeom* p) {
   return true;
 }
 
-// conv2dMaxPool(x, w, conv, pool, y, argmax, bias | null, activation)
+// conv2dMaxPool(x, w, conv, pool, y, argmax | null, bias | null, activation)
 template <class A>
 void conv2dMaxPool(A& a) {
   ConvGeom g{};
@@ -499,7 +499,7 @@ void conv2dMaxPool(A& a) {
   const float* x = a.f32(0, "x", conv_x(g));
   const float* w = a.f32(1, "w", conv_w(g));
   float* y = a.f32(4, "y", pool_y(p));
-  int32_t* am = a.i32(5, "argmax", pool_y(p), nullptr);
+  int32_t* am = a.is_nullish(5) ? nullptr : a.i32(5, "argmax", pool_y(p), nullptr);
   const float* bias = a.is_nullish(6) ? nullptr : a.f32(6, "bias", (double)g.outC);
   const int act = epilogue(a, 7);
   if (!a.ok) return;

@@ -499,6 +499,43 @@ void div_row(float* out, float s, long n) {
 }
 
 void softmax_rows(int kind, const float* x, long r0, long r1, long cols, float* out) {
+  if (kind == 0 && cols < W) {
+    // Rows narrower than a vector (a 10-class output): each in one vector padded with -inf,
+    // the steps and their rounding those of the loop below (the pads' exponentials are 0).
+    long r = r0;
+    if constexpr (W == 16) {
+      // W rows at once, a vector per column (lane q: row r + q), the row sums added in the tree
+      // hsum's _mm512_reduce_add_ps adds a vector's lanes in (lanes i and i + 8, then i + 4,
+      // i + 2, i + 1), so every probability is the one-row path's to the bit.
+      for (; r + W <= r1; r += W) {
+        alignas(64) float t[W][W];
+        for (long q = 0; q < W; q++)
+          for (long j = 0; j < cols; j++) t[j][q] = x[(size_t)(r + q) * cols + j];
+        V m = load(t[0]);
+        for (long j = 1; j < cols; j++) m = max(m, load(t[j]));
+        V e[W];
+        for (long j = 0; j < W; j++) e[j] = v_exp(sub(j < cols ? load(t[j]) : set1(-kInf), m));
+        for (int half = W / 2; half >= 1; half /= 2)
+          for (int i = 0; i < half; i++) e[i] = add(e[i], e[i + half]);
+        // e[0] now holds the sums; the exponentials again for the quotients.
+        const V sum = e[0];
+        for (long j = 0; j < cols; j++) store(t[j], div(v_exp(sub(load(t[j]), m)), sum));
+        for (long q = 0; q < W; q++)
+          for (long j = 0; j < cols; j++) out[(size_t)(r + q) * cols + j] = t[j][q];
+      }
+    }
+    alignas(64) float t[W];
+    for (int l = 0; l < W; l++) t[l] = -kInf;
+    for (; r < r1; r++) {
+      std::memcpy(t, x + (size_t)r * cols, cols * sizeof(float));
+      const V v = load(t);
+      const V e = v_exp(sub(v, set1(hmax(v))));
+      alignas(64) float o[W];
+      store(o, div(e, set1(hsum(e))));
+      std::memcpy(out + (size_t)r * cols, o, cols * sizeof(float));
+    }
+    return;
+  }
   for (long r = r0; r < r1; r++) {
     const float* xr = x + (size_t)r * cols;
     float* orow = out + (size_t)r * cols;
@@ -659,13 +696,16 @@ MLN_INLINE void conv_pixel(const float* x, const float* wp, long ldw, const Conv
 
 // PX horizontally adjacent output pixels whose taps all fall inside the input columns: the
 // filter vectors are loaded once for all of them, and PX * NB accumulators hide FMA latency.
-template <int NB, int PX>
+// STEP > 0: the input floats between adjacent pixels (strideW * inC) known at compile time, so
+// the broadcasts address x with constant offsets instead of PX index registers (a first layer's
+// inC = 1, stride 1: 1.6x with 12 pixels x 2 vectors on avx512, whose index registers spilled).
+template <int NB, int PX, int STEP = 0>
 MLN_INLINE void conv_pixels(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
                             long cb, float* out, long valid, const float* bp, bool relu) {
   V acc[PX][NB];
   for (int q = 0; q < PX; q++)
     for (int v = 0; v < NB; v++) acc[q][v] = zero();
-  const long C = g.inC, step = g.strideW * C;
+  const long C = STEP == 1 ? 1 : g.inC, step = STEP > 0 ? STEP : g.strideW * C;
   for (long i = 0; i < g.kH; i++) {
     const long ih = oh * g.strideH - g.padTop + i * g.dilationH;
     if (ih < 0 || ih >= g.inH) continue;
@@ -704,12 +744,24 @@ constexpr int kConvAcc = W >= 16 ? 24 : W == 8 ? 12 : 8;
 constexpr int kConvMaxV = W >= 16 ? 4 : 2;
 constexpr int kConvMaxPX = 12;
 
-// conv_pixels<NB, px> for a run-time px in [1, PX]: instantiates only the sizes that can occur.
+// Whether conv_pixels gets its STEP = 1 copies: not in wasm, where the second set of inlined
+// tiles made V8's code for every conv about 1.6x slower (the seed CNN's convs in Node 20).
+#if defined(__wasm__)
+constexpr bool kConvStep1 = false;
+#else
+constexpr bool kConvStep1 = true;
+#endif
+
+// conv_pixels<NB, px> for a run-time px in [1, PX]: instantiates only the sizes that can occur;
+// `step1`: one input float between adjacent pixels (inC = 1, stride 1), conv_pixels' STEP = 1.
 template <int NB, int PX>
 MLN_INLINE void conv_pixels_n(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
-                              long cb, float* out, long valid, const float* bp, bool relu, long px) {
+                              long cb, float* out, long valid, const float* bp, bool relu, long px, bool step1) {
   if constexpr (PX > 1) {
-    if (px < PX) return conv_pixels_n<NB, PX - 1>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu, px);
+    if (px < PX) return conv_pixels_n<NB, PX - 1>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu, px, step1);
+  }
+  if constexpr (kConvStep1) {
+    if (step1) return conv_pixels<NB, PX, 1>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu);
   }
   conv_pixels<NB, PX>(x, wp, ldw, g, n, oh, ow, cb, out, valid, bp, relu);
 }
@@ -723,6 +775,7 @@ constexpr int conv_max_px() {
 // (a row of 13 as 7 + 6, not 12 + 1: a short block leaves the FMA pipes waiting).
 MLN_INLINE void conv_interior(const float* x, const float* wp, long ldw, const ConvGeom& g, long n, long oh, long ow,
                               long count, float* yr, const float* bp, bool relu) {
+  const bool s1 = kConvStep1 && g.inC == 1 && g.strideW == 1;
   for (long cb = 0; cb < g.outC; cb += kConvMaxV * W) {
     const long valid = std::min<long>(kConvMaxV * W, g.outC - cb);
     const int nb = (int)((valid + W - 1) / W);
@@ -733,15 +786,15 @@ MLN_INLINE void conv_interior(const float* x, const float* wp, long ldw, const C
       const long px = (count * (k + 1)) / blocks - at;
       float* o = yr + at * g.outC + cb;
       switch (nb) {
-        case 1: conv_pixels_n<1, conv_max_px<1>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
-        case 2: conv_pixels_n<2, conv_max_px<2>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px); break;
+        case 1: conv_pixels_n<1, conv_max_px<1>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px, s1); break;
+        case 2: conv_pixels_n<2, conv_max_px<2>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px, s1); break;
         case 3: {
           constexpr int V3 = kConvMaxV >= 3 ? 3 : 1;
-          conv_pixels_n<V3, conv_max_px<V3>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px);
+          conv_pixels_n<V3, conv_max_px<V3>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px, s1);
           break;
         }
         default:
-          conv_pixels_n<kConvMaxV, conv_max_px<kConvMaxV>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px);
+          conv_pixels_n<kConvMaxV, conv_max_px<kConvMaxV>()>(x, wp, ldw, g, n, oh, ow + at, cb, o, valid, b, relu, px, s1);
           break;
       }
       at += px;
@@ -945,9 +998,11 @@ void epilogue_grad_rows(int act, const float* y, const float* dy, long r0, long 
 // Pooling (NHWC), vectorised over channels; a call covers samples [n0, n1).
 
 // argmax receives am_base + (n * inH + ih) * am_row + iw * C + c for the winner at (n, ih, iw, c):
-// the index into x when am_row = inW * C and am_base = 0.
-void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
-              long am_base) {
+// the index into x when am_row = inW * C and am_base = 0. AM false: no argmax (inference), the
+// same maxima.
+template <bool AM>
+void max_pool_t(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
+                long am_base) {
   const long C = g.c;
   for (long n = n0; n < n1; n++) {
     for (long oh = 0; oh < g.outH; oh++) {
@@ -959,7 +1014,7 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
         const size_t o = (((size_t)n * g.outH + oh) * g.outW + ow) * C;
         if (h0 >= h1 || w0 >= w1) {
           std::fill(y + o, y + o + C, -kInf);
-          std::fill(argmax + o, argmax + o + C, -1);
+          if constexpr (AM) std::fill(argmax + o, argmax + o + C, -1);
           continue;
         }
         const size_t first = (((size_t)n * g.inH + h0) * g.inW + w0) * C;
@@ -978,23 +1033,25 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
           const long a1 = afirst + C, a2 = afirst + am_row, a3 = a2 + C;
           for (; c + W <= C; c += W) {
             V best = load(x + first + c);
-            VI bi = iadd(iset1((int32_t)(afirst + c)), iota());
+            VI bi{};
+            if constexpr (AM) bi = iadd(iset1((int32_t)(afirst + c)), iota());
             auto step = [&](size_t at, long aidx) {
               const V v = load(x + at + c);
               const M better = mand(eq(best, best), mor(gt(v, best), isnan(v)));
               best = select(better, v, best);
-              bi = iselect(better, iadd(iset1((int32_t)(aidx + c)), iota()), bi);
+              if constexpr (AM) bi = iselect(better, iadd(iset1((int32_t)(aidx + c)), iota()), bi);
             };
             step(p1, a1);
             step(p2, a2);
             step(p3, a3);
             store(y + o + c, best);
-            istore(argmax + o + c, bi);
+            if constexpr (AM) istore(argmax + o + c, bi);
           }
         }
         for (; c + W <= C; c += W) {
           V best = load(x + first + c);
-          VI bi = iadd(iset1((int32_t)(afirst + c)), iota());
+          VI bi{};
+          if constexpr (AM) bi = iadd(iset1((int32_t)(afirst + c)), iota());
           for (long ih = h0; ih < h1; ih++) {
             for (long iw = (ih == h0 ? w0 + 1 : w0); iw < w1; iw++) {
               const size_t idx = (((size_t)n * g.inH + ih) * g.inW + iw) * C + c;
@@ -1002,12 +1059,14 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
               // As js: strictly greater keeps the first max; a NaN wins and is then kept.
               M better = mand(eq(best, best), mor(gt(v, best), isnan(v)));
               best = select(better, v, best);
-              const long aidx = am_base + (n * g.inH + ih) * am_row + iw * C + c;
-              bi = iselect(better, iadd(iset1((int32_t)aidx), iota()), bi);
+              if constexpr (AM) {
+                const long aidx = am_base + (n * g.inH + ih) * am_row + iw * C + c;
+                bi = iselect(better, iadd(iset1((int32_t)aidx), iota()), bi);
+              }
             }
           }
           store(y + o + c, best);
-          istore(argmax + o + c, bi);
+          if constexpr (AM) istore(argmax + o + c, bi);
         }
         for (; c < C; c++) {
           float best = x[first + c];
@@ -1023,11 +1082,18 @@ void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long
             }
           }
           y[o + c] = best;
-          argmax[o + c] = bi;
+          if constexpr (AM) argmax[o + c] = bi;
         }
       }
     }
   }
+}
+
+// argmax may be null (no positions kept).
+void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
+              long am_base) {
+  if (argmax) max_pool_t<true>(x, g, y, argmax, n0, n1, am_row, am_base);
+  else max_pool_t<false>(x, g, y, argmax, n0, n1, am_row, am_base);
 }
 
 // The filter (and bias) gradient of conv + epilogue + max pooling for a first layer, straight

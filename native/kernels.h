@@ -139,6 +139,7 @@ struct KernelTable {
   void (*epilogue_grad_rows)(int act, const float* y, const float* dy, long r0, long r1, long cols, float* dpre,
                              float* db);
 
+  // argmax (may be null) indexes am_base + (n * inH + ih) * am_row + iw * C + c.
   void (*max_pool)(const float* x, const PoolGeom& g, float* y, int32_t* argmax, long n0, long n1, long am_row,
                    long am_base);
   bool (*conv_pool_filter)(const float* x, const float* dy, const float* y, const int32_t* argmax,

@@ -48,8 +48,9 @@ void conv2d_backward_input(const float* dy, const float* w, const ConvGeom& g, f
 // With y (relu: dy masked by [y > 0]) and db (column sums of the masked dy), both optional.
 void conv2d_backward_filter(const float* x, const float* dy, const ConvGeom& g, float* dw, const float* y = nullptr,
                             int act = U_LINEAR, float* db = nullptr);
+// argmax may be null (the maxima alone).
 void max_pool(const float* x, const PoolGeom& g, float* y, int32_t* argmax);
-// y, argmax = max_pool(act(conv + bias)) (pg pools the conv output; argmax indexes it).
+// y, argmax = max_pool(act(conv + bias)) (pg pools the conv output; argmax indexes it, or is null).
 void conv2d_max_pool(const float* x, const float* w, const ConvGeom& g, const PoolGeom& pg, float* y,
                      int32_t* argmax, const float* bias, int act);
 // dpre = 0, then dpre[argmax[o]] += dy[o] * act'(y[o]); db (may be null) = those terms summed per

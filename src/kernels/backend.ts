@@ -328,7 +328,8 @@ export interface Kernels {
   /**
    * maxPool(act(conv2d(x, w) + bias)) in one pass, the conv output never stored: `conv` is the
    * convolution's geometry and `pool` the pooling's over its output (pool.n, inH, inW, c equal
-   * conv.n, outH, outW, outC). `y` and `argmax` are maxPool's, argmax indexing the conv output.
+   * conv.n, outH, outW, outC). `y` and `argmax` are maxPool's, argmax indexing the conv output;
+   * without argmax (inference: no backward pass to route) the winners' positions are not kept.
    */
   conv2dMaxPool(
     x: FloatArray,
@@ -336,7 +337,7 @@ export interface Kernels {
     conv: ConvGeometry,
     pool: PoolGeometry,
     y: FloatArray,
-    argmax: Int32Array,
+    argmax?: Int32Array,
     bias?: FloatArray,
     activation?: EpilogueActivation,
   ): void;
@@ -487,7 +488,7 @@ export const COMPOSED_KERNELS: {
   conv2dMaxPool: (k) => (x, w, conv, pool, y, argmax, bias, activation) => {
     const pre = convOutput('conv2dMaxPool', conv, pool, y);
     k.conv2d(x, w, conv, pre, bias, activation);
-    k.maxPool(pre, pool, y, argmax);
+    k.maxPool(pre, pool, y, argmax ?? new Int32Array(y.length));
   },
   maxPoolEpilogueGrad: (k) => (activation, y, dy, argmax, pool, dpre, db) => {
     const pooled = pool.n * pool.outH * pool.outW;

@@ -31,6 +31,8 @@ export interface FloatSpec {
 export interface Int32Spec {
   kind: 'i32in' | 'i32out';
   name: string;
+  /** May be absent (passed as null). */
+  optional?: true;
 }
 /** FloatArray | Int32Array: dense or sparse labels (read). */
 export interface LabelsSpec {
@@ -328,7 +330,7 @@ export const KERNEL_ARGS: { [K in KernelName]: ArgsFor<Kernels[K]> } = {
     { ...conv, name: 'conv' },
     { ...pool, name: 'pool' },
     f('out', 'y'),
-    { kind: 'i32out', name: 'argmax' },
+    { kind: 'i32out', name: 'argmax', optional: true },
     { kind: 'in', name: 'bias', optional: true },
     { kind: 'enum', name: 'activation', list: 'epilogue', members: EPILOGUES, default: 'linear' },
   ],

@@ -83,7 +83,7 @@ function planFor(specs: readonly Spec[], codes: Record<CodeList, Codes>): Plan {
       case 'i32in':
       case 'i32out':
         kinds.push(spec.kind);
-        steps.push((v, out) => (out.push(v as Int32Array), true));
+        steps.push((v, out) => (out.push((v as Int32Array | undefined) ?? null), true));
         return;
       case 'labels':
       case 'scale':

@@ -9,7 +9,13 @@ import { ProgbarLogger } from '../callbacks/progbar-logger.js';
 import type { Logs } from '../callbacks/callback.js';
 import { scalar, Tensor, zeros } from '../tensor/tensor.js';
 import { readOptions } from '../util/options.js';
-import { evaluateLoop, fitLoop, predictLoop, trainStep } from '../training/fit-loop.js';
+import {
+  evaluateLoop,
+  fitLoop,
+  predictBatches,
+  predictLoop,
+  trainStep,
+} from '../training/fit-loop.js';
 import type { CompiledModel, FitArgs, TrainingTarget } from '../training/types.js';
 import { resolveCompileArgs, type CompileArgs, type TrainingConfig } from './compile-args.js';
 import { FunctionalGraph, type GraphConfig } from './functional-graph.js';
@@ -372,21 +378,8 @@ export class Model extends Layer implements TrainingTarget {
     const batchSize = args.batchSize ?? 32;
     const xs = Array.isArray(x) ? x : [x];
     const n = xs[0]?.shape[0] ?? 0;
-    return noGrad(() => {
-      const parts: Tensor[][] = [];
-      for (let start = 0; start < n; start += batchSize) {
-        const end = Math.min(n, start + batchSize);
-        const batch = xs.map((t) => ops.sliceRows(t, start, end));
-        parts.push(this.applyMulti(Array.isArray(x) ? batch : batch[0]!, { training: false }));
-      }
-      if (parts.length === 0) throw new Error('predictMulti() needs at least one sample.');
-      return parts[0]!.map((_, k) =>
-        ops.concat(
-          parts.map((p) => p[k]!),
-          0,
-        ),
-      );
-    });
+    if (n === 0) throw new Error('predictMulti() needs at least one sample.');
+    return predictBatches(x, n, batchSize, (xb) => this.applyMulti(xb, { training: false }));
   }
 
   // ---------------------------------------------------------------- inspection

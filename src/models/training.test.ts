@@ -121,6 +121,31 @@ test('predict batches give the same result as one pass', () => {
   assert.ok(a instanceof Tensor);
 });
 
+test('predict and evaluate reuse batch memory, never the results or the lazily built weights', () => {
+  // Built by its first predict (a first batch of 8), whose later batches draw on a buffer pool.
+  setSeed(5);
+  const m = sequential({
+    layers: [layers.dense({ units: 8, activation: 'relu' }), layers.dense({ units: 3 })],
+  });
+  const { x, y } = toyClassification(40);
+  const a = m.predict(x, { batchSize: 8 });
+  const weights = m.getWeights().map((w) => Array.from(w));
+  const b = m.predict(x, { batchSize: 40 });
+  const c = m.predict(x, { batchSize: 8 });
+  assert.deepEqual(Array.from(a.values), Array.from(b.values));
+  assert.notEqual(a.values.buffer, c.values.buffer);
+  assert.deepEqual(Array.from(a.values), Array.from(c.values));
+  m.compile({ optimizer: 'sgd', loss: 'mse' });
+  const whole = (m.evaluate(x, y, { batchSize: 40, verbose: 0 }) as Tensor).item();
+  const batched = (m.evaluate(x, y, { batchSize: 8, verbose: 0 }) as Tensor).item();
+  assert.ok(Math.abs(whole - batched) < 1e-6 * Math.max(1, whole), `${whole} vs ${batched}`);
+  assert.deepEqual(
+    m.getWeights().map((w) => Array.from(w)),
+    weights,
+  );
+  assert.throws(() => m.predict(x, { batchSize: 0 }), /batchSize must be a whole number/);
+});
+
 test('fit builds a lazy model first, so its first epoch trains like a pre-built one', async () => {
   const { x, y } = toyClassification(32);
   const make = () => {

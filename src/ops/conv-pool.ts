@@ -1,8 +1,8 @@
-import { allocate } from '../tensor/dtype.js';
-import { record } from '../tensor/tape.js';
+import { allocateUninitialized } from '../tensor/dtype.js';
+import { isRecording, record } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { convInputGrads, prepareConv, type Conv2dOptions } from './conv.js';
-import { empty, floats } from './engine.js';
+import { empty, floats, uninitialized } from './engine.js';
 import { poolGeometry, type Pool2dOptions } from './pool.js';
 
 /**
@@ -21,13 +21,18 @@ export function conv2dMaxPool(
   const call = prepareConv(op, x, kernel, options);
   const { g, dtype, k, bias, activation } = call;
   const pg = poolGeometry([g.n, g.outH, g.outW, g.outC], pool, op);
-  const y = empty([pg.n, pg.outH, pg.outW, pg.c], dtype);
-  const yd = floats(y, op);
-  // Through allocate, so a training step's buffer pool lends it like the float outputs.
-  const argmax = allocate('int32', y.size) as Int32Array;
   const bd = bias ? floats(bias, op) : undefined;
-  k.conv2dMaxPool(floats(x, op), floats(kernel, op), g, pg, yd, argmax, bd, activation);
+  // y and argmax are written in full by the kernel; through the buffer pool when a loop opened one.
+  const y = uninitialized([pg.n, pg.outH, pg.outW, pg.c], dtype);
+  const yd = floats(y, op);
   const inputs = bias ? [x, kernel, bias] : [x, kernel];
+  // The winners' positions only route a gradient: inference (nothing recorded) keeps none.
+  if (!isRecording() || !inputs.some((t) => t.requiresGrad)) {
+    k.conv2dMaxPool(floats(x, op), floats(kernel, op), g, pg, yd, undefined, bd, activation);
+    return y;
+  }
+  const argmax = allocateUninitialized('int32', y.size) as Int32Array;
+  k.conv2dMaxPool(floats(x, op), floats(kernel, op), g, pg, yd, argmax, bd, activation);
   return record(y, op, inputs, (dy) => {
     const db = bias?.requiresGrad ? empty([g.outC], dtype) : null;
     if (!x.requiresGrad && kernel.requiresGrad) {

@@ -10,7 +10,7 @@ import { formatShape } from '../tensor/shape.js';
 import { backward, noGrad } from '../tensor/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { BufferPool, usePool } from '../tensor/buffer-pool.js';
-import { allocate } from '../tensor/dtype.js';
+import { allocateUninitialized } from '../tensor/dtype.js';
 import { BatchBuffers, gatherInputs, gatherRows, sampleCount, splitAt } from './batching.js';
 import { NonFiniteLossError } from './non-finite-loss-error.js';
 import type { CompiledModel, FitArgs, TrainingTarget, YieldEvery } from './types.js';
@@ -294,6 +294,33 @@ function collect(loss: number, metrics: readonly Metric[]): Logs {
   return logs;
 }
 
+/**
+ * Runs `step` on every batch of x's rows in order, in inference mode (no gradients), for evaluate
+ * and predict: each batch's inputs are copied into arrays reused from batch to batch, and every
+ * tensor a step makes comes from a buffer pool recycled at the next batch, so a pass over a
+ * dataset allocates (and page-faults in) its working memory once instead of per batch. The first
+ * batch runs unpooled, as a fit's first step does, so whatever a model builds lazily (weights,
+ * caches) is never lent out. `step` must copy out what it keeps of the batch's tensors.
+ */
+export function forEachBatch(
+  x: Tensor | Tensor[],
+  n: number,
+  batchSize: number,
+  step: (xb: Tensor | Tensor[], start: number, end: number) => void,
+): void {
+  const pool = new BufferPool();
+  const buffers = new BatchBuffers();
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      pool.recycle();
+      const xb = gatherInputs(x, null, start, end, buffers);
+      if (start === 0) step(xb, start, end);
+      else usePool(pool, () => step(xb, start, end));
+    }
+  });
+}
+
 /** Keras's evaluate: loss and metrics over all samples, in batches, without gradients. */
 export function evaluateLoop(
   target: TrainingTarget,
@@ -307,22 +334,19 @@ export function evaluateLoop(
   const n = sampleCount(x);
   if (y.shape[0] !== n) throw new Error(`x has ${n} samples but y has ${y.shape[0]}.`);
   const metrics = compiled.makeMetrics();
-  return noGrad(() => {
-    let lossSum = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(n, start + batchSize);
-      const xb = gatherInputs(x, null, start, end);
-      const yb = gatherRows(y, null, start, end);
-      const yPred = target.forward(xb, false);
-      let loss = compiled.loss(yb, yPred);
-      const reg = target.regularizationLoss();
-      if (reg) loss = add(loss, reg);
-      lossSum += loss.item() * (end - start);
-      for (const m of metrics) m.updateState(yb, yPred);
-      args.onBatchEnd?.(start / batchSize, collect(lossSum / end, metrics));
-    }
-    return collect(lossSum / Math.max(1, n), metrics);
+  const yBuffers = new BatchBuffers();
+  let lossSum = 0;
+  forEachBatch(x, n, batchSize, (xb, start, end) => {
+    const yb = gatherRows(y, null, start, end, yBuffers);
+    const yPred = target.forward(xb, false);
+    let loss = compiled.loss(yb, yPred);
+    const reg = target.regularizationLoss();
+    if (reg) loss = add(loss, reg);
+    lossSum += loss.item() * (end - start);
+    for (const m of metrics) m.updateState(yb, yPred);
+    args.onBatchEnd?.(start / batchSize, collect(lossSum / end, metrics));
   });
+  return collect(lossSum / Math.max(1, n), metrics);
 }
 
 /** Keras's predict: the outputs for all samples, computed in batches, concatenated. */
@@ -331,25 +355,40 @@ export function predictLoop(
   x: Tensor | Tensor[],
   args: { batchSize?: number } = {},
 ): Tensor {
-  const batchSize = args.batchSize ?? 32;
-  checkPositiveInt('batchSize', batchSize);
   const n = sampleCount(x);
-  return noGrad(() => {
-    const parts: Tensor[] = [];
-    for (let start = 0; start < n; start += batchSize) {
-      parts.push(
-        target.forward(gatherInputs(x, null, start, Math.min(n, start + batchSize)), false),
-      );
-    }
-    if (parts.length === 1) return parts[0]!;
-    const first = parts[0]!;
-    const row = first.size / first.shape[0]!;
-    const out = allocate(first.dtype, n * row);
-    let offset = 0;
-    for (const p of parts) {
-      out.set(p.values, offset);
-      offset += p.size;
-    }
-    return new Tensor(out, [n, ...first.shape.slice(1)]);
+  return predictBatches(x, n, args.batchSize ?? 32, (xb) => [target.forward(xb, false)])[0]!;
+}
+
+/**
+ * The outputs of `forward` over every batch of x, each output's batches copied into one tensor
+ * of n rows as they come (see forEachBatch).
+ */
+export function predictBatches(
+  x: Tensor | Tensor[],
+  n: number,
+  batchSize: number,
+  forward: (xb: Tensor | Tensor[]) => Tensor[],
+): Tensor[] {
+  checkPositiveInt('batchSize', batchSize);
+  let outs: Tensor[] | null = null;
+  forEachBatch(x, n, batchSize, (xb, start, end) => {
+    const ys = forward(xb);
+    // Made on the first (unpooled) batch, so the result arrays are the caller's own.
+    outs ??= ys.map((t) => {
+      const row = t.shape[0]! === 0 ? 0 : t.size / t.shape[0]!;
+      return new Tensor(allocateUninitialized(t.dtype, n * row), [n, ...t.shape.slice(1)]);
+    });
+    ys.forEach((t, k) => {
+      const out = outs![k]!;
+      const row = out.size / n;
+      if (t.shape[0] !== end - start || t.size !== (end - start) * row) {
+        throw new Error(
+          `predict(): the model gave an output of shape ${formatShape(t.shape)} for a batch of ${end - start} samples; outputs need one row per sample, of ${row} values.`,
+        );
+      }
+      out.values.set(t.values, start * row);
+    });
   });
+  if (!outs) throw new Error('predict() needs at least one sample.');
+  return outs;
 }
