@@ -77,13 +77,13 @@ test('a truncated file in --data-dir fails with one line naming it, exit 1', asy
 
 test('bad flags are rejected with a message saying what to do', async () => {
   let r = await runCli(['data', '--dataset', 'cifar'], await cacheEnv());
-  assert.notEqual(r.code, 0);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /--dataset must be one of mnist, fashion-mnist; got 'cifar'/);
   r = await runCli(['data', '--samples', '-3', '--out', 'x.png'], await cacheEnv());
-  assert.notEqual(r.code, 0);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /--samples takes a whole number >= 1, got '-3'/);
   r = await runCli(['data', '--samples', '4'], await cacheEnv());
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /--samples needs --out FILE\.png/);
   r = await runCli(['data', '--data-dir', '/nonexistent/dir'], await cacheEnv());
   assert.equal(r.code, 1);
