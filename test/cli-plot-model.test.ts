@@ -120,24 +120,29 @@ test('plot-model --run draws the model a train run saved', async () => {
 test('plot-model refuses a bad file name or run folder with a clear message', async () => {
   const dir = await tempDir('plot-bad');
   await mkdir(join(dir, 'empty'));
-  const cases: [string[], RegExp][] = [
-    [['--out', join(dir, 'model.jpg')], /must end in \.svg or \.png, not \.jpg/],
+  // A wrong command line exits 2; a run folder that is missing or holds no model, 1.
+  const cases: [string[], RegExp, 1 | 2][] = [
+    [['--out', join(dir, 'model.jpg')], /must end in \.svg or \.png, not \.jpg/, 2],
     [
       ['--run', join(dir, 'missing')],
       /--run .*missing: no such folder; expected a run folder written by `mnist-lab train` \(holding model\/model\.json\)/,
+      1,
     ],
-    [['--run', join(dir, 'empty')], /neither model\/model\.json nor model\.json is there/],
-    [['--run', join(dir, 'empty'), '--hidden', '64'], /--run draws the saved model; drop --hidden/],
-    [['--rankdir', 'BT'], /--rankdir must be one of TB, LR/],
+    [['--run', join(dir, 'empty')], /neither model\/model\.json nor model\.json is there/, 1],
+    [
+      ['--run', join(dir, 'empty'), '--hidden', '64'],
+      /--run draws the saved model; drop --hidden/,
+      2,
+    ],
+    [['--rankdir', 'BT'], /--rankdir must be one of TB, LR/, 2],
   ];
-  for (const [flags, pattern] of cases) {
+  for (const [flags, pattern, code] of cases) {
     const r = await runCli([
       'plot-model',
       ...flags,
       ...(flags.includes('--out') ? [] : ['--out', join(dir, 'x.svg')]),
     ]);
-    // A bad flag value is a usage error (2); a bad file or folder fails the run (1).
-    assert.equal(r.code, flags[0] === '--rankdir' ? 2 : 1, `${flags.join(' ')} should fail`);
+    assert.equal(r.code, code, `${flags.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, pattern, `${flags.join(' ')}: ${r.stderr}`);
   }
   assert.deepEqual(await readdir(dir), ['empty']);

@@ -5,7 +5,7 @@ import { withoutWeights } from '../../src/layers/layer.js';
 import type { Model } from '../../src/models/model.js';
 import { loadTopology } from '../../node/models/load-model.js';
 import { diagramFormat, writeModelDiagram } from '../../node/reports/model-diagram.js';
-import { oneOf } from '../parse.js';
+import { asUsage, oneOf, UsageError } from '../parse.js';
 import { modelDir } from '../run-model.js';
 import { addTrainOptions, specFromFlags } from './train.js';
 
@@ -53,12 +53,12 @@ export function plotModelCommand(): Command {
   }
   return cmd.action(async (flags: PlotFlags) => {
     // Fail on a bad file name before any work.
-    diagramFormat(flags.out);
+    asUsage(() => diagramFormat(flags.out));
     let model: Model;
     if (flags.run !== undefined) {
       const given = MODEL_FLAGS.filter((f) => cmd.getOptionValueSource(f) === 'cli');
       if (given.length > 0) {
-        throw new Error(
+        throw new UsageError(
           `--run draws the saved model; drop ${given.map((f) => `--${f}`).join(', ')}.`,
         );
       }
