@@ -476,6 +476,16 @@ void maxPool(A& a) {
   mln::max_pool(x, g, y, am);
 }
 
+// A max-pool gradient's report of the first argmax entry it could not apply (bad < n): a
+// RangeError naming the entry, its value and the array it points outside of.
+template <class A>
+void check_argmax(A& a, size_t bad, size_t n, const int32_t* am, const char* target) {
+  if (bad >= n) return;
+  char msg[160];
+  std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside %s", bad, am[bad], target);
+  a.fail_range(msg);
+}
+
 // conv2dMaxPool's two geometries, at arguments ci (conv) and pi (pool): the pooling must take the
 // conv output.
 template <class A>
@@ -520,11 +530,7 @@ void maxPoolEpilogueGrad(A& a) {
   if (!a.ok) return;
   const size_t n = (size_t)pool_y(p);
   const size_t bad = mln::max_pool_epilogue_grad(act, y, dy, am, p, dpre, db);
-  if (bad < n) {
-    char msg[160];
-    std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside dpre", bad, am[bad]);
-    a.fail_range(msg);
-  }
+  check_argmax(a, bad, n, am, "dpre");
 }
 
 // conv2dMaxPoolBackwardFilter(x, dy, y, argmax, conv, pool, activation, dw, db | null)
@@ -543,11 +549,7 @@ void conv2dMaxPoolBackwardFilter(A& a) {
   if (!a.ok) return;
   const size_t n = (size_t)pool_y(p);
   const size_t bad = mln::conv2d_max_pool_backward_filter(x, dy, y, am, g, p, act, dw, db);
-  if (bad < n) {
-    char msg[160];
-    std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside the conv output", bad, am[bad]);
-    a.fail_range(msg);
-  }
+  check_argmax(a, bad, n, am, "the conv output");
 }
 
 // conv2dMaxPoolBackward(x, w, dy, y, argmax, conv, pool, activation, dx, dw, db | null)
@@ -568,11 +570,7 @@ void conv2dMaxPoolBackward(A& a) {
   if (!a.ok) return;
   const size_t n = (size_t)pool_y(p);
   const size_t bad = mln::conv2d_max_pool_backward(x, w, dy, y, am, g, p, act, dx, dw, db);
-  if (bad < n) {
-    char msg[160];
-    std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside the conv output", bad, am[bad]);
-    a.fail_range(msg);
-  }
+  check_argmax(a, bad, n, am, "the conv output");
 }
 
 // avgPool(x, geometry, y)
@@ -608,11 +606,7 @@ void maxPoolBackward(A& a) {
   if (!a.ok) return;
   // Like js, a bad index throws after the entries before it were applied.
   const size_t bad = mln::max_pool_backward(dy, am, n, dx, dxn);
-  if (bad < n) {
-    char msg[160];
-    std::snprintf(msg, sizeof msg, "argmax[%zu] = %d is outside dx", bad, am[bad]);
-    a.fail_range(msg);
-  }
+  check_argmax(a, bad, n, am, "dx");
 }
 
 // Depthwise geometry: a conv geometry whose outC is a multiple of inC (the channel multiplier).
